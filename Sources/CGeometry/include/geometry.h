@@ -1,0 +1,82 @@
+// geometry.h: wm's geometry shim, C++ on Eigen behind a C API.
+//
+// Conventions (the same everywhere in wm):
+//   - float32 arrays, row-major, packed: a batch of n 3-vectors is float[n*3], of n quaternions float[n*4].
+//   - quaternions are (w, x, y, z), unit norm, body -> world (MuJoCo's order).
+//   - a pose is (pos[3], quat[4]): p_world = pos + rotate(quat, p_body).
+//   - rotation vectors (SO(3) tangent) are axis * angle, radians.
+//   - distances in metres. Batch functions accept n == 0; `out` may alias an input only where stated.
+#ifndef WM_GEOMETRY_H
+#define WM_GEOMETRY_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Primitive shapes. Half-extents by kind, in the shape's own frame:
+///   SPHERE:   (radius, -, -)
+///   BOX:      (hx, hy, hz)
+///   CAPSULE:  (radius, half-length of the core segment along local z, -)
+///   CYLINDER: (radius, half-height along local z, -)
+///   PLANE:    infinite plane through pos with normal = local +z; half-extents ignored.
+typedef enum wm_shape_kind {
+  WM_SHAPE_SPHERE = 0,
+  WM_SHAPE_BOX = 1,
+  WM_SHAPE_CAPSULE = 2,
+  WM_SHAPE_CYLINDER = 3,
+  WM_SHAPE_PLANE = 4,
+} wm_shape_kind;
+
+/// A primitive placed in the world.
+typedef struct wm_shape {
+  int kind;               ///< wm_shape_kind
+  float half_extents[3];  ///< see wm_shape_kind
+  float pos[3];           ///< centre, world frame (m)
+  float quat[4];          ///< orientation (w, x, y, z), body -> world
+} wm_shape;
+
+// ---- quaternions (batch of n) ----
+/// out[i] = a[i] * b[i] (Hamilton product). out may alias a or b.
+void wm_quat_mul(const float* a, const float* b, float* out, int n);
+/// out[i] = conjugate(q[i]). out may alias q.
+void wm_quat_conj(const float* q, float* out, int n);
+/// out[i] = rotate(q[i], v[i]) (vectors: n*3). out may alias v.
+void wm_quat_rotate(const float* q, const float* v, float* out, int n);
+/// Normalises each quaternion in place, and flips it so w >= 0.
+void wm_quat_normalize(float* q, int n);
+
+// ---- SO(3) ----
+/// Exponential map: rotation vector (n*3, rad) -> unit quaternion (n*4). Exact near zero.
+void wm_so3_exp(const float* omega, float* quat, int n);
+/// Logarithm: unit quaternion (n*4) -> rotation vector (n*3) with angle in [0, pi].
+void wm_so3_log(const float* quat, float* omega, int n);
+
+// ---- rigid transforms of batches ----
+/// out[i] = pos + rotate(quat, points[i]) (body -> world). out may alias points.
+void wm_transform_points(const float pos[3], const float quat[4], const float* points, float* out, int n);
+/// out[i] = rotate(conj(quat), points[i] - pos) (world -> body). out may alias points.
+void wm_inverse_transform_points(const float pos[3], const float quat[4], const float* points, float* out, int n);
+/// Moves world rays into the body frame: origins like points, directions rotated only. Outputs may alias inputs.
+void wm_inverse_transform_rays(const float pos[3], const float quat[4], const float* origins, const float* directions,
+                               float* out_origins, float* out_directions, int n);
+
+// ---- closest distance between primitives ----
+/// Closest distance (m) between the surfaces of a and b: > 0 when apart, 0 when touching,
+/// <= 0 when overlapping (negative is a penetration depth where it is computed exactly, else 0).
+/// Writes the closest points (world) to point_a and point_b when not NULL.
+float wm_shape_distance(const wm_shape* a, const wm_shape* b, float point_a[3], float point_b[3]);
+
+// ---- rays (batch of n; directions need not be unit; t in units of the direction's length) ----
+/// Ray vs oriented box (centre pos, orientation quat, half-extents half). Writes entry and exit parameters;
+/// a miss writes t_near = +inf and t_far = -inf. t_near < 0 <= t_far means the origin is inside.
+void wm_ray_box(const float* origins, const float* directions, int n, const float pos[3], const float quat[4],
+                const float half[3], float* t_near, float* t_far);
+/// Ray vs sphere, same output convention as wm_ray_box.
+void wm_ray_sphere(const float* origins, const float* directions, int n, const float centre[3], float radius,
+                   float* t_near, float* t_far);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
