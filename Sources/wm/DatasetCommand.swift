@@ -6,8 +6,9 @@ struct DatasetCommand: ParsableCommand {
         commandName: "dataset",
         abstract: "Inspect, export and import trajectory datasets (.wmds).",
         discussion: """
-            A .wmds file holds episodes of object and robot states, actions and contact counts, with a header
-            (scene, robot, timing, splits) that is read and checked before any episode. Layout: docs/dataset-format.md.
+            A .wmds file holds episodes of object and robot states, actions and
+            contact counts, after a header (scene, robot, timing, splits) that is
+            read and checked before any episode. Layout: docs/dataset-format.md.
               wm dataset info /tmp/push.wmds
               wm dataset export /tmp/push.wmds --npz /tmp/push.npz --compress
               wm dataset import sample_push_n4.npz --out /tmp/sample.wmds
@@ -19,8 +20,9 @@ struct DatasetCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Describe a dataset from its header (fast: no episode is read).",
             discussion: """
-                Prints episodes, frames and steps per episode, objects and their shapes, split sizes, scene, format
-                version, source, seed and size on disk. The file's length and header checksum are verified.
+                Prints episodes, frames and steps per episode, objects and their
+                shapes, split sizes, scene, format version, source, seed and size on
+                disk. The file's length and header checksum are verified.
                 Example:
                   wm dataset info /tmp/push.wmds --json
                 """
@@ -42,9 +44,11 @@ struct DatasetCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write a dataset as a NumPy .npz (numpy.load reads it).",
             discussion: """
-                The arrays are those of sample_push_n4.npz (box_pos, box_quat, box_linvel, box_angvel, pusher_pos,
-                pusher_vel, actions, ncon, box_half_size, box_mass, physics_dt, control_dt, seed, mjcf) plus wm's
-                extras (object_*, robot_*, split, scene_name, ...), so importing the export gives the same dataset.
+                The arrays are those of sample_push_n4.npz (box_pos, box_quat,
+                box_linvel, box_angvel, pusher_pos, pusher_vel, actions, ncon,
+                box_half_size, box_mass, physics_dt, control_dt, seed, mjcf) plus
+                wm's extras (object_*, robot_*, split, scene_name, ...), so importing
+                the export gives back the same dataset.
                 Example:
                   wm dataset export /tmp/push.wmds --npz /tmp/push.npz --compress
                   python3 -c "import numpy; print(numpy.load('/tmp/push.npz')['box_pos'].shape)"
@@ -70,14 +74,16 @@ struct DatasetCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Turn a NumPy .npz of trajectories into a dataset.",
             discussion: """
-                Reads the arrays documented in docs/dataset-format.md (compressed or not). Every array is checked
-                for shape, dtype, consistent E/T/N and NaN; nothing is written unless all pass. Without object_*
-                arrays the objects are cubes from box_half_size and box_mass; without robot_* arrays the robot is the
-                capsule pusher (action = commanded velocity (vx, vy) in m/s). Splits come from the file's seed.
+                Reads the arrays documented in docs/dataset-format.md (compressed or
+                not). Every array is checked for shape, dtype, consistent E/T/N and
+                NaN; nothing is written unless all pass. Without object_* arrays the
+                objects are cubes from box_half_size and box_mass; without robot_*
+                arrays the robot is the capsule pusher (action = commanded velocity
+                (vx, vy) in m/s). Splits come from the file's seed.
                 Examples:
                   wm dataset import sample_push_n4.npz --out /tmp/sample.wmds
-                  wm dataset import theirs.npz --out /tmp/theirs.wmds --map box_pos=obj_pos --map ncon=contacts
-                  wm dataset import theirs.npz --out /tmp/theirs.wmds --scene scenes/push.xml
+                  wm dataset import theirs.npz --out /tmp/t.wmds --map box_pos=obj_pos
+                  wm dataset import theirs.npz --out /tmp/t.wmds --scene scenes/push.xml
                 """
         )
 
