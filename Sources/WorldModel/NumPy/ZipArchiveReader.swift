@@ -36,7 +36,11 @@ public struct ZipArchiveReader {
 
     private static func readDirectory(_ bytes: [UInt8], _ path: String) throws -> [Entry] {
         func fail(_ message: String) -> WorldModelError { WorldModelError(file: path, message) }
-        guard bytes.count >= 22 else { throw fail("not a zip archive (\(bytes.count) bytes, too short)") }
+        let startsLikeZip = bytes.count >= 2 && bytes[0] == 0x50 && bytes[1] == 0x4B
+        guard bytes.count >= 22 else {
+            throw fail(startsLikeZip ? "truncated zip archive (\(bytes.count) bytes)"
+                                     : "not a zip archive (\(bytes.count) bytes, too short)")
+        }
         // The end-of-central-directory record: signature PK\5\6, within the last 22 + 65535 bytes.
         var eocd = -1
         var i = bytes.count - 22
@@ -46,9 +50,8 @@ public struct ZipArchiveReader {
             i -= 1
         }
         guard eocd >= 0 else {
-            let isZipStart = bytes[0] == 0x50 && bytes[1] == 0x4B
-            throw fail(isZipStart ? "truncated zip archive (no end-of-central-directory record)"
-                                  : "not a zip archive (no end-of-central-directory record)")
+            throw fail(startsLikeZip ? "truncated zip archive (no end-of-central-directory record)"
+                                     : "not a zip archive (no end-of-central-directory record)")
         }
         var reader = ByteReader(bytes, file: path, offset: eocd + 10)
         var entryCount = Int(try reader.readUInt16())
