@@ -107,20 +107,27 @@ struct KindPair: Sendable, CustomTestStringConvertible {
         #expect(apart >= 5 && overlapping >= 5)
     }
 
-    @Test(arguments: KindPair.all) func movingAlongTheGapMakesShapesTouch(_ pair: KindPair) {
+    @Test(arguments: KindPair.all) func movingBByTheClosestPointsMakesShapesTouch(_ pair: KindPair) {
         var rng = SplitMix64(seed: 200 + UInt64(pair.a.rawValue * 10 + pair.b.rawValue))
-        var touched = 0
-        while touched < 10 {
+        var (touchedFromApart, touchedFromDepth) = (0, 0)
+        for _ in 0..<200 where touchedFromApart < 8 || touchedFromDepth < 4 {
             var (a, b) = Self.randomPair(pair, rng: &rng)
             let (d, pa, pb) = shimDistance(a, b)
-            guard d > 1e-3 else { continue }
+            // From a gap, or from an exact (negative) penetration depth.
+            if d > 1e-3 && touchedFromApart < 8 {
+                touchedFromApart += 1
+            } else if d < -1e-3 && touchedFromDepth < 4 {
+                touchedFromDepth += 1
+            } else {
+                continue
+            }
             b.pos = b.pos + (pa - pb)
             b = b.asFloat32
             let (touching, _, _) = shimDistance(a, b)
             #expect(abs(touching) < 5e-6, "distance after closing a gap of \(d): \(touching)")
             #expect(abs(Self.expectedDistance(a, b) ?? 0) < 5e-6)
-            touched += 1
         }
+        #expect(touchedFromApart >= 8)
     }
 
     @Test func planeVersusPlaneIsZero() {
