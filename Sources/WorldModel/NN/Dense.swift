@@ -1,0 +1,66 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A fully connected layer `Z = X * W + b`, optionally followed by an activation `A = f(Z)` in the same pass.
+///
+/// Shapes: `X` is `[batch, inputWidth]`, `W` is `[inputWidth, outputWidth]` (stored so the product needs no
+/// transpose), `b` is `[1, outputWidth]`, `Z` and `A` are `[batch, outputWidth]`. The bias add and the
+/// activation are fused into one pass over the product's output.
+///
+/// ```swift
+/// var generator = SplitMix64(seed: 1)
+/// let layer = Dense(name: "enc.0", inputWidth: 3, outputWidth: 64, using: &generator)
+/// layer.forward(x, into: z)                                  // Z = X W + b
+/// layer.backward(input: x, outputGradient: dz, inputGradient: dx) // dW += X^T dZ, db += sum dZ, dX = dZ W^T
+/// ```
+public final class Dense {
+    /// `[inputWidth, outputWidth]`, named `NAME.weight`.
+    public let weight: Parameter
+    /// `[1, outputWidth]`, named `NAME.bias`.
+    public let bias: Parameter
+
+    public var inputWidth: Int { weight.value.rows }
+    public var outputWidth: Int { weight.value.cols }
+    public var parameters: [Parameter] { [weight, bias] }
+
+    /// A layer with weights drawn uniformly from `±sqrt(6 / (in + out))` (Glorot) and zero bias.
+    public init<G: RandomNumberGenerator>(name: String, inputWidth: Int, outputWidth: Int, using generator: inout G) {
+        let w = Matrix(rows: inputWidth, cols: outputWidth)
+        let limit = sqrtf(6 / Float(inputWidth + outputWidth))
+        for i in 0..<w.count { w.base[i] = Float.random(in: -limit...limit, using: &generator) }
+        weight = Parameter(name: name + ".weight", value: w, decays: true)
+        bias = Parameter(name: name + ".bias", value: Matrix(rows: 1, cols: outputWidth), decays: false)
+    }
+
+    /// `Z = X W + b`, then `A = f(Z)`. `activated` defaults to `output` (in place), which is fine unless
+    /// the activation ``Activation/needsPreActivation`` and the backward pass will need `Z`.
+    public func forward(_ input: MatrixView, into output: MatrixView, activation: Activation = .identity, activated: MatrixView? = nil) {
+        precondition(input.cols == inputWidth && output.cols == outputWidth && output.rows == input.rows, "Dense.forward: shape mismatch")
+        matrixMultiply(input, weight.value.view, into: output)
+        let a = activated ?? output
+        let b = bias.value.base
+        let cols = outputWidth
+        for r in 0..<output.rows {
+            let z = output.row(r)
+            for c in 0..<cols { z[c] += b[c] }
+            if activation != .identity || a.base != output.base {
+                activation.apply(z, a.row(r), cols)
+            }
+        }
+    }
+
+    /// Accumulates `dW += X^T dZ` and `db += column sums of dZ`; writes `dX = dZ W^T` when `inputGradient` is given.
+    public func backward(input: MatrixView, outputGradient: MatrixView, inputGradient: MatrixView?) {
+        precondition(outputGradient.cols == outputWidth && outputGradient.rows == input.rows, "Dense.backward: shape mismatch")
+        matrixMultiply(input, outputGradient, into: weight.gradient.view, transposeA: true, beta: 1)
+        let db = bias.gradient.base
+        for r in 0..<outputGradient.rows {
+            let g = outputGradient.row(r)
+            for c in 0..<outputWidth { db[c] += g[c] }
+        }
+        if let inputGradient {
+            matrixMultiply(outputGradient, weight.value.view, into: inputGradient, transposeB: true)
+        }
+    }
+}
