@@ -31,8 +31,9 @@ public struct MLPBenchmarkRow: Codable, Equatable, Sendable {
 /// for that batch. The reference runs exactly the products the MLP runs, with the same shapes and
 /// transposes, straight through `cblas_sgemm`: forward is `X W_i` per layer; forward+backward adds
 /// `dW_i += A_{i-1}^T dZ_i` per layer and `dA_{i-1} = dZ_i W_i^T` for every layer but the first. Both count
-/// only product FLOPs, so `ratio` is the reference time over the MLP time. Times are medians of `repeats`
-/// samples from `CLOCK_MONOTONIC`, each sample long enough (about 20 ms) to hide timer resolution.
+/// only product FLOPs, so `ratio` is the reference time over the MLP time. MLP and reference samples alternate;
+/// GFLOP/s are from median times of `repeats` samples (`CLOCK_MONOTONIC`, about 20 ms each) and `ratio` is
+/// the median of the per-repeat ratios.
 ///
 /// ```swift
 /// let rows = MLPBenchmark.run(widths: [128, 128, 128], batches: [1024], threads: 1)
@@ -57,47 +58,73 @@ public enum MLPBenchmark {
             let reference = SgemmReference(widths: widths, batch: batch, generator: &generator)
 
             let forwardFlops = architecture.forwardProductFlops(batch: batch)
-            let mlpForward = medianSeconds(repeats: repeats) { mlp.forward(input.view, workspace: workspace) }
-            let rawForward = medianSeconds(repeats: repeats) { reference.forward(input.view) }
-            rows.append(row(batch, threads, "forward", forwardFlops, mlpForward, rawForward))
+            let forward = compare(repeats: repeats) {
+                mlp.forward(input.view, workspace: workspace)
+            } against: {
+                reference.forward(input.view)
+            }
+            rows.append(row(batch, threads, "forward", forwardFlops, forward))
 
             var backwardFlops = forwardFlops
             for i in 0..<(widths.count - 1) {
                 let layerFlops = 2 * Double(batch) * Double(widths[i]) * Double(widths[i + 1])
                 backwardFlops += i == 0 ? layerFlops : 2 * layerFlops
             }
-            let mlpStep = medianSeconds(repeats: repeats) {
+            let step = compare(repeats: repeats) {
                 mlp.forward(input.view, workspace: workspace)
                 mlp.backward(input: input.view, outputGradient: outputGradient.view, workspace: workspace)
-            }
-            let rawStep = medianSeconds(repeats: repeats) {
+            } against: {
                 reference.forward(input.view)
                 reference.backward(input: input.view, outputGradient: outputGradient.view)
             }
-            rows.append(row(batch, threads, "forward_backward", backwardFlops, mlpStep, rawStep))
+            rows.append(row(batch, threads, "forward_backward", backwardFlops, step))
             withExtendedLifetime((workspace, input, outputGradient, reference)) {}
         }
         return rows
     }
 
-    private static func row(_ batch: Int, _ threads: Int, _ pass: String, _ flops: Double, _ mlpSeconds: Double, _ rawSeconds: Double) -> MLPBenchmarkRow {
-        let mlp = flops / mlpSeconds / 1e9, raw = flops / rawSeconds / 1e9
-        return MLPBenchmarkRow(batch: batch, threads: threads, pass: pass, mlpGflops: mlp, sgemmGflops: raw, ratio: mlp / raw)
+    private static func row(_ batch: Int, _ threads: Int, _ pass: String, _ flops: Double, _ timing: Comparison) -> MLPBenchmarkRow {
+        MLPBenchmarkRow(batch: batch, threads: threads, pass: pass,
+                        mlpGflops: flops / timing.seconds / 1e9, sgemmGflops: flops / timing.referenceSeconds / 1e9, ratio: timing.ratio)
     }
 
-    /// Median over `repeats` samples of the time of one call, each sample timing enough calls to last ~20 ms.
-    static func medianSeconds(repeats: Int, _ body: () -> Void) -> Double {
+    /// Median times of `body` and `reference`, and the median of their per-repeat time ratios.
+    struct Comparison {
+        var seconds: Double
+        var referenceSeconds: Double
+        /// Median over repeats of `referenceSeconds / seconds`.
+        var ratio: Double
+    }
+
+    /// Times `body` and `reference` in alternating samples, so both see the same machine load (other
+    /// processes on a shared machine swing absolute numbers; the ratio of neighbouring samples is stabler).
+    /// Each sample times enough calls to last about 20 ms.
+    static func compare(repeats: Int, _ body: () -> Void, against reference: () -> Void) -> Comparison {
+        let calls = callsPerSample(body), referenceCalls = callsPerSample(reference)
+        var times: [Double] = [], referenceTimes: [Double] = [], ratios: [Double] = []
+        for _ in 0..<max(1, repeats) {
+            let t = time(calls, body) / Double(calls)
+            let r = time(referenceCalls, reference) / Double(referenceCalls)
+            times.append(t)
+            referenceTimes.append(r)
+            ratios.append(r / t)
+        }
+        return Comparison(seconds: median(times), referenceSeconds: median(referenceTimes), ratio: median(ratios))
+    }
+
+    private static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+
+    private static func callsPerSample(_ body: () -> Void) -> Int {
         body()
         var calls = 1
         while true {
             let t = time(calls, body)
-            if t >= 0.02 || calls >= 1 << 24 { break }
+            if t >= 0.02 || calls >= 1 << 24 { return calls }
             calls = t <= 0.0005 ? calls * 16 : max(calls + 1, Int(Double(calls) * 0.025 / t))
         }
-        var samples: [Double] = []
-        for _ in 0..<max(1, repeats) { samples.append(time(calls, body) / Double(calls)) }
-        samples.sort()
-        return samples[samples.count / 2]
     }
 
     private static func time(_ calls: Int, _ body: () -> Void) -> Double {

@@ -1,5 +1,8 @@
 import Testing
 import WorldModel
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite struct DenseTests {
     @Test(arguments: [1, 2, 3] as [UInt64])
@@ -44,5 +47,26 @@ import WorldModel
         let once = layer.weight.gradient.values
         layer.backward(input: x.view, outputGradient: dy.view, inputGradient: nil)
         for (a, b) in zip(once, layer.weight.gradient.values) { #expect(abs(2 * a - b) < 1e-5) }
+    }
+}
+
+extension DenseTests {
+    /// A batch larger than one row block (wide outputs make blocks of 64 rows) matches a plain product.
+    @Test func blockedForwardMatchesNaiveProduct() {
+        var generator = SplitMix64(seed: 12)
+        let layer = Dense(name: "wide", inputWidth: 3, outputWidth: 2048, using: &generator)
+        for i in 0..<2048 { layer.bias.value.base[i] = Float.random(in: -1...1, using: &generator) }
+        let x = GradientCheck.random(150, 3, using: &generator)
+        let z = Matrix(rows: 150, cols: 2048), a = Matrix(rows: 150, cols: 2048)
+        layer.forward(x.view, into: z.view, activation: .silu, activated: a.view)
+        var worst: Float = 0
+        for r in stride(from: 0, to: 150, by: 7) {
+            for c in stride(from: 0, to: 2048, by: 13) {
+                var sum = layer.bias.value[0, c]
+                for k in 0..<3 { sum += x[r, k] * layer.weight.value[k, c] }
+                worst = max(worst, abs(z[r, c] - sum), abs(a[r, c] - sum / (1 + expf(-sum))))
+            }
+        }
+        #expect(worst < 1e-5)
     }
 }
