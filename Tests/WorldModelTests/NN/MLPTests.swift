@@ -104,4 +104,24 @@ import Glibc
         let after = wm_malloc_counter_thread_count()
         #expect(after - before == 0, "\(after - before) allocations in 5 training steps")
     }
+
+    /// The benchmark's shapes: a 128-128-128 MLP at batch 1024 (blocked forward, large products) allocates
+    /// nothing on the calling thread after warm-up (with one OpenBLAS thread, the product runs on it too).
+    @Test func largeBatchPassAllocatesNothingAfterWarmUp() {
+        var generator = SplitMix64(seed: 62)
+        let mlp = MLP(MLPDescription(widths: [128, 128, 128]), name: "b", using: &generator)
+        let workspace = mlp.makeWorkspace(maxBatch: 1024)
+        let x = GradientCheck.random(1024, 128, using: &generator)
+        let dy = GradientCheck.random(1024, 128, using: &generator)
+        BLASThreads.set(1)
+        mlp.forward(x.view, workspace: workspace)
+        mlp.backward(input: x.view, outputGradient: dy.view, workspace: workspace)
+        let before = wm_malloc_counter_thread_count()
+        for _ in 0..<3 {
+            mlp.forward(x.view, workspace: workspace)
+            mlp.backward(input: x.view, outputGradient: dy.view, workspace: workspace)
+        }
+        let after = wm_malloc_counter_thread_count()
+        #expect(after - before == 0, "\(after - before) allocations in 3 passes")
+    }
 }
