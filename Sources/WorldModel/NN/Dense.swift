@@ -76,14 +76,42 @@ public final class Dense {
     /// Accumulates `dW += X^T dZ` and `db += column sums of dZ`; writes `dX = dZ W^T` when `inputGradient` is given.
     public func backward(input: MatrixView, outputGradient: MatrixView, inputGradient: MatrixView?) {
         precondition(outputGradient.cols == outputWidth && outputGradient.rows == input.rows, "Dense.backward: shape mismatch")
-        matrixMultiply(input, outputGradient, into: weight.gradient.view, transposeA: true, beta: 1)
         let db = bias.gradient.base
         for r in 0..<outputGradient.rows {
             let g = outputGradient.row(r)
             for c in 0..<outputWidth { db[c] += g[c] }
         }
+        multiplyBackward(input: input, preActivationGradient: outputGradient, inputGradient: inputGradient)
+    }
+
+    /// Backward through `A = f(X W + b)` as made by ``forward(_:into:activation:activated:)``: computes
+    /// `dZ = dA * f'(Z)` into `preActivationGradient` (which may be `outputGradient`) while accumulating `db`
+    /// in the same pass, then `dW += X^T dZ` and, when `inputGradient` is given, `dX = dZ W^T`.
+    /// With the identity activation `dZ` is `outputGradient` itself and `preActivationGradient` is left untouched.
+    public func backward(
+        input: MatrixView, preActivation: MatrixView, activated: MatrixView, activation: Activation,
+        outputGradient: MatrixView, preActivationGradient: MatrixView, inputGradient: MatrixView?
+    ) {
+        precondition(outputGradient.cols == outputWidth && outputGradient.rows == input.rows
+            && preActivationGradient.rows == input.rows && preActivationGradient.cols == outputWidth, "Dense.backward: shape mismatch")
+        if activation == .identity {
+            backward(input: input, outputGradient: outputGradient, inputGradient: inputGradient)
+            return
+        }
+        let db = bias.gradient.base
+        let cols = outputWidth
+        for r in 0..<outputGradient.rows {
+            let d = preActivationGradient.row(r)
+            activation.backwardRow(preActivation.row(r), activated.row(r), outputGradient.row(r), d, cols)
+            for c in 0..<cols { db[c] += d[c] }
+        }
+        multiplyBackward(input: input, preActivationGradient: preActivationGradient, inputGradient: inputGradient)
+    }
+
+    private func multiplyBackward(input: MatrixView, preActivationGradient: MatrixView, inputGradient: MatrixView?) {
+        matrixMultiply(input, preActivationGradient, into: weight.gradient.view, transposeA: true, beta: 1)
         if let inputGradient {
-            matrixMultiply(outputGradient, weight.value.view, into: inputGradient, transposeB: true)
+            matrixMultiply(preActivationGradient, weight.value.view, into: inputGradient, transposeB: true)
         }
     }
 }
