@@ -1,0 +1,22 @@
+import WorldModel
+
+/// Where the viewer's actions come from: a scripted policy, or the keyboard (the arrow keys set the pusher's
+/// commanded velocity).
+public enum ActionDriver: Sendable, Equatable {
+    case scripted(ActionPolicyKind)
+    case keyboard
+
+    /// Parses a `--policy` value: `waypoints`, `random`, `still` or `keyboard`.
+    public init?(name: String) {
+        if name == "keyboard" {
+            self = .keyboard
+        } else if let kind = ActionPolicyKind(rawValue: name) {
+            self = .scripted(kind)
+        } else {
+            return nil
+        }
+    }
+
+    /// The names `init(name:)` accepts.
+    public static var names: [String] { ActionPolicyKind.allCases.map(\.rawValue) + ["keyboard"] }
+}
