@@ -38,7 +38,8 @@ let package = Package(
             dependencies: ["CGeometry", "CBLAS", "CMuJoCo", "CMuJoCoGuard", "CPNG", "CZlib"],
             linkerSettings: [.linkedLibrary("m")]
         ),
-        // The viewer: its sources are inside `#if Viewer`, and GLFW is a dependency only with the trait.
+        // The viewer: all its sources are inside `#if Viewer` (an empty module without the trait), and GLFW is a
+        // dependency only with the trait.
         .target(
             name: "WMViewer",
             dependencies: ["WorldModel", .target(name: "CGLFW", condition: .when(traits: ["Viewer"]))],

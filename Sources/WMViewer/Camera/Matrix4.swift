@@ -1,3 +1,4 @@
+#if Viewer
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -72,3 +73,4 @@ public struct Matrix4: Sendable, Equatable {
 }
 
 @inline(__always) func normalized(_ v: SIMD3<Float>) -> SIMD3<Float> { v / dot(v, v).squareRoot() }
+#endif

@@ -1,3 +1,4 @@
+#if Viewer
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -72,3 +73,4 @@ public struct OrbitCamera: Sendable, Equatable {
         distanceMeters = min(max(distanceMeters * powf(0.9, steps), 0.05), 20)
     }
 }
+#endif

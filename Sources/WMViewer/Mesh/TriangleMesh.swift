@@ -1,3 +1,4 @@
+#if Viewer
 import WorldModel
 #if canImport(Glibc)
 import Glibc
@@ -87,3 +88,4 @@ public struct TriangleMesh: Sendable {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Viewer
 import WorldModel
 
 /// Where the viewer's actions come from: a scripted policy, or the keyboard (the arrow keys set the pusher's
@@ -20,3 +21,4 @@ public enum ActionDriver: Sendable, Equatable {
     /// The names `init(name:)` accepts.
     public static var names: [String] { ActionPolicyKind.allCases.map(\.rawValue) + ["keyboard"] }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Viewer
 /// The on-screen text of the viewer, one string per line: step, position error, memory per model, keys.
 ///
 /// ```swift
@@ -53,3 +54,4 @@ public enum ViewerLegend {
         return sign + "\(whole)." + String(repeating: "0", count: digits - text.count) + text
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Viewer
 import WorldModel
 
 /// What the viewer shows, without any window: the sources side by side from one start, driven by the same
@@ -102,3 +103,4 @@ public final class ViewerSession {
                             controlDtSeconds: scene.controlDtSeconds, rng: SeededRandom(seed: rng.next()))
     }
 }
+#endif

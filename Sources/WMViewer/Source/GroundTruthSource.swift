@@ -1,3 +1,4 @@
+#if Viewer
 import WorldModel
 
 /// The MuJoCo teacher as a `PoseSource`: the ground truth every learned model is compared against.
@@ -52,3 +53,4 @@ public final class GroundTruthSource: PoseSource {
         return (simulation.objectStates(), simulation.robotState())
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Viewer
 import WorldModel
 
 /// Something the viewer can draw: a world that advances by one control step per action and reports where
@@ -41,3 +42,4 @@ extension PoseSource {
         return SIMD4(objectStates[o + 3], objectStates[o + 4], objectStates[o + 5], objectStates[o + 6])
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if Viewer
 /// A 5x7 bitmap font embedded in the code, for the viewer's on-screen text (no font files).
 ///
 /// Each glyph is 7 rows from the top, 5 bits a row, the leftmost pixel in bit 4. Letters are upper case
@@ -59,3 +60,4 @@ public enum BitmapFont {
         "<": [0x02, 0x04, 0x08, 0x10, 0x08, 0x04, 0x02], ">": [0x08, 0x04, 0x02, 0x01, 0x02, 0x04, 0x08],
     ]
 }
+#endif
