@@ -29,7 +29,7 @@ public enum ViewerLegend {
     }
 
     /// The key help shown at the bottom of the window.
-    public static let keys = "SPACE PAUSE  . STEP  R RESET  +/- SPEED  G/L/F SHOW  ARROWS PUSH  DRAG ORBIT/PAN  WHEEL ZOOM"
+    public static let keys = "SPACE PAUSE  . STEP  R RESET  +/- SPEED  G/L/F SHOW  ARROWS PUSH  MOUSE VIEW"
 
     /// "-" when unknown, else bytes in KB or MB.
     static func memoryText(_ bytes: Int?) -> String {

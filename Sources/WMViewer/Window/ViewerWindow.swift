@@ -48,7 +48,7 @@ public final class ViewerWindow {
         glfwMakeContextCurrent(window)
         glfwSwapInterval(1)
         glEnable(GLenum(GL_MULTISAMPLE))
-        camera = OrbitCamera(target: [0, 0, scene.tableHeightMeters], distanceMeters: 0.95)
+        camera = OrbitCamera(target: [0, 0, scene.tableHeightMeters], distanceMeters: 0.8)
         renderer = SceneRenderer(scene: scene)
     }
 
