@@ -20,7 +20,7 @@ struct ViewCommand: ParsableCommand {
     @Option(help: "The MJCF scene file.") var scene: String
     @Option(help: "A learned dynamics checkpoint (not available in this build yet).") var model: String?
     @Option(help: "A neural field checkpoint (not available in this build yet).") var field: String?
-    @Option(help: "A dataset whose episode's actions drive the scene (not available in this build yet).") var data: String?
+    @Option(help: "A .wmds dataset: replay --episode's actions from its start, the recording drawn over MuJoCo's replay.") var data: String?
     @Option(help: "The episode: its start placement (and, with --data, its actions).") var episode = 0
     @Option(help: "The seed of the start placement and the scripted policy.") var seed: UInt64 = 1
     @Option(help: "Who acts: waypoints, random, still or keyboard.") var policy = "waypoints"
@@ -32,14 +32,13 @@ struct ViewCommand: ParsableCommand {
     func run() throws {
         if let model { throw WorldModelError(file: model, "learned dynamics are not available in this build yet") }
         if let field { throw WorldModelError(file: field, "neural fields are not available in this build yet") }
-        if let data { throw WorldModelError(file: data, "replaying dataset episodes is not available in this build yet") }
         #if Viewer
         guard let driver = ActionDriver(name: policy) else {
             throw WorldModelError("--policy \(policy): expected one of \(ActionDriver.names.joined(separator: ", "))")
         }
         guard width > 0, height > 0, frames >= 0 else { throw WorldModelError("--width, --height must be positive and --frames not negative") }
         try Viewer.run(ViewerConfiguration(scenePath: scene, driver: driver, seed: seed, episode: episode,
-                                           width: width, height: height, screenshotPath: screenshot, frames: frames))
+                                           width: width, height: height, screenshotPath: screenshot, frames: frames, dataPath: data))
         if let screenshot { print("wrote \(screenshot) (\(width)x\(height), \(frames) steps)") }
         #else
         throw WorldModelError("wm view needs the Viewer trait: build with `swift build --traits Viewer` (or `swift run --traits Viewer wm view ...`)")

@@ -1,11 +1,12 @@
 #if Viewer
 import WorldModel
 
-/// Where the viewer's actions come from: a scripted policy, or the keyboard (the arrow keys set the pusher's
-/// commanded velocity).
+/// Where the viewer's actions come from: a scripted policy, the keyboard (the arrow keys set the pusher's
+/// commanded velocity), or a recorded episode (its actions in order, starting from its frame 0).
 public enum ActionDriver: Sendable, Equatable {
     case scripted(ActionPolicyKind)
     case keyboard
+    case recorded(Episode)
 
     /// Parses a `--policy` value: `waypoints`, `random`, `still` or `keyboard`.
     public init?(name: String) {

@@ -16,13 +16,14 @@ public enum ViewerLegend {
         if session.sources.count == 1 { lines.append("[L] LEARNED DYNAMICS: NOT LOADED") }
         lines.append("[F] NEURAL FIELD: NOT LOADED" + (fieldShown ? " (ON)" : ""))
         if let error = session.positionErrorMeters {
-            lines.append("POSITION ERROR \(fixed(Double(error) * 1000, 1)) MM (MEAN OVER OBJECTS)")
+            lines.append("POSITION ERROR \(fixed(Double(error) * 1000, 1)) MM (MEAN OVER OBJECTS, G VS L)")
         } else {
             lines.append("POSITION ERROR -")
         }
         let drive: String = switch session.driver {
         case .keyboard: "ARROW KEYS"
         case .scripted(let kind): "SCRIPTED " + kind.rawValue
+        case .recorded: "RECORDED EPISODE \(session.episode)" + (session.isFinished ? " (END)" : "")
         }
         lines.append("ACTIONS: \(drive)  (\(fixed(Double(session.lastAction.first ?? 0), 2)), \(fixed(Double(session.lastAction.dropFirst().first ?? 0), 2))) M/S")
         return lines

@@ -5,7 +5,8 @@ import WorldModel
 /// actions, and the error between the first two.
 ///
 /// The first source is the ground truth; it also makes the start state (episode `episode` of `seed`, placed
-/// as `TeacherRecorder` places it) that every source is reset to.
+/// as `TeacherRecorder` places it) that every source is reset to, unless the driver replays a recorded episode:
+/// then every source starts from its frame 0.
 ///
 /// ```swift
 /// let session = try ViewerSession(groundTruth: GroundTruthSource(scenePath: "scenes/push.xml"))
@@ -43,10 +44,22 @@ public final class ViewerSession {
         try reset()
     }
 
-    /// Back to the start of the episode: every source at the ground truth's settled start, the policy restarted.
+    /// Back to the start of the episode: every source at the recording's frame 0 or the ground truth's settled
+    /// start, the policy restarted.
     public func reset() throws {
-        let start = try groundTruth.settledStart(seed: seed, episode: episode)
-        try reset(objectStates: start.objects, robotState: start.robot)
+        if case .recorded(let recording) = driver {
+            try reset(objectStates: Array(recording.objectStates.prefix(recording.objectCount * objectStateWidth)),
+                      robotState: Array(recording.robotStates.prefix(robotStateWidth)))
+        } else {
+            let start = try groundTruth.settledStart(seed: seed, episode: episode)
+            try reset(objectStates: start.objects, robotState: start.robot)
+        }
+    }
+
+    /// Whether a recorded episode has no actions left (other drivers never finish).
+    public var isFinished: Bool {
+        if case .recorded(let recording) = driver { return step >= recording.frameCount - 1 }
+        return false
     }
 
     /// Every source at the given state (objects N x 13, robot 6 floats), the policy restarted.
@@ -57,8 +70,9 @@ public final class ViewerSession {
         lastAction = [Float](repeating: 0, count: scene.robot.actionDimension)
     }
 
-    /// One control step of every source under the driver's next action.
+    /// One control step of every source under the driver's next action; nothing once `isFinished`.
     public func advance() throws {
+        guard !isFinished else { return }
         let action = nextAction()
         for source in sources { try source.step(action: action) }
         lastAction = action
@@ -87,6 +101,9 @@ public final class ViewerSession {
                 let command = k < 2 ? keyboardCommand[k] : 0
                 return command >= 0 ? command * robot.actionHigh[k] : -command * robot.actionLow[k]
             }
+        case .recorded(let recording):
+            let a = recording.actionDimension
+            return Array(recording.actions[(step * a)..<((step + 1) * a)])
         case .scripted:
             let states = groundTruth.objectStates, r = groundTruth.robotState
             let objects = (0..<scene.objects.count).map { i in
