@@ -58,7 +58,11 @@ let package = Package(
         .testTarget(name: "WorldModelTests", dependencies: ["WorldModel"]),
         .testTarget(
             name: "WMViewerTests",
-            dependencies: ["WorldModel", .target(name: "WMViewer", condition: .when(traits: ["Viewer"]))]
+            dependencies: [
+                "WorldModel",
+                .target(name: "WMViewer", condition: .when(traits: ["Viewer"])),
+                .target(name: "CGLFW", condition: .when(traits: ["Viewer"])),
+            ]
         ),
     ],
     cxxLanguageStandard: .cxx17

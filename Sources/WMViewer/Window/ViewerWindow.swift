@@ -94,8 +94,9 @@ public final class ViewerWindow {
         defer { self.session = nil }
         glfwSetWindowUserPointer(window, Unmanaged.passUnretained(self).toOpaque())
         glfwSetKeyCallback(window) { window, key, _, action, _ in
-            guard action == GLFW_PRESS || action == GLFW_REPEAT, let me = ViewerWindow.owner(of: window) else { return }
-            me.handleKey(key)
+            guard action == GLFW_PRESS || action == GLFW_REPEAT, let me = ViewerWindow.owner(of: window),
+                  let session = me.session else { return }
+            me.handleKey(key, session: session)
         }
         glfwSetScrollCallback(window) { window, _, dy in
             ViewerWindow.owner(of: window)?.camera.zoom(steps: Float(dy))
@@ -132,15 +133,20 @@ public final class ViewerWindow {
         return Unmanaged<ViewerWindow>.fromOpaque(pointer).takeUnretainedValue()
     }
 
-    private func handleKey(_ key: Int32) {
-        guard let session else { return }
+    /// What a key press does to the view and to `session` (GLFW key codes).
+    func handleKey(_ key: Int32, session: ViewerSession) {
         switch key {
         case GLFW_KEY_SPACE: paused.toggle()
         case GLFW_KEY_PERIOD:
             paused = true
             singleStepRequested = true
         case GLFW_KEY_R:
-            do { try session.reset() } catch { pendingError = error }
+            do {
+                try session.reset()
+                singleStepRequested = false
+            } catch {
+                pendingError = error
+            }
         case GLFW_KEY_EQUAL, GLFW_KEY_KP_ADD: speed = min(speed * 2, 16)
         case GLFW_KEY_MINUS, GLFW_KEY_KP_SUBTRACT: speed = max(speed / 2, 1.0 / 16)
         case GLFW_KEY_G: session.shown[0].toggle()

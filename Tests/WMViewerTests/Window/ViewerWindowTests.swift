@@ -1,4 +1,5 @@
 #if Viewer
+import CGLFW
 import Testing
 import WorldModel
 @testable import WMViewer
@@ -89,6 +90,26 @@ let hasDisplay = getenv("DISPLAY") != nil
         let pixel = SIMD3(Float(image.pixels[o]), Float(image.pixels[o + 1]), Float(image.pixels[o + 2])) / 255
         let blue = session.scene.objects[1].rgba
         #expect(Self.nearest(pixel, in: [SIMD3(blue[0], blue[1], blue[2]), SIMD3(0.78, 0.76, 0.70)]) == 1)
+    }
+
+    @Test(.enabled(if: hasDisplay, "no display (DISPLAY unset): run under xvfb-run -a"))
+    func keysPauseStepResetChangeSpeedAndToggleSources() throws {
+        let session = try Self.placedSession()
+        let window = try ViewerWindow(scene: session.scene, width: 160, height: 120, visible: false)
+        window.handleKey(GLFW_KEY_SPACE, session: session)
+        #expect(window.paused)
+        window.handleKey(GLFW_KEY_EQUAL, session: session)
+        window.handleKey(GLFW_KEY_KP_ADD, session: session)
+        #expect(window.speed == 4)
+        window.handleKey(GLFW_KEY_MINUS, session: session)
+        #expect(window.speed == 2)
+        window.handleKey(GLFW_KEY_G, session: session)
+        #expect(session.shown == [false])
+        window.handleKey(GLFW_KEY_F, session: session)
+        #expect(window.fieldShown)
+        try session.advance()
+        window.handleKey(GLFW_KEY_R, session: session)
+        #expect(session.step == 0)
     }
 }
 #endif
