@@ -50,7 +50,8 @@ public struct Matrix4: Sendable, Equatable {
                        SIMD4(0, 0, (far + near) / (near - far), -1), SIMD4(0, 0, 2 * far * near / (near - far), 0))
     }
 
-    /// An orthographic projection onto pixels: x right from `left`, y down from `top` (for on-screen text).
+    /// An orthographic projection onto a `width` x `height` pixel grid, x right and y down from the top-left
+    /// corner (for on-screen text).
     public static func pixels(width: Float, height: Float) -> Matrix4 {
         Matrix4(SIMD4(2 / width, 0, 0, 0), SIMD4(0, -2 / height, 0, 0), SIMD4(0, 0, -1, 0), SIMD4(-1, 1, 0, 1))
     }
