@@ -59,6 +59,7 @@ public enum Viewer {
         for _ in 0..<configuration.frames where !session.isFinished {
             try session.advance()
             window.render(session)
+            window.present()
         }
         window.render(session)
         try PNGFile.write(window.screenshot(), to: path)

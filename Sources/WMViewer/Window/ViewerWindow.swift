@@ -46,7 +46,7 @@ public final class ViewerWindow {
         }
         self.window = window
         glfwMakeContextCurrent(window)
-        glfwSwapInterval(1)
+        glfwSwapInterval(visible ? 1 : 0)  // Hidden windows render as fast as they can.
         glEnable(GLenum(GL_MULTISAMPLE))
         camera = OrbitCamera(target: [0, 0, scene.tableHeightMeters], distanceMeters: 0.8)
         renderer = SceneRenderer(scene: scene)
@@ -70,6 +70,11 @@ public final class ViewerWindow {
         renderer.draw(session, camera: camera, width: w, height: h,
                       overlay: ViewerLegend.lines(session: session, paused: paused, speed: speed, fieldShown: fieldShown),
                       footer: ViewerLegend.keys)
+    }
+
+    /// Shows the frame drawn by `render` (swaps the buffers), so the driver can finish and recycle it.
+    public func present() {
+        glfwSwapBuffers(window)
     }
 
     /// The back buffer as an RGB image, top row first (call after `render`, before swapping).
@@ -124,7 +129,7 @@ public final class ViewerWindow {
                 try session.advance()
             }
             render(session)
-            glfwSwapBuffers(window)
+            present()
         }
     }
 
