@@ -38,7 +38,9 @@ public struct ViewerConfiguration: Sendable {
 /// ```
 public enum Viewer {
     /// Opens the window and runs until it closes, or, with a screenshot path, renders and writes the PNG.
-    public static func run(_ configuration: ViewerConfiguration) throws {
+    /// Returns the control steps taken (a recorded episode can end before `frames`).
+    @discardableResult
+    public static func run(_ configuration: ViewerConfiguration) throws -> Int {
         let groundTruth = try GroundTruthSource(scenePath: configuration.scenePath)
         var driver = configuration.driver
         var learned: [any PoseSource] = []
@@ -54,7 +56,7 @@ public enum Viewer {
                                       visible: !headless, title: "wm view: \(session.scene.name)")
         guard let path = configuration.screenshotPath else {
             try window.run(session)
-            return
+            return session.step
         }
         for _ in 0..<configuration.frames where !session.isFinished {
             try session.advance()
@@ -63,6 +65,7 @@ public enum Viewer {
         }
         window.render(session)
         try PNGFile.write(window.screenshot(), to: path)
+        return session.step
     }
 
     /// Episode `index` of the dataset at `path`, checked against `scene` (same objects and action size).

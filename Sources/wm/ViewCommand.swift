@@ -37,9 +37,9 @@ struct ViewCommand: ParsableCommand {
             throw WorldModelError("--policy \(policy): expected one of \(ActionDriver.names.joined(separator: ", "))")
         }
         guard width > 0, height > 0, frames >= 0 else { throw WorldModelError("--width, --height must be positive and --frames not negative") }
-        try Viewer.run(ViewerConfiguration(scenePath: scene, driver: driver, seed: seed, episode: episode,
+        let steps = try Viewer.run(ViewerConfiguration(scenePath: scene, driver: driver, seed: seed, episode: episode,
                                            width: width, height: height, screenshotPath: screenshot, frames: frames, dataPath: data))
-        if let screenshot { print("wrote \(screenshot) (\(width)x\(height), \(frames) steps)") }
+        if let screenshot { print("wrote \(screenshot) (\(width)x\(height), after \(steps) control steps)") }
         #else
         throw WorldModelError("wm view needs the Viewer trait: build with `swift build --traits Viewer` (or `swift run --traits Viewer wm view ...`)")
         #endif
