@@ -1,0 +1,59 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A one-line progress bar with rate and ETA on stderr, redrawn at most 10 times a second.
+/// Silent when stderr is not a terminal, except for the final line, so logs stay readable.
+final class ProgressBar {
+    private let total: Int
+    private let label: String
+    private let start = ProgressBar.now()
+    private var lastDraw = 0.0
+    private let interactive = isatty(2) != 0
+
+    init(total: Int, label: String) {
+        self.total = max(total, 1)
+        self.label = label
+    }
+
+    static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
+
+    /// Seconds since the bar was created.
+    var elapsedSeconds: Double { ProgressBar.now() - start }
+
+    /// Redraws with `done` of `total` finished and an optional status such as "loss 0.013".
+    func update(_ done: Int, status: String = "") {
+        let t = ProgressBar.now()
+        guard interactive, t - lastDraw >= 0.1 || done >= total else { return }
+        lastDraw = t
+        writeStandardError("\r\u{1B}[2K" + line(done, status: status))
+    }
+
+    /// Draws the final state and ends the line.
+    func finish(_ done: Int, status: String = "") {
+        writeStandardError((interactive ? "\r\u{1B}[2K" : "") + line(done, status: status) + "\n")
+    }
+
+    private func line(_ done: Int, status: String) -> String {
+        let elapsed = ProgressBar.now() - start
+        let fraction = Double(min(done, total)) / Double(total)
+        let width = 24
+        let filled = Int(fraction * Double(width))
+        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+        let eta = done > 0 ? elapsed / Double(done) * Double(total - done) : 0
+        return "\(label) [\(bar)] \(done)/\(total) \(formatDuration(elapsed)) elapsed, ETA \(formatDuration(eta))"
+            + (status.isEmpty ? "" : "  " + status)
+    }
+}
+
+/// "1m05s", "12.3s".
+func formatDuration(_ seconds: Double) -> String {
+    guard seconds.isFinite else { return "?" }
+    if seconds < 60 { return "\(Double(Int(seconds * 10)) / 10)s" }
+    let s = Int(seconds)
+    return "\(s / 60)m" + (s % 60 < 10 ? "0" : "") + "\(s % 60)s"
+}
