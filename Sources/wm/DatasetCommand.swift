@@ -98,7 +98,7 @@ struct DatasetCommand: ParsableCommand {
             valueName: "name=name"))
         var renames: [String] = []
 
-        @Option(help: "An MJCF scene whose text (and file name, as the scene name) goes into the header.")
+        @Option(help: "The MJCF scene the data was recorded in: its objects' shapes, masses and colours, the robot and the scene name go into the header (MuJoCo loads it; the npz's own mjcf is never loaded).")
         var scene: String?
 
         func run() throws {
@@ -111,9 +111,11 @@ struct DatasetCommand: ParsableCommand {
                 options.arrayNames[parts[0]] = parts[1]
             }
             if let scene {
-                options.mjcf = String(decoding: try FileBytes.read(scene), as: UTF8.self)
-                let name = scene.split(separator: "/").last.map(String.init) ?? scene
-                options.sceneName = name.hasSuffix(".xml") ? String(name.dropLast(4)) : name
+                let description = try MuJoCoSimulation(path: scene).scene
+                options.mjcf = description.mjcf
+                options.sceneName = description.name
+                options.objectsFromScene = description.objects
+                options.robotFromScene = description.robot
             }
             let header = try NPZImport.convert(npz: npz, to: out, options: options)
             print("wrote \(out): \(header.episodeCount) episodes of \(header.framesPerEpisode) frames, \(header.objects.count) objects")
