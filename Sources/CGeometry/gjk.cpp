@@ -3,7 +3,7 @@
 // The simplex lives in the Minkowski difference a - b. Each iteration adds the support point farthest
 // against the current closest point v, then replaces the simplex by the smallest face holding its point
 // closest to the origin (found by trying every face: at most 15, each a 1x1 to 3x3 solve).
-// It stops when the support point no longer improves v (relative gap 1e-10), when v stops shrinking,
+// It stops when the support point no longer improves v (relative gap 1e-8), when v stops shrinking,
 // when the origin is inside the simplex (overlap), or after kGjkMaxIterations.
 #include "gjk.hpp"
 
@@ -76,13 +76,16 @@ bool project_origin(const Vertex* const* s, int k, double* lambda) {
   return lambda[0] > 0.0;
 }
 
-/// Replaces the simplex by its face closest to the origin, with barycentric coordinates.
+/// Replaces the simplex by its face closest to the origin, with barycentric coordinates. Only faces holding
+/// the newest vertex (the last) are tried: the previous simplex's closest point was v, so a closer point
+/// must use the new vertex.
 void reduce_to_closest_face(Simplex& simplex) {
   const int n = simplex.size;
+  const int newest = 1 << (n - 1);
   double best = HUGE_VAL;
-  int best_mask = 1;
+  int best_mask = newest;
   double best_lambda[4] = {1.0, 0.0, 0.0, 0.0};
-  for (int mask = 1; mask < (1 << n); ++mask) {
+  for (int mask = newest; mask < (1 << n); ++mask) {
     const Vertex* face[4];
     int k = 0;
     for (int i = 0; i < n; ++i)
@@ -154,8 +157,8 @@ GjkResult gjk_distance(const ConvexCore& a, const ConvexCore& b) {
   for (int iteration = 0; iteration < kGjkMaxIterations; ++iteration) {
     if (vv <= touch2) return result_of(simplex, true);
     const Vertex w = support(a, b, -v);
-    // v.w is a lower bound on the distance times |v|: stop when |v| is within 1e-10 of it.
-    if (vv - v.dot(w.w) <= 1e-10 * vv) break;
+    // v.w / |v| is a lower bound on the distance: stop when |v| is within a relative 1e-8 of it (float is 6e-8).
+    if (vv - v.dot(w.w) <= 1e-8 * vv) break;
     bool repeated = false;
     for (int i = 0; i < simplex.size; ++i) repeated |= (simplex.v[i].w - w.w).squaredNorm() <= touch2;
     if (repeated) break;

@@ -69,8 +69,9 @@ void wm_inverse_transform_rays(const float pos[3], const float quat[4], const fl
 /// <= 0 when overlapping (negative is a penetration depth where it is computed exactly, else 0).
 /// Writes the closest points (world) to point_a and point_b when not NULL.
 ///
-/// Points: point_b - point_a = distance * n, with n the unit normal from a towards b; so when apart they
-/// are the closest points, and with a negative distance they are the deepest points of each shape in the other.
+/// Points: point_b - point_a = distance * n, with n the unit normal from a towards b. Apart, they are the
+/// closest points; with a negative (exact) distance, moving b by point_a - point_b (|distance| along n)
+/// leaves the shapes just touching. Either way, point_a lies on a's surface and point_b on b's.
 /// Overlaps (all pairs are symmetric; the method is chosen by the pair, not the order):
 ///   - exact negative depth: sphere/capsule vs sphere/capsule; sphere vs box; sphere vs cylinder;
 ///     any shape vs a plane (the plane bounds the solid half-space below it, local z <= 0).
