@@ -86,16 +86,14 @@ public final class DynamicsRunner {
         precondition(actions.count == states.count, "DynamicsRunner.step: one action per environment")
         let dt = model.dtSeconds
         for b in states.indices {
-            let s = states[b]
-            let h = s.historyLength
-            let v = SIMD3(s.robotVelocities[(h - 1) * 3], s.robotVelocities[(h - 1) * 3 + 1], s.robotVelocities[(h - 1) * 3 + 2])
-            robotNext[b] = model.robotKinematics.nextPosition(position: s.robotPosition, velocity: v, action: actions[b], dtSeconds: dt)
+            robotNext[b] = model.robotKinematics.nextPosition(of: states[b], action: actions[b], dtSeconds: dt)
         }
-        try step(&states, robotNext: UnsafeBufferPointer(rebasing: robotNext[0..<states.count]))
+        try step(&states, robotNext: UnsafeBufferPointer(rebasing: robotNext[0..<states.count]), actions: actions)
     }
 
-    /// Advances every environment by one control step with the robots moving to `robotNext` (m, world).
-    public func step(_ states: inout [DynamicsState], robotNext: UnsafeBufferPointer<SIMD3<Float>>) throws {
+    /// Advances every environment by one control step with the robots moving to `robotNext` (m, world) under
+    /// `actions` (recorded in the states for the robot kinematics of the next step).
+    public func step(_ states: inout [DynamicsState], robotNext: UnsafeBufferPointer<SIMD3<Float>>, actions: [SIMD2<Float>]) throws {
         let n = objects.count
         let out = states.withUnsafeBufferPointer { forward(states: $0, robotNext: robotNext) }
         let stats = model.targetStatistics
@@ -115,7 +113,7 @@ public final class DynamicsRunner {
         var diverged: [Int] = []
         for b in states.indices {
             states[b].integrate(accelerations: UnsafePointer(a.row(b * n)), dtSeconds: model.dtSeconds)
-            states[b].moveRobot(to: robotNext[b], dtSeconds: model.dtSeconds)
+            states[b].moveRobot(to: robotNext[b], action: actions[b], dtSeconds: model.dtSeconds)
             if !states[b].isFinite { diverged.append(b) }
         }
         if !diverged.isEmpty {

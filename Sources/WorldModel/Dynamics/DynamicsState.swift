@@ -10,7 +10,8 @@
 /// Layout (N objects, H = historyLength):
 /// - `positions`: N x 3, m, world; `quaternions`: N x 4, (w, x, y, z), body -> world;
 /// - `linearVelocities`, `angularVelocities`: N x H x 3 (m/s, rad/s, world);
-/// - `robotPosition`: 3, m, world; `robotVelocities`: H x 3, m/s, world.
+/// - `robotPosition`: 3, m, world; `robotVelocities`: H x 3, m/s, world;
+/// - `robotLastAction`: the action applied over the step that ended at this state (zero at the start).
 public struct DynamicsState: Sendable, Equatable {
     public let objectCount: Int
     public let historyLength: Int
@@ -20,6 +21,7 @@ public struct DynamicsState: Sendable, Equatable {
     public var angularVelocities: [Float]
     public var robotPosition: SIMD3<Float>
     public var robotVelocities: [Float]
+    public var robotLastAction: SIMD2<Float>
 
     public init(objectCount: Int, historyLength: Int) {
         self.objectCount = objectCount
@@ -31,6 +33,7 @@ public struct DynamicsState: Sendable, Equatable {
         angularVelocities = [Float](repeating: 0, count: objectCount * historyLength * 3)
         robotPosition = .zero
         robotVelocities = [Float](repeating: 0, count: historyLength * 3)
+        robotLastAction = .zero
     }
 
     /// The state at frame `t` of `episode`, with velocities from frames `t - H ... t` (so `t >= H`).
@@ -57,6 +60,10 @@ public struct DynamicsState: Sendable, Equatable {
             let frame = t - historyLength + 1 + h
             let v = FiniteDifference.robotVelocity(episode: episode, frame: frame, dtSeconds: dtSeconds)
             for k in 0..<3 { robotVelocities[h * 3 + k] = v[k] }
+        }
+        if t >= 1, episode.actionDimension >= 1 {
+            let a = episode.actionDimension
+            robotLastAction = SIMD2(episode.actions[(t - 1) * a], a > 1 ? episode.actions[(t - 1) * a + 1] : 0)
         }
     }
 
@@ -103,8 +110,15 @@ public struct DynamicsState: Sendable, Equatable {
         }
     }
 
-    /// Moves the robot to `position` (kinematic), recording its finite-difference velocity.
-    public mutating func moveRobot(to position: SIMD3<Float>, dtSeconds dt: Float) {
+    /// The robot's newest finite-difference velocity.
+    public var robotVelocity: SIMD3<Float> {
+        let o = (historyLength - 1) * 3
+        return SIMD3(robotVelocities[o], robotVelocities[o + 1], robotVelocities[o + 2])
+    }
+
+    /// Moves the robot to `position` (kinematic) under `action`, recording its finite-difference velocity.
+    public mutating func moveRobot(to position: SIMD3<Float>, action: SIMD2<Float>, dtSeconds dt: Float) {
+        robotLastAction = action
         let v = (position - robotPosition) / dt
         let h = historyLength
         for j in 0..<(h - 1) { for k in 0..<3 { robotVelocities[j * 3 + k] = robotVelocities[(j + 1) * 3 + k] } }

@@ -35,12 +35,9 @@ public final class ConstantVelocityStepper: DynamicsStepping {
     public func step(_ states: inout [DynamicsState], actions: [SIMD2<Float>]) throws {
         for b in states.indices {
             if zeros.count < states[b].objectCount * 6 { zeros = [Float](repeating: 0, count: states[b].objectCount * 6) }
-            let h = states[b].historyLength
-            let rv = states[b].robotVelocities
-            let v = SIMD3(rv[(h - 1) * 3], rv[(h - 1) * 3 + 1], rv[(h - 1) * 3 + 2])
-            let next = robotKinematics.nextPosition(position: states[b].robotPosition, velocity: v, action: actions[b], dtSeconds: dtSeconds)
+            let next = robotKinematics.nextPosition(of: states[b], action: actions[b], dtSeconds: dtSeconds)
             zeros.withUnsafeBufferPointer { states[b].integrate(accelerations: $0.baseAddress!, dtSeconds: dtSeconds) }
-            states[b].moveRobot(to: next, dtSeconds: dtSeconds)
+            states[b].moveRobot(to: next, action: actions[b], dtSeconds: dtSeconds)
         }
     }
 }
@@ -81,6 +78,10 @@ public enum RolloutEvaluation {
             }
             samples += starts.count * n
             rollouts += starts.count
+        }
+        guard rollouts > 0 else {
+            let frames = episodes.map(\.frameCount).max() ?? 0
+            throw WorldModelError("episodes have at most \(frames) frames: a \(maxHorizon)-step rollout after \(historyLength) frames of history needs \(historyLength + maxHorizon + 1)")
         }
         let denominator = Double(max(samples, 1))
         return RolloutErrors(horizons: horizons, positionErrorMeters: positionSum.map { $0 / denominator },
