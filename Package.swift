@@ -40,8 +40,11 @@ let package = Package(
             dependencies: ["WorldModel", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
+        // Test support: counts heap allocations per thread by defining malloc and friends (tests only).
+        .target(name: "CMallocCounter"),
+
         .testTarget(name: "CGeometryTests", dependencies: ["CGeometry"]),
-        .testTarget(name: "WorldModelTests", dependencies: ["WorldModel"]),
+        .testTarget(name: "WorldModelTests", dependencies: ["WorldModel", "CMallocCounter"]),
     ],
     cxxLanguageStandard: .cxx17
 )

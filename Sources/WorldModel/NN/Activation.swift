@@ -42,25 +42,26 @@ public enum Activation: String, Codable, Sendable, CaseIterable {
     /// (pass the output view for the others).
     public func backward(preActivation z: MatrixView, output a: MatrixView, outputGradient: MatrixView, into gradient: MatrixView) {
         precondition(outputGradient.rows == gradient.rows && outputGradient.cols == gradient.cols, "Activation.backward: shape mismatch")
-        let cols = gradient.cols
         for r in 0..<gradient.rows {
-            let g = outputGradient.row(r), d = gradient.row(r)
-            switch self {
-            case .identity:
-                if g != d { d.update(from: g, count: cols) }
-            case .relu:
-                let y = a.row(r)
-                for i in 0..<cols { d[i] = y[i] > 0 ? g[i] : 0 }
-            case .silu:
-                let x = z.row(r)
-                for i in 0..<cols {
-                    let s = 1 / (1 + expf(-x[i]))
-                    d[i] = g[i] * s * (1 + x[i] * (1 - s))
-                }
-            case .tanh:
-                let y = a.row(r)
-                for i in 0..<cols { d[i] = g[i] * (1 - y[i] * y[i]) }
+            backwardRow(z.row(r), a.row(r), outputGradient.row(r), gradient.row(r), gradient.cols)
+        }
+    }
+
+    /// One row of ``backward(preActivation:output:outputGradient:into:)``.
+    @inline(__always)
+    func backwardRow(_ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>, _ d: UnsafeMutablePointer<Float>, _ cols: Int) {
+        switch self {
+        case .identity:
+            if g != d { d.update(from: g, count: cols) }
+        case .relu:
+            for i in 0..<cols { d[i] = y[i] > 0 ? g[i] : 0 }
+        case .silu:
+            for i in 0..<cols {
+                let s = 1 / (1 + expf(-x[i]))
+                d[i] = g[i] * s * (1 + x[i] * (1 - s))
             }
+        case .tanh:
+            for i in 0..<cols { d[i] = g[i] * (1 - y[i] * y[i]) }
         }
     }
 }

@@ -53,7 +53,8 @@ public final class AdamOptimizer {
         let correction2 = 1 - powf(b2, Float(stepCount))
         let stepSize = learningRate / correction1
         let inverseSqrtCorrection2 = 1 / sqrtf(correction2)
-        for (index, parameter) in parameters.enumerated() {
+        for index in 0..<parameters.count {
+            let parameter = parameters[index]
             let p = parameter.value.base, g = parameter.gradient.base
             let m = firstMoments[index].base, v = secondMoments[index].base
             let decay = parameter.decays ? learningRate * configuration.weightDecay : 0
@@ -71,7 +72,8 @@ public enum GradientClipping {
     /// The L2 norm of all gradients together.
     public static func globalNorm(_ parameters: [Parameter]) -> Float {
         var sum: Double = 0
-        for parameter in parameters {
+        for index in 0..<parameters.count {
+            let parameter = parameters[index]
             let g = parameter.gradient.base
             var partial: Float = 0
             for i in 0..<parameter.gradient.count { partial += g[i] * g[i] }
@@ -86,7 +88,7 @@ public enum GradientClipping {
         let norm = globalNorm(parameters)
         if norm > maxNorm && norm.isFinite {
             let factor = maxNorm / norm
-            for parameter in parameters { scale(parameter.gradient.view, by: factor) }
+            for index in 0..<parameters.count { scale(parameters[index].gradient.view, by: factor) }
         }
         return norm
     }

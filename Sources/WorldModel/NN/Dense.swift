@@ -37,15 +37,38 @@ public final class Dense {
     /// the activation ``Activation/needsPreActivation`` and the backward pass will need `Z`.
     public func forward(_ input: MatrixView, into output: MatrixView, activation: Activation = .identity, activated: MatrixView? = nil) {
         precondition(input.cols == inputWidth && output.cols == outputWidth && output.rows == input.rows, "Dense.forward: shape mismatch")
-        matrixMultiply(input, weight.value.view, into: output)
         let a = activated ?? output
+        precondition(a.rows == output.rows && a.cols == outputWidth, "Dense.forward: activated shape mismatch")
+        // Large batches go in blocks of rows whose output fits in L2, so the bias and activation pass
+        // reads what the product just wrote from cache instead of memory.
+        let blockRows = max(64, Dense.blockFloats / max(1, outputWidth))
+        var start = 0
+        while start < input.rows {
+            let end = min(input.rows, start + blockRows)
+            let z = output.rows(start..<end)
+            matrixMultiply(input.rows(start..<end), weight.value.view, into: z)
+            addBiasAndActivate(z, a.rows(start..<end), activation)
+            start = end
+        }
+    }
+
+    /// Floats of product output per block in ``forward(_:into:activation:activated:)`` (256 KiB).
+    static let blockFloats = 65_536
+
+    private func addBiasAndActivate(_ output: MatrixView, _ activated: MatrixView, _ activation: Activation) {
         let b = bias.value.base
         let cols = outputWidth
+        let inPlace = activated.base == output.base
         for r in 0..<output.rows {
             let z = output.row(r)
-            for c in 0..<cols { z[c] += b[c] }
-            if activation != .identity || a.base != output.base {
-                activation.apply(z, a.row(r), cols)
+            switch activation {
+            case .relu where inPlace:
+                for c in 0..<cols { z[c] = max(z[c] + b[c], 0) }
+            case .identity where inPlace:
+                for c in 0..<cols { z[c] += b[c] }
+            default:
+                for c in 0..<cols { z[c] += b[c] }
+                activation.apply(z, activated.row(r), cols)
             }
         }
     }
@@ -53,14 +76,42 @@ public final class Dense {
     /// Accumulates `dW += X^T dZ` and `db += column sums of dZ`; writes `dX = dZ W^T` when `inputGradient` is given.
     public func backward(input: MatrixView, outputGradient: MatrixView, inputGradient: MatrixView?) {
         precondition(outputGradient.cols == outputWidth && outputGradient.rows == input.rows, "Dense.backward: shape mismatch")
-        matrixMultiply(input, outputGradient, into: weight.gradient.view, transposeA: true, beta: 1)
         let db = bias.gradient.base
         for r in 0..<outputGradient.rows {
             let g = outputGradient.row(r)
             for c in 0..<outputWidth { db[c] += g[c] }
         }
+        multiplyBackward(input: input, preActivationGradient: outputGradient, inputGradient: inputGradient)
+    }
+
+    /// Backward through `A = f(X W + b)` as made by ``forward(_:into:activation:activated:)``: computes
+    /// `dZ = dA * f'(Z)` into `preActivationGradient` (which may be `outputGradient`) while accumulating `db`
+    /// in the same pass, then `dW += X^T dZ` and, when `inputGradient` is given, `dX = dZ W^T`.
+    /// With the identity activation `dZ` is `outputGradient` itself and `preActivationGradient` is left untouched.
+    public func backward(
+        input: MatrixView, preActivation: MatrixView, activated: MatrixView, activation: Activation,
+        outputGradient: MatrixView, preActivationGradient: MatrixView, inputGradient: MatrixView?
+    ) {
+        precondition(outputGradient.cols == outputWidth && outputGradient.rows == input.rows
+            && preActivationGradient.rows == input.rows && preActivationGradient.cols == outputWidth, "Dense.backward: shape mismatch")
+        if activation == .identity {
+            backward(input: input, outputGradient: outputGradient, inputGradient: inputGradient)
+            return
+        }
+        let db = bias.gradient.base
+        let cols = outputWidth
+        for r in 0..<outputGradient.rows {
+            let d = preActivationGradient.row(r)
+            activation.backwardRow(preActivation.row(r), activated.row(r), outputGradient.row(r), d, cols)
+            for c in 0..<cols { db[c] += d[c] }
+        }
+        multiplyBackward(input: input, preActivationGradient: preActivationGradient, inputGradient: inputGradient)
+    }
+
+    private func multiplyBackward(input: MatrixView, preActivationGradient: MatrixView, inputGradient: MatrixView?) {
+        matrixMultiply(input, preActivationGradient, into: weight.gradient.view, transposeA: true, beta: 1)
         if let inputGradient {
-            matrixMultiply(outputGradient, weight.value.view, into: inputGradient, transposeB: true)
+            matrixMultiply(preActivationGradient, weight.value.view, into: inputGradient, transposeB: true)
         }
     }
 }

@@ -1,5 +1,6 @@
 /// Concatenation of matrices along features (columns) and its inverse, split.
 ///
+/// `parts` is an array the caller keeps (views into its workspace) so a hot loop allocates nothing.
 /// `[x1 | x2 | ...]` for inputs `[batch, w_i]` gives `[batch, sum w_i]`. The backward pass of a concatenation
 /// is a split of the gradient and vice versa. Where a consumer can read a column block directly
 /// (`view.columns(...)`, e.g. as a GEMM operand), prefer that: it needs no copy.
@@ -10,9 +11,10 @@
 /// ```
 public enum FeatureConcatenation {
     /// Copies each part into consecutive column blocks of `output`.
-    public static func concatenate<C: Collection<MatrixView>>(_ parts: C, into output: MatrixView) {
+    public static func concatenate(_ parts: [MatrixView], into output: MatrixView) {
         var column = 0
-        for part in parts {
+        for index in 0..<parts.count {
+            let part = parts[index]
             precondition(part.rows == output.rows, "concatenate: row count mismatch")
             output.columns(column..<(column + part.cols)).copy(from: part)
             column += part.cols
@@ -21,9 +23,10 @@ public enum FeatureConcatenation {
     }
 
     /// Copies consecutive column blocks of `input` into each part.
-    public static func split<C: Collection<MatrixView>>(_ input: MatrixView, into parts: C) {
+    public static func split(_ input: MatrixView, into parts: [MatrixView]) {
         var column = 0
-        for part in parts {
+        for index in 0..<parts.count {
+            let part = parts[index]
             precondition(part.rows == input.rows, "split: row count mismatch")
             part.copy(from: input.columns(column..<(column + part.cols)))
             column += part.cols

@@ -121,14 +121,16 @@ public final class MLP {
             g = d
         }
         for i in stride(from: last, through: 0, by: -1) {
-            let dz = workspace.gradient[i].view.rows(0..<batch)
-            activation(of: i).backward(
-                preActivation: workspace.preActivation[i].view.rows(0..<batch),
-                output: workspace.activated[i].view.rows(0..<batch),
-                outputGradient: g, into: dz)
             let x = i == 0 ? input : workspace.activated[i - 1].view.rows(0..<batch)
             let dx = i == 0 ? inputGradient : workspace.gradient[i - 1].view.rows(0..<batch)
-            layers[i].backward(input: x, outputGradient: dz, inputGradient: dx)
+            layers[i].backward(
+                input: x,
+                preActivation: workspace.preActivation[i].view.rows(0..<batch),
+                activated: workspace.activated[i].view.rows(0..<batch),
+                activation: activation(of: i),
+                outputGradient: g,
+                preActivationGradient: workspace.gradient[i].view.rows(0..<batch),
+                inputGradient: dx)
             if let dx { g = dx }
         }
     }

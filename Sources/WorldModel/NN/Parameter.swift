@@ -35,7 +35,8 @@ public final class Parameter {
 extension Array where Element == Parameter {
     /// Sets every parameter's gradient to zero.
     public func zeroGradients() {
-        for p in self { p.zeroGradient() }
+        // Index loops: iterating an array through the generic Sequence path heap-allocates in debug builds.
+        for i in 0..<count { self[i].zeroGradient() }
     }
 
     /// Total number of scalar parameters.
