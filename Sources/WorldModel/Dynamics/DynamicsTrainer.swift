@@ -69,10 +69,10 @@ public final class DynamicsTrainer {
         while remaining > 0 {
             let count = min(batch, remaining)
             remaining -= count
-            var states: [DynamicsState] = [], next: [SIMD3<Float>] = [], samples: [(DynamicsState, [SIMD3<Float>], [SIMD3<Float>], SIMD3<Float>)] = []
+            var states: [DynamicsState] = [], next: [SIMD3<Float>] = [], samples: [TrainingSamples.Sample] = []
             for _ in 0..<count {
                 let s = train.sample(local.index(train.frames.count))
-                samples.append((s.state, s.nextLinear, s.nextAngular, s.robotNext))
+                samples.append(s)
                 states.append(s.state)
                 next.append(s.robotNext)
             }
@@ -84,7 +84,7 @@ public final class DynamicsTrainer {
             let n = model.trainedObjects.count
             let t = Matrix(rows: count * n, cols: 6)
             for (b, s) in samples.enumerated() {
-                let values = TrainingSamples.targets(state: s.0, nextLinear: s.1, nextAngular: s.2, dtSeconds: model.dtSeconds) {
+                let values = TrainingSamples.targets(state: s.state, sample: s, dtSeconds: model.dtSeconds) {
                     builder.heading(ofObjectRow: b * n + $0)
                 }
                 for k in 0..<values.count { t.base[b * n * 6 + k] = values[k] }
@@ -100,20 +100,20 @@ public final class DynamicsTrainer {
     public func trainStep(learningRate: Float, optimizer: AdamOptimizer) -> Float {
         let c = model.configuration, n = model.trainedObjects.count, batch = c.batchSize
         var states: [DynamicsState] = [], next: [SIMD3<Float>] = []
-        var truth: [([SIMD3<Float>], [SIMD3<Float>])] = []
+        var truth: [TrainingSamples.Sample] = []
         states.reserveCapacity(batch)
         for _ in 0..<batch {
             let s = train.sample(rng.index(train.frames.count))
             var state = s.state
-            TrainingSamples.addNoise(to: &state, linear: c.linearVelocityNoise, angular: c.angularVelocityNoise, using: &rng)
+            TrainingSamples.addNoise(to: &state, linear: c.linearVelocityNoise, angular: c.angularVelocityNoise, dtSeconds: model.dtSeconds, using: &rng)
             states.append(state)
             next.append(s.robotNext)
-            truth.append((s.nextLinear, s.nextAngular))
+            truth.append(s)
         }
         let out = states.withUnsafeBufferPointer { st in next.withUnsafeBufferPointer { runner.forward(states: st, robotNext: $0) } }
         let stats = model.targetStatistics
         for b in 0..<batch {
-            let values = TrainingSamples.targets(state: states[b], nextLinear: truth[b].0, nextAngular: truth[b].1, dtSeconds: model.dtSeconds) {
+            let values = TrainingSamples.targets(state: states[b], sample: truth[b], dtSeconds: model.dtSeconds) {
                 runner.outputHeading(row: b * n + $0)
             }
             for k in 0..<values.count {

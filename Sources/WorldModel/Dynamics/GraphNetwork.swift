@@ -12,19 +12,23 @@ public struct GraphNetworkArchitecture: Codable, Equatable, Sendable {
     public var hiddenLayers: Int
     /// Message-passing steps M (each with its own edge and node MLP weights).
     public var messagePassingSteps: Int
+    /// The hidden layers' activation.
+    public var activation: Activation
 
-    public init(nodeInputWidth: Int, edgeInputWidth: Int, outputWidth: Int, latentWidth: Int, hiddenLayers: Int, messagePassingSteps: Int) {
+    public init(nodeInputWidth: Int, edgeInputWidth: Int, outputWidth: Int, latentWidth: Int, hiddenLayers: Int, messagePassingSteps: Int,
+                activation: Activation = .relu) {
         self.nodeInputWidth = nodeInputWidth
         self.edgeInputWidth = edgeInputWidth
         self.outputWidth = outputWidth
         self.latentWidth = latentWidth
         self.hiddenLayers = hiddenLayers
         self.messagePassingSteps = messagePassingSteps
+        self.activation = activation
     }
 
     func mlp(input: Int, output: Int, layerNorm: Bool) -> MLPDescription {
         MLPDescription(widths: [input] + Array(repeating: latentWidth, count: hiddenLayers) + [output],
-                       activation: .relu, layerNorm: layerNorm)
+                       activation: activation, layerNorm: layerNorm)
     }
 }
 

@@ -34,8 +34,10 @@ public final class TeacherRecorder {
         simulation = try MuJoCoSimulation(path: scenePath)
     }
 
-    /// Records episode `index` with `steps` control steps (so `steps + 1` frames).
-    public func record(episode index: Int, steps: Int, seed: UInt64, policy kind: ActionPolicyKind) throws -> Recording {
+    /// Records episode `index` with `steps` control steps (so `steps + 1` frames). With `launchSpeed`, every
+    /// object is launched after settling with a random planar velocity of that speed (m/s), so it slides.
+    public func record(episode index: Int, steps: Int, seed: UInt64, policy kind: ActionPolicyKind,
+                       launchSpeed: ClosedRange<Double>? = nil) throws -> Recording {
         var rng = SeededRandom(seed: seed, stream: UInt64(index))
         let placement = InitialPlacement.sample(for: scene, using: &rng)
         simulation.reset()
@@ -45,6 +47,16 @@ public final class TeacherRecorder {
         simulation.setRobotJoints(placement.robotJoints)
         let zero = [Float](repeating: 0, count: scene.robot.actionDimension)
         if settlePhysicsSteps > 0 { try simulation.step(action: zero, substeps: settlePhysicsSteps) }
+        if let launchSpeed {
+            let settled = simulation.objectStates()
+            for i in 0..<scene.objects.count {
+                let o = i * objectStateWidth
+                let speed = rng.uniform(launchSpeed.lowerBound, launchSpeed.upperBound), heading = rng.uniform(-Double.pi, Double.pi)
+                simulation.setObject(i, position: SIMD3((0..<3).map { Double(settled[o + $0]) }),
+                                     quaternion: SIMD4((3..<7).map { Double(settled[o + $0]) }),
+                                     linearVelocity: SIMD3(speed * cos(heading), speed * sin(heading), 0))
+            }
+        }
 
         var policy = ActionPolicy(kind: kind, actionLow: scene.robot.actionLow, actionHigh: scene.robot.actionHigh,
                                   controlDtSeconds: scene.controlDtSeconds, rng: SeededRandom(seed: rng.next()))
