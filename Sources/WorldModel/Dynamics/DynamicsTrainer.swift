@@ -34,7 +34,7 @@ public final class DynamicsTrainer {
     public let model: DynamicsModel
     public let train: TrainingSamples
     public let valid: [Episode]
-    public var validationHorizon = 20
+    public var validationHorizon = 50
     public var validationEpisodes = 8
     private var rng: SeededRandom
     private let runner: DynamicsRunner
@@ -130,14 +130,18 @@ public final class DynamicsTrainer {
         return loss
     }
 
-    /// Mean rollout position error (m) at `validationHorizon` on the first `validationEpisodes` valid episodes.
+    /// Mean rollout position error (m) at `validationHorizon` (or the longest the episodes allow) on the first
+    /// `validationEpisodes` valid episodes; infinity if a rollout diverges.
     public func validationError() throws -> Double {
         let episodes = Array(valid.prefix(validationEpisodes))
         guard !episodes.isEmpty else { return .nan }
+        let longest = (episodes.map(\.frameCount).min() ?? 0) - model.historyLength - 1
+        guard longest >= 1 else { return .nan }
+        let horizon = min(validationHorizon, longest)
         let maxStarts = episodes.map { max(1, ($0.frameCount - model.historyLength) / 10 + 1) }.max() ?? 1
         let evaluator = try DynamicsRunner(model: model, objects: model.trainedObjects, maxEnvironments: maxStarts)
         do {
-            let errors = try RolloutEvaluation.evaluate(evaluator, episodes: episodes, horizons: [validationHorizon],
+            let errors = try RolloutEvaluation.evaluate(evaluator, episodes: episodes, horizons: [horizon],
                                                         historyLength: model.historyLength, dtSeconds: model.dtSeconds)
             return errors.positionErrorMeters[0]
         } catch {
@@ -157,14 +161,15 @@ public final class DynamicsTrainer {
         let start = Self.now()
         var lastValidation = start
         var step = startStep, runningLoss: Float = 0, lossCount: Float = 0
-        var best = Double.infinity, latest: Double? = nil
+        var best = Double.infinity, latest: Double? = nil, saved = false
         var curve: [[Double]] = []
         var stopped = false
         func validateAndSave() throws {
             let error = try validationError()
             latest = error
             curve.append([Double(step), Self.now() - start, Double(lossCount > 0 ? runningLoss / lossCount : .nan), error])
-            if error < best || best.isInfinite && error.isNaN {
+            if !saved || error < best {
+                saved = true
                 best = error
                 var metadata = extraMetadata
                 metadata["training_step"] = "\(step)"

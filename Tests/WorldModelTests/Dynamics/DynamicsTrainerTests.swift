@@ -79,7 +79,7 @@ func trainedOneBoxModel(kind: DynamicsKind = .gnn, steps: Int, seed: UInt64 = 6)
         var a = [DynamicsState(episode: episode, frame: 10, historyLength: 3, dtSeconds: 0.02)], b = a
         let ra = try DynamicsRunner(model: model, objects: oneBoxData.scene.objects, maxEnvironments: 1)
         let rb = try DynamicsRunner(model: loaded, objects: oneBoxData.scene.objects, maxEnvironments: 1)
-        for t in 10..<40 {
+        for t in 10..<39 {
             let action = SIMD2(episode.actions[t * 2], episode.actions[t * 2 + 1])
             try ra.step(&a, actions: [action])
             try rb.step(&b, actions: [action])
@@ -90,7 +90,7 @@ func trainedOneBoxModel(kind: DynamicsKind = .gnn, steps: Int, seed: UInt64 = 6)
     @Test func batchedAndOneByOneStepsAgree() throws {
         let (model, _, _) = try trainedOneBoxModel(steps: 20)
         let episode = oneBoxData.test[1]
-        let frames = [5, 20, 35, 50]
+        let frames = [3, 8, 13, 19]
         var batch = frames.map { DynamicsState(episode: episode, frame: $0, historyLength: 3, dtSeconds: 0.02) }
         var single = batch
         let batched = try DynamicsRunner(model: model, objects: oneBoxData.scene.objects, maxEnvironments: 4)
@@ -121,7 +121,7 @@ func trainedOneBoxModel(kind: DynamicsKind = .gnn, steps: Int, seed: UInt64 = 6)
     }
 
     @Test func corruptCheckpointIsAOneLineError() throws {
-        let (model, _, _) = try trainedOneBoxModel(steps: 2500)
+        let (model, _, _) = try trainedOneBoxModel(steps: 1)
         let path = "/tmp/wm-trunc-\(getpid()).safetensors"
         defer { unlink(path) }
         try model.save(to: path)
