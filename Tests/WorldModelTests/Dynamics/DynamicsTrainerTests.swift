@@ -48,7 +48,7 @@ func trainedOneBoxModel(kind: DynamicsKind = .gnn, steps: Int, seed: UInt64 = 6)
     trainer.computeStatistics(frames: 600)
     let optimizer = AdamOptimizer(parameters: model.parameters)
     let first = (0..<10).map { _ in trainer.trainStep(learningRate: 0, optimizer: optimizer) }.reduce(0, +) / 10
-    let path = "/tmp/wm-one-box-\(getpid())-\(kind.rawValue).safetensors"
+    let path = "/tmp/wm-one-box-\(getpid())-\(UInt64.random(in: 0...UInt64.max))-\(kind.rawValue).safetensors"
     defer { unlink(path) }
     let summary = try trainer.run(budgetSeconds: 600, maxSteps: steps, validateEverySeconds: 0.5, path: path)
     return (try DynamicsModel.load(from: path), summary, first)
