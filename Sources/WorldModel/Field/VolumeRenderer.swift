@@ -61,6 +61,8 @@ public final class VolumeRenderer {
 
     /// Samples taken in the last batch.
     public var sampleCount: Int { sampleT.count }
+    /// Samples taken by the last `render(camera:fields:)`.
+    public private(set) var samplesInLastRender = 0
 
     /// Renders a whole image, batch by batch.
     public func render(camera: PinholeCamera, fields: [PlacedField]) -> RGBDImage {
@@ -69,6 +71,7 @@ public final class VolumeRenderer {
         camera.writeRays(origins: &origins, directions: &directions)
         let total = camera.width * camera.height
         var start = 0
+        samplesInLastRender = 0
         while start < total {
             let n = min(raysPerBatch, total - start)
             origins.withUnsafeBufferPointer { o in
@@ -81,6 +84,7 @@ public final class VolumeRenderer {
                     }
                 }
             }
+            samplesInLastRender += sampleCount
             start += n
         }
         return out

@@ -87,3 +87,22 @@ public struct PinholeCamera: Sendable, Equatable {
 }
 
 @inline(__always) func normalized(_ v: SIMD3<Float>) -> SIMD3<Float> { v / dot(v, v).squareRoot() }
+
+extension PinholeCamera {
+    /// `count` cameras around the centroid of objects at `poses` (`N x 7` or `N x 13`, N = `objectCount`): evenly
+    /// spaced azimuths from `azimuthOffsetDegrees`, elevations alternating between 35 and 55 degrees, at
+    /// `distance` (m) from the centroid, 40 degree field of view. Training and held-out views use different offsets.
+    public static func aroundObjects(poses: [Float], objectCount: Int, count: Int, azimuthOffsetDegrees: Float,
+                                     distance: Float = 0.5, size: Int) -> [PinholeCamera] {
+        let width = poses.count / max(objectCount, 1)
+        var centre = SIMD3<Float>.zero
+        for i in 0..<objectCount { centre += SIMD3(poses[i * width], poses[i * width + 1], poses[i * width + 2]) }
+        centre /= Float(max(objectCount, 1))
+        return (0..<count).map { i in
+            let azimuth = (azimuthOffsetDegrees + 360 * Float(i) / Float(count)) * .pi / 180
+            let elevation: Float = (i % 2 == 0 ? 35 : 55) * .pi / 180
+            let eye = centre + distance * SIMD3(cosf(elevation) * cosf(azimuth), cosf(elevation) * sinf(azimuth), sinf(elevation))
+            return PinholeCamera(lookFrom: eye, at: centre, fieldOfViewDegrees: 40, width: size, height: size)
+        }
+    }
+}

@@ -7,7 +7,7 @@ import Glibc
 /// background colour for rays that hit nothing. The ray-cast teacher and the field renderer share it.
 ///
 /// A surface point with albedo `a` and unit normal `n` (world) has colour `a * (ambient + diffuse * max(0, n . towardsLight))`.
-public struct ViewLighting: Sendable, Equatable {
+public struct ViewLighting: Sendable, Equatable, Codable {
     /// Unit vector from a surface towards the light (world frame).
     public var towardsLight: SIMD3<Float>
     public var ambient: Float

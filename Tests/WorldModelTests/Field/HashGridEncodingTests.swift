@@ -5,7 +5,7 @@ import Testing
     let encoding = HashGridEncoding(HashGridConfiguration(levels: 4, featuresPerLevel: 2, log2TableSize: 8, baseResolution: 2, finestResolution: 16))
 
     @Test func levelsGrowFromBaseToFinestAndCoarseOnesAreDense() {
-        #expect(encoding.resolutions == [2, 5, 10, 16])
+        #expect(encoding.resolutions == [2, 4, 8, 16])
         #expect(encoding.isDense == [true, true, false, false])
         #expect(encoding.outputWidth == 8)
     }
