@@ -1,5 +1,8 @@
 import Testing
 @testable import WorldModel
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The package root, found from this file's path (tests run from any folder).
 let packageRoot: String = {
@@ -40,5 +43,28 @@ func scenePath(_ name: String) -> String { packageRoot + "/scenes/" + name }
         }
         #expect(touched >= 7)
         #expect(moved >= 6)
+    }
+}
+
+@Suite struct TeacherDatasetGenerationTests {
+    @Test func sameArgumentsWriteTheSameBytes() throws {
+        let a = "/tmp/wm-gen-a-\(getpid()).wmds", b = "/tmp/wm-gen-b-\(getpid()).wmds"
+        defer { unlink(a); unlink(b) }
+        let summary = try TeacherRecorder(scenePath: scenePath("push.xml")).generateDataset(path: a, episodes: 4, steps: 30, seed: 5, policy: .waypoints)
+        _ = try TeacherRecorder(scenePath: scenePath("push.xml")).generateDataset(path: b, episodes: 4, steps: 30, seed: 5, policy: .waypoints)
+        #expect(try FileBytes.read(a) == FileBytes.read(b))
+        let reader = try DatasetReader(path: a)
+        #expect(reader.header.episodeCount == 4 && reader.header.framesPerEpisode == 31)
+        #expect(reader.header.objects.count == 4 && reader.header.sceneName == "push")
+        #expect(reader.header.contactFraction == summary.contactFraction)
+        #expect(try reader.episode(3) == TeacherRecorder(scenePath: scenePath("push.xml")).record(episode: 3, steps: 30, seed: 5, policy: .waypoints).episode)
+    }
+
+    @Test func failedGenerationLeavesNoFile() throws {
+        let out = "/tmp/wm-gen-fail-\(getpid()).wmds"
+        #expect(throws: WorldModelError.self) {
+            _ = try TeacherRecorder(scenePath: scenePath("push.xml")).generateDataset(path: out, episodes: 0, steps: 10, seed: 1, policy: .waypoints)
+        }
+        #expect(access(out, F_OK) != 0)
     }
 }
