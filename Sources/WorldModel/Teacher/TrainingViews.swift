@@ -218,3 +218,18 @@ enum PrimitiveSurface {
         }
     }
 }
+
+extension RayCastRenderer {
+    /// Views of recorded frames (`frames[i]`: the objects' states, `N x 13` or `N x 7`): `camerasPerFrame` cameras
+    /// of `size` x `size` pixels around each frame's objects (`PinholeCamera.aroundObjects`), at an azimuth
+    /// offset drawn from `seed`, so training and held-out view sets built with different seeds differ.
+    public func views(frames: [[Float]], camerasPerFrame: Int, size: Int, seed: UInt64, distance: Float = 0.5) -> [TrainingView] {
+        var rng = SeededRandom(seed: seed)
+        let n = simulation.scene.objects.count
+        return frames.flatMap { frame in
+            let cameras = PinholeCamera.aroundObjects(poses: frame, objectCount: n, count: camerasPerFrame,
+                                                      azimuthOffsetDegrees: Float(rng.uniform(0, 360)), distance: distance, size: size)
+            return views(poses: [frame], cameras: cameras)
+        }
+    }
+}
