@@ -40,15 +40,19 @@ typedef struct wm_shape {
 void wm_quat_mul(const float* a, const float* b, float* out, int n);
 /// out[i] = conjugate(q[i]). out may alias q.
 void wm_quat_conj(const float* q, float* out, int n);
-/// out[i] = rotate(q[i], v[i]) (vectors: n*3). out may alias v.
+/// out[i] = rotate(q[i], v[i]) (vectors: n*3). out may alias v. Rotates by q / |q| (q need not be unit;
+/// a zero q leaves v unchanged).
 void wm_quat_rotate(const float* q, const float* v, float* out, int n);
-/// Normalises each quaternion in place, and flips it so w >= 0.
+/// Normalises each quaternion in place, and flips it so w >= 0. A zero or non-finite one becomes (1, 0, 0, 0).
 void wm_quat_normalize(float* q, int n);
 
 // ---- SO(3) ----
-/// Exponential map: rotation vector (n*3, rad) -> unit quaternion (n*4). Exact near zero.
+/// Exponential map: rotation vector (n*3, rad) -> unit quaternion (n*4): (cos(t/2), sin(t/2) axis), t = |omega|.
+/// Exact near zero (Taylor series below 1e-4 rad). Not flipped: w < 0 for angles above pi.
 void wm_so3_exp(const float* omega, float* quat, int n);
-/// Logarithm: unit quaternion (n*4) -> rotation vector (n*3) with angle in [0, pi].
+/// Logarithm: unit quaternion (n*4) -> rotation vector (n*3) with angle in [0, pi] (q and -q give the same).
+/// Normalises q first (a zero q gives 0). Exact near zero angle (Taylor series) and well-conditioned near pi.
+/// Example: log(exp(omega)) == omega for |omega| < pi.
 void wm_so3_log(const float* quat, float* omega, int n);
 
 // ---- rigid transforms of batches ----
@@ -64,11 +68,40 @@ void wm_inverse_transform_rays(const float pos[3], const float quat[4], const fl
 /// Closest distance (m) between the surfaces of a and b: > 0 when apart, 0 when touching,
 /// <= 0 when overlapping (negative is a penetration depth where it is computed exactly, else 0).
 /// Writes the closest points (world) to point_a and point_b when not NULL.
+///
+/// Points: point_b - point_a = distance * n, with n the unit normal from a towards b. Apart, they are the
+/// closest points; with a negative (exact) distance, moving b by point_a - point_b (|distance| along n)
+/// leaves the shapes just touching. Either way, point_a lies on a's surface and point_b on b's.
+/// Overlaps (all pairs are symmetric; the method is chosen by the pair, not the order):
+///   - exact negative depth: sphere/capsule vs sphere/capsule; sphere vs box; sphere vs cylinder;
+///     any shape vs a plane (the plane bounds the solid half-space below it, local z <= 0).
+///   - box, capsule or cylinder vs box or cylinder (GJK): exact negative depth while the cores (a capsule's
+///     segment, a box, a cylinder) are apart and only the capsule's radius overlaps; once the cores overlap,
+///     0, with point_a = point_b = a point inside both shapes.
+///   - plane vs plane: 0, points = each plane's pos.
+///   - an unknown kind: +inf, points = each shape's pos.
+/// GJK runs in double and stops after at most 128 iterations; results are never NaN for finite inputs.
+///
+/// Example: two unit spheres 3 m apart along x are 1 m apart, points (1,0,0) and (2,0,0):
+///   wm_shape a = {WM_SHAPE_SPHERE, {1, 0, 0}, {0, 0, 0}, {1, 0, 0, 0}}, b = a; b.pos[0] = 3;
+///   float d = wm_shape_distance(&a, &b, pa, pb);  // d == 1
 float wm_shape_distance(const wm_shape* a, const wm_shape* b, float point_a[3], float point_b[3]);
+/// distance[i] = wm_shape_distance(&a[i], &b[i], points_a + 3i, points_b + 3i) for i < n;
+/// points_a and points_b (n*3 each) may be NULL.
+void wm_shape_distance_batch(const wm_shape* a, const wm_shape* b, int n, float* distance, float* points_a,
+                             float* points_b);
+
+// ---- rigid fit ----
+/// Kabsch: the rigid transform (pos, quat with w >= 0) minimising sum_i |pos + rotate(quat, a[i]) - b[i]|^2
+/// over n point pairs (a, b: n*3, world). A proper rotation, never a reflection. n == 0 gives the identity;
+/// with fewer than 3 non-collinear points the rotation is one of the minimisers.
+void wm_kabsch_fit(const float* a, const float* b, int n, float pos[3], float quat[4]);
 
 // ---- rays (batch of n; directions need not be unit; t in units of the direction's length) ----
 /// Ray vs oriented box (centre pos, orientation quat, half-extents half). Writes entry and exit parameters;
 /// a miss writes t_near = +inf and t_far = -inf. t_near < 0 <= t_far means the origin is inside.
+/// A ray is a half-line: a box wholly behind the origin (t_far < 0) is a miss. A zero direction gives
+/// (-inf, +inf) when the origin is inside (surface included), else a miss. Slab method in the box frame, in double.
 void wm_ray_box(const float* origins, const float* directions, int n, const float pos[3], const float quat[4],
                 const float half[3], float* t_near, float* t_far);
 /// Ray vs sphere, same output convention as wm_ray_box.
