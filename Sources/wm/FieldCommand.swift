@@ -78,6 +78,7 @@ struct FieldTrainCommand: ParsableCommand {
                                     table: renderer.table, configuration: configuration, seed: seed)
         var options = FieldTrainingOptions()
         options.seed = seed
+        BLASThreads.set(1)
         let trainer = FieldTrainer(fields: fields, views: views, options: options)
         print("\(views.count) views of \(poses.count) frames, \(fields.fields.count) field classes, \(fields.parameterBytes) parameter bytes")
         let start = monotonicClock(), budget = minutes * 60
@@ -144,7 +145,12 @@ struct FieldEvalCommand: ParsableCommand {
             guard let n = Int(s.filter { $0 != " " }), n >= 2 else { throw ValidationError("--dense: bad resolution '\(s)'") }
             return n
         }
-        let report = FieldEvaluation.evaluate(fields: fields, objects: renderer.simulation.scene.objects, views: views, denseResolutions: resolutions)
+        BLASThreads.set(1)
+        var report = FieldEvaluation.evaluate(fields: fields, objects: renderer.simulation.scene.objects, views: views, denseResolutions: resolutions)
+        for threads in [1, 2] {
+            let copies = try (0..<threads).map { _ in try ObjectFieldSet.load(from: field) }
+            report.throughput.append(FieldThroughput.measure(copies: copies, views: views))
+        }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
@@ -157,6 +163,10 @@ struct FieldEvalCommand: ParsableCommand {
         }
         print("dense bytes at equal PSNR / field bytes: \(format1(report.ratioVsDenseAtEqualPSNR))")
         print("render: \(Int(report.raysPerSecond)) rays/s, \(Int(report.samplesPerSecond)) samples/s, MLP \(Int(report.mlpTimeShare * 100))% of the time")
+        print("MLP forward \(format1(report.mlpGigaflops)) GFLOP/s, raw sgemm on the same shapes \(format1(report.rawGEMMGigaflops)) GFLOP/s")
+        for t in report.throughput {
+            print("render with \(t.threads) thread(s): \(Int(t.raysPerSecond)) rays/s, \(Int(t.samplesPerSecond)) samples/s")
+        }
     }
 }
 

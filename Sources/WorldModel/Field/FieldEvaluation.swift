@@ -33,6 +33,11 @@ public struct FieldEvaluationReport: Codable, Equatable, Sendable {
     public var samplesPerSecond: Double
     /// Share of the field's render time spent in its MLPs.
     public var mlpTimeShare: Double
+    /// GFLOP/s of the fields' MLP forward passes while rendering, and of raw sgemm on the same layer shapes.
+    public var mlpGigaflops: Double
+    public var rawGEMMGigaflops: Double
+    /// Rendering speed with 1, 2, ... threads, when measured (`FieldThroughput`).
+    public var throughput: [FieldThroughput] = []
 
     enum CodingKeys: String, CodingKey {
         case psnrDB = "psnr_db"
@@ -42,6 +47,9 @@ public struct FieldEvaluationReport: Codable, Equatable, Sendable {
         case raysPerSecond = "rays_per_second"
         case samplesPerSecond = "samples_per_second"
         case mlpTimeShare = "mlp_time_share"
+        case throughput
+        case mlpGigaflops = "mlp_gflops"
+        case rawGEMMGigaflops = "raw_sgemm_gflops"
     }
 }
 
@@ -68,7 +76,7 @@ public enum FieldEvaluation {
         let renderer = fields.makeRenderer()
         var error: Double = 0, values = 0, depthError: Double = 0, depthCount = 0
         var seconds: Double = 0, samples = 0, rays = 0
-        for field in fields.fields { field.mlpSeconds = 0 }
+        for field in fields.fields { field.mlpSeconds = 0; field.mlpForwardRows = 0 }
         for view in views {
             let start = monotonicSeconds()
             let image = renderer.render(camera: view.camera, fields: fields.placed(poses: view.objectPoses))
@@ -83,6 +91,7 @@ public enum FieldEvaluation {
             }
         }
         let mlp = fields.fields.reduce(0) { $0 + $1.mlpSeconds }
+        let flops = fields.fields.reduce(0) { $0 + Double($1.mlpForwardRows) * $1.mlpFlopsPerPoint }
         let fieldPSNR = psnr(meanSquaredError: error / Double(max(values, 1)))
         var dense: [DenseBaselineScore] = []
         for n in denseResolutions {
@@ -114,7 +123,8 @@ public enum FieldEvaluation {
             psnrDB: fieldPSNR, objectDepthErrorMeters: depthError / Double(max(depthCount, 1)), bytes: fields.parameterBytes,
             dense: dense, ratioVsDenseAtEqualPSNR: Double(reference?.bytes ?? 0) / Double(max(fields.parameterBytes, 1)),
             views: views.count, raysPerSecond: Double(rays) / max(seconds, 1e-9), samplesPerSecond: Double(samples) / max(seconds, 1e-9),
-            mlpTimeShare: mlp / max(seconds, 1e-9))
+            mlpTimeShare: mlp / max(seconds, 1e-9), mlpGigaflops: flops / max(mlp, 1e-9) / 1e9,
+            rawGEMMGigaflops: fields.fields.first?.rawGEMMGigaflops() ?? 0)
     }
 
     /// Whether the teacher's pixel `p` sees an object rather than the table (its depth is nearer than the table's).

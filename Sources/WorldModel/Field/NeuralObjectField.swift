@@ -47,6 +47,8 @@ public final class NeuralObjectField: RadianceField {
     public private(set) var occupancy: OccupancyGrid
     /// Seconds spent in the MLP (forward and backward) since the last reset: for profiling.
     public var mlpSeconds: Double = 0
+    /// Rows (points) pushed through the MLP's forward pass since the last reset.
+    public var mlpForwardRows = 0
 
     static let chunk = 4096
     static let maxLogDensity: Float = 12
@@ -79,6 +81,23 @@ public final class NeuralObjectField: RadianceField {
     /// Every trainable parameter: the hash table first, then the MLP's.
     public var parameters: [Parameter] { [table] + mlp.parameters }
 
+    /// Multiply-add FLOPs of one point's MLP forward pass (2 per weight).
+    public var mlpFlopsPerPoint: Double { mlp.architecture.forwardProductFlops(batch: 1) }
+
+    /// GFLOP/s of raw `sgemm` on the MLP's layer shapes at a full chunk, for comparison with the MLP's own rate.
+    public func rawGEMMGigaflops(repeats: Int = 20) -> Double {
+        let widths = mlp.architecture.widths
+        let inputs = widths.dropLast().map { Matrix(rows: Self.chunk, cols: $0) }
+        let weights = (0..<(widths.count - 1)).map { Matrix(rows: widths[$0], cols: widths[$0 + 1]) }
+        let outputs = widths.dropFirst().map { Matrix(rows: Self.chunk, cols: $0) }
+        let start = monotonicSeconds()
+        for _ in 0..<repeats {
+            for l in 0..<weights.count { matrixMultiply(inputs[l].view, weights[l].view, into: outputs[l].view) }
+        }
+        let seconds = monotonicSeconds() - start
+        return Double(repeats) * mlp.architecture.forwardProductFlops(batch: Self.chunk) / max(seconds, 1e-9) / 1e9
+    }
+
     /// Bytes of the parameters as stored (float32).
     public var parameterBytes: Int { parameters.reduce(0) { $0 + $1.value.count } * MemoryLayout<Float>.stride }
 
@@ -99,6 +118,7 @@ public final class NeuralObjectField: RadianceField {
         let start = monotonicSeconds()
         let out = mlp.forward(input.view.rows(0..<n), workspace: workspace)
         mlpSeconds += monotonicSeconds() - start
+        mlpForwardRows += n
         return out
     }
 

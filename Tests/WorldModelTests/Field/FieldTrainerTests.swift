@@ -42,7 +42,6 @@ import Glibc
         for _ in 0..<150 { last = trainer.step() }
         #expect(last < first / 4)
         let report = FieldEvaluation.evaluate(fields: fields, objects: [box], views: heldOut.map { Self.onlyFirstObject($0) }, denseResolutions: [])
-        print("FIT", first, last, report.psnrDB, report.objectDepthErrorMeters, report.raysPerSecond)
         // Stated target for this tiny, short fit: 24 dB on whole held-out views, object depth within 1 cm.
         #expect(report.psnrDB > 24)
         #expect(report.objectDepthErrorMeters < 0.01)
