@@ -97,7 +97,7 @@ public enum FieldEvaluation {
         for n in denseResolutions {
             let resolution = DenseVoxelGrid.resolution(n, bounds: denseBounds)
             var best: DenseBaselineScore? = nil
-            for densityPerVoxel: Float in [2, 4, 8] {
+            for densityPerVoxel: Float in [1, 2, 4] {
                 let denseRenderer = fields.makeRenderer()
                 var squared: Double = 0, count = 0
                 var grid: DenseVoxelGrid? = nil, gridPoses: [Float] = []

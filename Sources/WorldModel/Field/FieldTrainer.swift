@@ -42,6 +42,7 @@ public final class FieldTrainer {
     private var rng: SeededRandom
     public private(set) var stepCount = 0
     private var origins: [Float], directions: [Float], rgb: [Float], depth: [Float], gradRGB: [Float], gradDepth: [Float]
+    private var pixels: [Int]
 
     public init(fields: ObjectFieldSet, views: [TrainingView], options: FieldTrainingOptions) {
         self.fields = fields
@@ -55,6 +56,7 @@ public final class FieldTrainer {
         let n = options.raysPerView
         origins = [Float](repeating: 0, count: 3 * n); directions = origins; rgb = origins; gradRGB = origins
         depth = [Float](repeating: 0, count: n); gradDepth = depth
+        pixels = [Int](repeating: 0, count: n)
     }
 
     /// The pixels of `view` whose rays pass within the bounding sphere of some placed field.
@@ -93,7 +95,6 @@ public final class FieldTrainer {
             guard !pool.isEmpty else { continue }
             let view = views[v], camera = view.camera
             let n = options.raysPerView
-            var pixels = [Int](repeating: 0, count: n)
             for r in 0..<n {
                 let p = Int(pool[rng.index(pool.count)])
                 pixels[r] = p
