@@ -9,6 +9,8 @@ let package = Package(
         .library(name: "WorldModel", targets: ["WorldModel"]),
         .executable(name: "wm", targets: ["wm"]),
     ],
+    // `swift build --traits Viewer` adds the GLFW viewer (`wm view`); a plain build neither compiles nor links GLFW.
+    traits: [.trait(name: "Viewer", description: "The GLFW/OpenGL viewer behind `wm view`"), .default(enabledTraits: [])],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
@@ -19,6 +21,7 @@ let package = Package(
         .systemLibrary(name: "CMuJoCo", providers: [.apt(["libmujoco-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CGLFW", pkgConfig: "glfw3", providers: [.apt(["libglfw3-dev", "libgl1-mesa-dev"])]),
 
         // The geometry shim: C++ on Eigen behind an extern "C" header.
         .target(
@@ -35,13 +38,35 @@ let package = Package(
             dependencies: ["CGeometry", "CBLAS", "CMuJoCo", "CMuJoCoGuard", "CPNG", "CZlib"],
             linkerSettings: [.linkedLibrary("m")]
         ),
+        // The viewer: all its sources are inside `#if Viewer` (an empty module without the trait), and GLFW is a
+        // dependency only with the trait.
+        .target(
+            name: "WMViewer",
+            dependencies: ["WorldModel", .target(name: "CGLFW", condition: .when(traits: ["Viewer"]))],
+            linkerSettings: [.linkedLibrary("m")]
+        ),
         .executableTarget(
             name: "wm",
-            dependencies: ["WorldModel", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "WorldModel",
+                .target(name: "WMViewer", condition: .when(traits: ["Viewer"])),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
 
+        // Test support: counts heap allocations per thread by defining malloc and friends (tests only).
+        .target(name: "CMallocCounter"),
+
         .testTarget(name: "CGeometryTests", dependencies: ["CGeometry"]),
-        .testTarget(name: "WorldModelTests", dependencies: ["WorldModel"]),
+        .testTarget(name: "WorldModelTests", dependencies: ["WorldModel", "CMallocCounter"]),
+        .testTarget(
+            name: "WMViewerTests",
+            dependencies: [
+                "WorldModel",
+                .target(name: "WMViewer", condition: .when(traits: ["Viewer"])),
+                .target(name: "CGLFW", condition: .when(traits: ["Viewer"])),
+            ]
+        ),
     ],
     cxxLanguageStandard: .cxx17
 )

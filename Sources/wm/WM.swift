@@ -16,7 +16,10 @@ struct WM: ParsableCommand {
               wm dataset info /tmp/push.wmds
               wm bench mlp --json
             """,
-        subcommands: [GenerateCommand.self, DatasetCommand.self, BenchCommand.self, FieldCommand.self, RenderCommand.self]
+        subcommands: [
+            GenerateCommand.self, DatasetCommand.self, TrainCommand.self, EvalCommand.self, BenchCommand.self,
+            CheckpointCommand.self, ViewCommand.self, FieldCommand.self, RenderCommand.self,
+        ]
     )
 
     /// Parses, runs, and turns every failure into one line on stderr and exit status 1.

@@ -1,0 +1,58 @@
+#if Viewer
+/// The on-screen text of the viewer, one string per line: step, position error, memory per model, keys.
+///
+/// ```swift
+/// let lines = ViewerLegend.lines(session: session, paused: false, speed: 1, fieldShown: false)
+/// ```
+public enum ViewerLegend {
+    public static func lines(session: ViewerSession, paused: Bool, speed: Double, fieldShown: Bool) -> [String] {
+        let seconds = Double(session.step) * session.scene.controlDtSeconds
+        var lines = ["STEP \(session.step)  T \(fixed(seconds, 2)) S  SPEED \(speedText(speed))" + (paused ? "  [PAUSED]" : "")]
+        for (index, source) in session.sources.enumerated() {
+            let state = session.shown[index] ? "ON " : "OFF"
+            let key = index == 0 ? "G" : "L"
+            lines.append("[\(key)] \(state) \(source.label)  MEM \(memoryText(source.memoryFootprintBytes))")
+        }
+        if session.sources.count == 1 { lines.append("[L] LEARNED DYNAMICS: NOT LOADED") }
+        lines.append("[F] NEURAL FIELD: NOT LOADED" + (fieldShown ? " (ON)" : ""))
+        if let error = session.positionErrorMeters {
+            lines.append("POSITION ERROR \(fixed(Double(error) * 1000, 1)) MM (MEAN OVER OBJECTS, G VS L)")
+        } else {
+            lines.append("POSITION ERROR -")
+        }
+        let drive: String = switch session.driver {
+        case .keyboard: "ARROW KEYS"
+        case .scripted(let kind): "SCRIPTED " + kind.rawValue
+        case .recorded: "RECORDED EPISODE \(session.episode)" + (session.isFinished ? " (END)" : "")
+        }
+        lines.append("ACTIONS: \(drive)  (\(fixed(Double(session.lastAction.first ?? 0), 2)), \(fixed(Double(session.lastAction.dropFirst().first ?? 0), 2))) M/S")
+        return lines
+    }
+
+    /// The key help shown at the bottom of the window.
+    public static let keys = "SPACE PAUSE  . STEP  R RESET  +/- SPEED  G/L/F SHOW  ARROWS PUSH  MOUSE VIEW"
+
+    /// "-" when unknown, else bytes in KB or MB.
+    static func memoryText(_ bytes: Int?) -> String {
+        guard let bytes else { return "-" }
+        if bytes < 1 << 20 { return "\(fixed(Double(bytes) / 1024, 1)) KB" }
+        return "\(fixed(Double(bytes) / Double(1 << 20), 2)) MB"
+    }
+
+    static func speedText(_ speed: Double) -> String {
+        speed >= 1 ? "\(Int(speed))X" : "1/\(Int((1 / speed).rounded()))X"
+    }
+
+    /// `value` with `digits` decimals, without Foundation's formatting.
+    static func fixed(_ value: Double, _ digits: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let scaled = Int((abs(value) * scale).rounded())
+        let whole = scaled / Int(scale), fraction = scaled % Int(scale)
+        let sign = value < 0 && scaled != 0 ? "-" : ""
+        guard digits > 0 else { return sign + "\(whole)" }
+        let text = String(fraction)
+        return sign + "\(whole)." + String(repeating: "0", count: digits - text.count) + text
+    }
+}
+#endif

@@ -1,0 +1,123 @@
+/// A dynamics model bound to one scene's objects and a maximum batch: builds graphs, runs the network, and
+/// integrates. All buffers are allocated here, so `step` allocates nothing. Not thread-safe: one per thread.
+public final class DynamicsRunner {
+    public let model: DynamicsModel
+    public let objects: [ObjectDescription]
+    public let maxEnvironments: Int
+    let builder: GraphBuilder
+    let graphWorkspace: GraphNetworkWorkspace?
+    let denseWorkspace: MLPWorkspace?
+    let denseInput: Matrix?
+    /// World-frame accelerations of the last step: [environments * objects, 6].
+    let accelerations: Matrix
+    private let robotNext: UnsafeMutableBufferPointer<SIMD3<Float>>
+
+    public init(model: DynamicsModel, objects: [ObjectDescription], maxEnvironments: Int) throws {
+        if model.configuration.kind == .denseMLP && objects.count != model.trainedObjects.count {
+            throw WorldModelError("the dense MLP baseline was trained on \(model.trainedObjects.count) objects and cannot take \(objects.count): its input is a fixed-size concatenation of every object's state")
+        }
+        self.model = model
+        self.objects = objects
+        self.maxEnvironments = maxEnvironments
+        builder = GraphBuilder(configuration: model.configuration.features, objects: objects, robot: model.robot, maxEnvironments: maxEnvironments)
+        let n = objects.count
+        if let network = model.graphNetwork {
+            graphWorkspace = network.makeWorkspace(maxNodes: builder.maxNodes, maxEdges: builder.maxEdges)
+            denseWorkspace = nil
+            denseInput = nil
+        } else {
+            graphWorkspace = nil
+            denseWorkspace = model.denseNetwork!.makeWorkspace(maxBatch: maxEnvironments)
+            denseInput = Matrix(rows: maxEnvironments, cols: (n + 1) * model.configuration.features.nodeWidth)
+        }
+        accelerations = Matrix(rows: maxEnvironments * n, cols: 6)
+        robotNext = .allocate(capacity: max(maxEnvironments, 1))
+    }
+
+    deinit { robotNext.deallocate() }
+
+    /// Bytes of every buffer this runner holds (graph buffers, network activations, outputs).
+    public var workspaceBytes: Int {
+        let f = MemoryLayout<Float>.stride
+        var bytes = (builder.nodeFeatures.count + builder.edgeFeatures.count + accelerations.count) * f
+        bytes += builder.maxEdges * 2 * 4 + builder.maxNodes * 4 * 3
+        bytes += graphWorkspace?.byteCount ?? 0
+        bytes += (denseWorkspace?.byteCount ?? 0) + (denseInput?.count ?? 0) * f
+        return bytes
+    }
+
+    /// Runs the network on `states` with the robots moving to `robotNext`; returns the normalised outputs
+    /// [environments * objects, 6], in each object's output frame. Keeps what `backward` needs.
+    public func forward(states: UnsafeBufferPointer<DynamicsState>, robotNext: UnsafeBufferPointer<SIMD3<Float>>) -> MatrixView {
+        builder.build(states: states, robotNext: robotNext, dtSeconds: model.dtSeconds)
+        model.nodeStatistics.normalize(builder.nodeView)
+        if let network = model.graphNetwork, let workspace = graphWorkspace {
+            model.edgeStatistics.normalize(builder.edgeView)
+            return network.forward(nodeFeatures: builder.nodeView, edgeFeatures: builder.edgeView, senders: builder.senderIndices,
+                                   receivers: builder.receiverIndices, outputRows: builder.objectRowIndices, workspace: workspace)
+        }
+        let input = denseInput!.view.rows(0..<states.count)
+        let width = model.configuration.features.nodeWidth, perEnvironment = objects.count + 1
+        for b in 0..<states.count {
+            input.row(b).update(from: builder.nodeFeatures.view.row(b * perEnvironment), count: perEnvironment * width)
+        }
+        let out = model.denseNetwork!.forward(input, workspace: denseWorkspace!)
+        return MatrixView(base: out.base, rows: states.count * objects.count, cols: 6, stride: 6)
+    }
+
+    /// Backpropagates the gradient of the loss with respect to the last `forward`'s outputs.
+    public func backward(outputGradient: MatrixView) {
+        if let network = model.graphNetwork, let workspace = graphWorkspace {
+            network.backward(outputGradient: outputGradient, workspace: workspace)
+            return
+        }
+        let environments = outputGradient.rows / max(objects.count, 1)
+        let g = MatrixView(base: outputGradient.base, rows: environments, cols: objects.count * 6, stride: objects.count * 6)
+        model.denseNetwork!.backward(input: denseInput!.view.rows(0..<environments), outputGradient: g, workspace: denseWorkspace!)
+    }
+
+    /// The heading (rad) of the output frame of object row `k` of the last `forward`.
+    public func outputHeading(row k: Int) -> Float { builder.heading(ofObjectRow: k) }
+
+    /// Advances every environment by one control step: the robot moves under `actions[k]` by the fitted
+    /// kinematics, the objects by the network's accelerations. Throws if an environment's state stops being
+    /// finite (the others have still been advanced).
+    public func step(_ states: inout [DynamicsState], actions: [SIMD2<Float>]) throws {
+        precondition(actions.count == states.count, "DynamicsRunner.step: one action per environment")
+        let dt = model.dtSeconds
+        for b in states.indices {
+            robotNext[b] = model.robotKinematics.nextPosition(of: states[b], action: actions[b], dtSeconds: dt)
+        }
+        try step(&states, robotNext: UnsafeBufferPointer(rebasing: robotNext[0..<states.count]), actions: actions)
+    }
+
+    /// Advances every environment by one control step with the robots moving to `robotNext` (m, world) under
+    /// `actions` (recorded in the states for the robot kinematics of the next step).
+    public func step(_ states: inout [DynamicsState], robotNext: UnsafeBufferPointer<SIMD3<Float>>, actions: [SIMD2<Float>]) throws {
+        let n = objects.count
+        let out = states.withUnsafeBufferPointer { forward(states: $0, robotNext: robotNext) }
+        let stats = model.targetStatistics
+        let a = accelerations.view
+        for k in 0..<out.rows {
+            let row = out.row(k), heading = outputHeading(row: k)
+            var linear = SIMD3<Float>(), angular = SIMD3<Float>()
+            for c in 0..<3 {
+                linear[c] = stats.denormalize(row[c], feature: c)
+                angular[c] = stats.denormalize(row[3 + c], feature: 3 + c)
+            }
+            linear = RotationMath.rotateZ(linear, by: heading)
+            angular = RotationMath.rotateZ(angular, by: heading)
+            let target = a.row(k)
+            for c in 0..<3 { target[c] = linear[c]; target[3 + c] = angular[c] }
+        }
+        var diverged: [Int] = []
+        for b in states.indices {
+            states[b].integrate(accelerations: UnsafePointer(a.row(b * n)), dtSeconds: model.dtSeconds)
+            states[b].moveRobot(to: robotNext[b], action: actions[b], dtSeconds: model.dtSeconds)
+            if !states[b].isFinite { diverged.append(b) }
+        }
+        if !diverged.isEmpty {
+            throw WorldModelError("dynamics diverged: non-finite state in environment(s) \(diverged.map(String.init).joined(separator: ","))")
+        }
+    }
+}

@@ -1,0 +1,204 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where training stands, reported to a progress callback.
+public struct DynamicsTrainingProgress: Sendable {
+    public var step: Int
+    public var elapsedSeconds: Double
+    public var budgetSeconds: Double
+    /// Running mean of the normalised one-step training loss.
+    public var loss: Float
+    /// The latest validation rollout position error (m) at `validationHorizon`, if measured yet.
+    public var validationError: Double?
+    public var bestValidationError: Double?
+}
+
+/// What a training run did.
+public struct DynamicsTrainingSummary: Codable, Sendable {
+    public var steps: Int
+    public var seconds: Double
+    public var finalLoss: Float
+    public var bestValidationError: Double
+    public var validationHorizon: Int
+    /// (step, seconds, training loss, validation error) at each validation.
+    public var curve: [[Double]]
+    public var stoppedEarly: Bool
+}
+
+/// Trains a `DynamicsModel` on teacher episodes: GNS-style noise on the velocity history, minibatches of
+/// graphs, Adam with exponential decay and global-norm clipping, periodic validation by rollout on the valid
+/// split, and the best model (lowest validation error) written atomically to the output after each improvement,
+/// so an interrupted run always leaves the last good checkpoint.
+public final class DynamicsTrainer {
+    public let model: DynamicsModel
+    public let train: TrainingSamples
+    public let valid: [Episode]
+    public var validationHorizon = 20
+    public var validationEpisodes = 8
+    private var rng: SeededRandom
+    private let runner: DynamicsRunner
+    private let targets: Matrix
+    private let gradient: Matrix
+
+    public init(model: DynamicsModel, trainEpisodes: [Episode], validEpisodes: [Episode], seed: UInt64) throws {
+        guard !trainEpisodes.isEmpty else { throw WorldModelError("no training episodes") }
+        self.model = model
+        train = TrainingSamples(episodes: trainEpisodes, historyLength: model.historyLength, dtSeconds: model.dtSeconds)
+        guard !train.frames.isEmpty else {
+            throw WorldModelError("training episodes are too short: need at least \(model.historyLength + 2) frames")
+        }
+        valid = validEpisodes
+        rng = SeededRandom(seed: seed)
+        let batch = model.configuration.batchSize
+        runner = try DynamicsRunner(model: model, objects: model.trainedObjects, maxEnvironments: batch)
+        targets = Matrix(rows: batch * model.trainedObjects.count, cols: 6)
+        gradient = Matrix(rows: batch * model.trainedObjects.count, cols: 6)
+    }
+
+    /// Computes the normalisation statistics of node and edge features and of targets from up to `frames`
+    /// training frames (without noise), and stores them in the model.
+    public func computeStatistics(frames: Int = 4000) {
+        let builder = runner.builder
+        var node = FeatureStatisticsAccumulator(width: model.configuration.features.nodeWidth)
+        var edge = FeatureStatisticsAccumulator(width: GraphFeatureConfiguration.edgeWidth)
+        var target = FeatureStatisticsAccumulator(width: 6)
+        var local = SeededRandom(seed: 99)
+        let batch = runner.maxEnvironments
+        var remaining = min(frames, train.frames.count)
+        while remaining > 0 {
+            let count = min(batch, remaining)
+            remaining -= count
+            var states: [DynamicsState] = [], next: [SIMD3<Float>] = [], samples: [(DynamicsState, [SIMD3<Float>], [SIMD3<Float>], SIMD3<Float>)] = []
+            for _ in 0..<count {
+                let s = train.sample(local.index(train.frames.count))
+                samples.append((s.state, s.nextLinear, s.nextAngular, s.robotNext))
+                states.append(s.state)
+                next.append(s.robotNext)
+            }
+            states.withUnsafeBufferPointer { st in
+                next.withUnsafeBufferPointer { builder.build(states: st, robotNext: $0, dtSeconds: model.dtSeconds) }
+            }
+            node.add(builder.nodeView)
+            if builder.edgeCount > 0 { edge.add(builder.edgeView) }
+            let n = model.trainedObjects.count
+            let t = Matrix(rows: count * n, cols: 6)
+            for (b, s) in samples.enumerated() {
+                let values = TrainingSamples.targets(state: s.0, nextLinear: s.1, nextAngular: s.2, dtSeconds: model.dtSeconds) {
+                    builder.heading(ofObjectRow: b * n + $0)
+                }
+                for k in 0..<values.count { t.base[b * n * 6 + k] = values[k] }
+            }
+            target.add(t.view)
+        }
+        model.nodeStatistics = node.statistics()
+        model.edgeStatistics = edge.count > 0 ? edge.statistics() : FeatureStatistics(identityOfWidth: GraphFeatureConfiguration.edgeWidth)
+        model.targetStatistics = target.statistics()
+    }
+
+    /// One optimisation step on a random minibatch; returns the normalised MSE.
+    public func trainStep(learningRate: Float, optimizer: AdamOptimizer) -> Float {
+        let c = model.configuration, n = model.trainedObjects.count, batch = c.batchSize
+        var states: [DynamicsState] = [], next: [SIMD3<Float>] = []
+        var truth: [([SIMD3<Float>], [SIMD3<Float>])] = []
+        states.reserveCapacity(batch)
+        for _ in 0..<batch {
+            let s = train.sample(rng.index(train.frames.count))
+            var state = s.state
+            TrainingSamples.addNoise(to: &state, linear: c.linearVelocityNoise, angular: c.angularVelocityNoise, using: &rng)
+            states.append(state)
+            next.append(s.robotNext)
+            truth.append((s.nextLinear, s.nextAngular))
+        }
+        let out = states.withUnsafeBufferPointer { st in next.withUnsafeBufferPointer { runner.forward(states: st, robotNext: $0) } }
+        let stats = model.targetStatistics
+        for b in 0..<batch {
+            let values = TrainingSamples.targets(state: states[b], nextLinear: truth[b].0, nextAngular: truth[b].1, dtSeconds: model.dtSeconds) {
+                runner.outputHeading(row: b * n + $0)
+            }
+            for k in 0..<values.count {
+                let column = k % 6
+                targets.base[b * n * 6 + k] = (values[k] - stats.mean[column]) / stats.std[column]
+            }
+        }
+        let rows = batch * n
+        let loss = MeanSquaredError.evaluate(prediction: out, target: targets.view.rows(0..<rows), gradient: gradient.view.rows(0..<rows))
+        model.parameters.zeroGradients()
+        runner.backward(outputGradient: gradient.view.rows(0..<rows))
+        if c.gradientClipNorm > 0 { _ = GradientClipping.clipGlobalNorm(model.parameters, maxNorm: c.gradientClipNorm) }
+        optimizer.step(learningRate: learningRate)
+        return loss
+    }
+
+    /// Mean rollout position error (m) at `validationHorizon` on the first `validationEpisodes` valid episodes.
+    public func validationError() throws -> Double {
+        let episodes = Array(valid.prefix(validationEpisodes))
+        guard !episodes.isEmpty else { return .nan }
+        let maxStarts = episodes.map { max(1, ($0.frameCount - model.historyLength) / 10 + 1) }.max() ?? 1
+        let evaluator = try DynamicsRunner(model: model, objects: model.trainedObjects, maxEnvironments: maxStarts)
+        do {
+            let errors = try RolloutEvaluation.evaluate(evaluator, episodes: episodes, horizons: [validationHorizon],
+                                                        historyLength: model.historyLength, dtSeconds: model.dtSeconds)
+            return errors.positionErrorMeters[0]
+        } catch {
+            return .infinity  // a diverging rollout is the worst validation score, not a failed run
+        }
+    }
+
+    /// Trains for `budgetSeconds` (or `maxSteps`), validating every `validateEverySeconds`, writing the best
+    /// model to `path`. `shouldStop` is polled every step (Ctrl-C); the best checkpoint on disk stays intact.
+    public func run(budgetSeconds: Double, maxSteps: Int? = nil, startStep: Int = 0, validateEverySeconds: Double = 20,
+                    path: String, extraMetadata: [String: String] = [:], shouldStop: () -> Bool = { false },
+                    progress: (DynamicsTrainingProgress) -> Void = { _ in }) throws -> DynamicsTrainingSummary {
+        let c = model.configuration
+        let optimizer = AdamOptimizer(parameters: model.parameters, configuration: AdamConfiguration(weightDecay: c.weightDecay))
+        let schedule = LearningRateSchedule(.exponentialDecay(initial: c.learningRate, final: c.learningRate * 0.01, rate: 0.1,
+                                                              steps: c.learningRateDecaySteps), warmupSteps: 200)
+        let start = Self.now()
+        var lastValidation = start
+        var step = startStep, runningLoss: Float = 0, lossCount: Float = 0
+        var best = Double.infinity, latest: Double? = nil
+        var curve: [[Double]] = []
+        var stopped = false
+        func validateAndSave() throws {
+            let error = try validationError()
+            latest = error
+            curve.append([Double(step), Self.now() - start, Double(lossCount > 0 ? runningLoss / lossCount : .nan), error])
+            if error < best || best.isInfinite && error.isNaN {
+                best = error
+                var metadata = extraMetadata
+                metadata["training_step"] = "\(step)"
+                metadata["validation_error_m"] = "\(error)"
+                try model.save(to: path, extra: metadata)
+            }
+        }
+        while true {
+            let elapsed = Self.now() - start
+            if elapsed >= budgetSeconds || (maxSteps.map { step - startStep >= $0 } ?? false) { break }
+            if shouldStop() { stopped = true; break }
+            let loss = trainStep(learningRate: schedule.rate(at: step), optimizer: optimizer)
+            guard loss.isFinite else { throw WorldModelError(file: path, "training diverged at step \(step): loss is \(loss)") }
+            runningLoss = lossCount < 100 ? runningLoss + loss : runningLoss * 0.99 + loss
+            lossCount = min(lossCount + 1, 100)
+            step += 1
+            if Self.now() - lastValidation >= validateEverySeconds {
+                try validateAndSave()
+                lastValidation = Self.now()
+            }
+            if step % 10 == 0 {
+                progress(DynamicsTrainingProgress(step: step, elapsedSeconds: Self.now() - start, budgetSeconds: budgetSeconds,
+                                                  loss: runningLoss / max(lossCount, 1), validationError: latest,
+                                                  bestValidationError: best.isFinite ? best : nil))
+            }
+        }
+        if !stopped { try validateAndSave() }
+        return DynamicsTrainingSummary(steps: step, seconds: Self.now() - start, finalLoss: runningLoss / max(lossCount, 1),
+                                       bestValidationError: best, validationHorizon: validationHorizon, curve: curve, stoppedEarly: stopped)
+    }
+
+    static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
+}

@@ -1,0 +1,255 @@
+import CGeometry
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The frame vector features are expressed in.
+public enum FeatureFrame: String, Codable, Sendable, CaseIterable {
+    /// World axes for every vector.
+    case world
+    /// Each vector in the heading frame (yaw about world z) of the node that receives it: node features in
+    /// the node's own heading, edge features in the receiver's, accelerations decoded in the object's own.
+    /// Invariant to rotating the whole scene about the vertical.
+    case receiver
+}
+
+/// How object graphs are built and featurised. Stored in checkpoints.
+public struct GraphFeatureConfiguration: Codable, Equatable, Sendable {
+    /// Velocities of the last `historyLength` control steps in each node's features (GNS uses 5).
+    public var historyLength: Int
+    /// Objects whose surfaces are closer than this (m) are connected both ways.
+    public var connectivityRadiusMeters: Float
+    /// The robot sends to objects whose surfaces are closer than this (m).
+    public var robotRadiusMeters: Float
+    /// Connect every pair of objects and the robot to every object, whatever the distance.
+    public var allPairs: Bool
+    public var frame: FeatureFrame
+    /// The table plane height (m).
+    public var tableHeightMeters: Float
+
+    public init(historyLength: Int = 5, connectivityRadiusMeters: Float = 0.03, robotRadiusMeters: Float = 0.06,
+                allPairs: Bool = false, frame: FeatureFrame = .world, tableHeightMeters: Float = 0) {
+        self.historyLength = historyLength
+        self.connectivityRadiusMeters = connectivityRadiusMeters
+        self.robotRadiusMeters = robotRadiusMeters
+        self.allPairs = allPairs
+        self.frame = frame
+        self.tableHeightMeters = tableHeightMeters
+    }
+
+    /// Node feature layout (width 6H + 17), in the node's frame (see `FeatureFrame`):
+    /// [0, 3H) linear velocity history (m/s, oldest first); [3H, 6H) angular velocity history (rad/s);
+    /// then one-hot shape kind (4: sphere, box, capsule, cylinder); half-extents (3, m); mass (kg, 0 for the
+    /// robot); is-robot flag; the robot's velocity over the coming step (3, m/s; zero for objects); height of
+    /// the centre above the table (m); height of the lowest point above the table (m); world up in the body
+    /// frame (3).
+    public var nodeWidth: Int { 6 * historyLength + 17 }
+
+    /// Edge feature layout (sender s -> receiver r), vectors in the receiver's frame: p_s - p_r (3, m);
+    /// |p_s - p_r| (m); surface distance (m, <= 0 in contact); closest point on s minus closest point on r (3);
+    /// closest point on r minus p_r (3, where on the receiver the contact is); driving velocity of s minus
+    /// velocity of r (3, m/s; the robot's driving velocity is its velocity over the coming step).
+    public static let edgeWidth = 14
+}
+
+/// Builds the graph of a batch of environments for one step: nodes (objects, then the robot, per environment),
+/// edges by true surface distance (the geometry shim), and raw features. Buffers are preallocated for
+/// `maxEnvironments` environments of `objects.count` objects with every pair connected, so building never
+/// allocates. Not thread-safe.
+public final class GraphBuilder {
+    public let configuration: GraphFeatureConfiguration
+    public let objects: [ObjectDescription]
+    public let robot: RobotDescription
+    public let maxEnvironments: Int
+    public let nodeFeatures: Matrix
+    public let edgeFeatures: Matrix
+    public private(set) var nodeCount = 0
+    public private(set) var edgeCount = 0
+    /// Rows of object nodes (the decoder's rows), environment-major.
+    public private(set) var objectRowCount = 0
+    let senders: UnsafeMutableBufferPointer<Int32>
+    let receivers: UnsafeMutableBufferPointer<Int32>
+    let objectRows: UnsafeMutableBufferPointer<Int32>
+    /// Per object row: the heading (rad) its outputs are expressed in (0 in the world frame).
+    let objectHeading: UnsafeMutableBufferPointer<Float>
+    private let shapeTemplates: [wm_shape]
+    private let robotTemplate: wm_shape
+    private var nodeHeading: UnsafeMutableBufferPointer<Float>
+
+    public init(configuration: GraphFeatureConfiguration, objects: [ObjectDescription], robot: RobotDescription, maxEnvironments: Int) {
+        self.configuration = configuration
+        self.objects = objects
+        self.robot = robot
+        self.maxEnvironments = maxEnvironments
+        let n = objects.count
+        let maxNodes = maxEnvironments * (n + 1), maxEdges = maxEnvironments * (n * max(n - 1, 0) + n)
+        nodeFeatures = Matrix(rows: maxNodes, cols: configuration.nodeWidth)
+        edgeFeatures = Matrix(rows: max(maxEdges, 1), cols: GraphFeatureConfiguration.edgeWidth)
+        senders = .allocate(capacity: max(maxEdges, 1))
+        receivers = .allocate(capacity: max(maxEdges, 1))
+        objectRows = .allocate(capacity: max(maxEnvironments * n, 1))
+        objectHeading = .allocate(capacity: max(maxEnvironments * n, 1))
+        nodeHeading = .allocate(capacity: max(maxNodes, 1))
+        func template(_ kind: ShapeKind, _ half: [Float]) -> wm_shape {
+            var s = wm_shape()
+            s.kind = kind.rawValue
+            s.half_extents = (half[0], half[1], half[2])
+            s.quat = (1, 0, 0, 0)
+            return s
+        }
+        shapeTemplates = objects.map { template($0.shape, $0.halfExtentsMeters) }
+        robotTemplate = template(robot.shape, robot.halfExtentsMeters)
+    }
+
+    deinit {
+        senders.deallocate(); receivers.deallocate(); objectRows.deallocate(); objectHeading.deallocate(); nodeHeading.deallocate()
+    }
+
+    /// Largest node and edge counts a batch can reach (for sizing network workspaces).
+    public var maxNodes: Int { nodeFeatures.rows }
+    public var maxEdges: Int { edgeFeatures.rows }
+
+    public var nodeView: MatrixView { nodeFeatures.view.rows(0..<nodeCount) }
+    public var edgeView: MatrixView { edgeFeatures.view.rows(0..<edgeCount) }
+    public var senderIndices: UnsafeBufferPointer<Int32> { UnsafeBufferPointer(rebasing: senders[0..<edgeCount]) }
+    public var receiverIndices: UnsafeBufferPointer<Int32> { UnsafeBufferPointer(rebasing: receivers[0..<edgeCount]) }
+    public var objectRowIndices: UnsafeBufferPointer<Int32> { UnsafeBufferPointer(rebasing: objectRows[0..<objectRowCount]) }
+    /// The heading (rad) of object row `k`'s output frame.
+    public func heading(ofObjectRow k: Int) -> Float { objectHeading[k] }
+
+    /// Builds the graph of `states[range]`; `robotNext[k]` is where environment k's robot will be after the step.
+    public func build(states: UnsafeBufferPointer<DynamicsState>, robotNext: UnsafeBufferPointer<SIMD3<Float>>, dtSeconds dt: Float) {
+        precondition(states.count <= maxEnvironments, "GraphBuilder: \(states.count) environments, built for \(maxEnvironments)")
+        let n = objects.count, h = configuration.historyLength, width = configuration.nodeWidth
+        nodeCount = 0; edgeCount = 0; objectRowCount = 0
+        let useHeading = configuration.frame == .receiver
+        var objectShapes = shapeTemplates
+        var robotShape = robotTemplate
+        for (env, state) in states.enumerated() {
+            precondition(state.objectCount == n && state.historyLength == h, "GraphBuilder: state has \(state.objectCount) objects, model scene has \(n)")
+            let base = nodeCount
+            let robotNode = base + n
+            let robotDriving = (robotNext[env] - state.robotPosition) / dt
+            // Object nodes.
+            for i in 0..<n {
+                let q = state.quaternion(i)
+                let heading = useHeading ? RotationMath.yaw(q) : 0
+                nodeHeading[base + i] = heading
+                objectRows[objectRowCount] = Int32(base + i)
+                objectHeading[objectRowCount] = heading
+                objectRowCount += 1
+                let row = nodeFeatures.view.row(base + i)
+                for j in 0..<h {
+                    let o = (i * h + j) * 3
+                    let v = RotationMath.rotateZ(SIMD3(state.linearVelocities[o], state.linearVelocities[o + 1], state.linearVelocities[o + 2]), by: -heading)
+                    let w = RotationMath.rotateZ(SIMD3(state.angularVelocities[o], state.angularVelocities[o + 1], state.angularVelocities[o + 2]), by: -heading)
+                    for k in 0..<3 { row[j * 3 + k] = v[k]; row[3 * h + j * 3 + k] = w[k] }
+                }
+                let up = RotationMath.rotate(RotationMath.conjugate(q), SIMD3(0, 0, 1))
+                let p = state.position(i)
+                writeStatic(row + 6 * h, shape: objects[i].shape, half: objects[i].halfExtentsMeters, mass: objects[i].massKg,
+                            isRobot: false, driving: .zero, centreZ: p.z, up: up)
+                objectShapes[i].pos = (p.x, p.y, p.z)
+                objectShapes[i].quat = (q.x, q.y, q.z, q.w)
+            }
+            // The robot node (world heading).
+            nodeHeading[robotNode] = 0
+            let robotRow = nodeFeatures.view.row(robotNode)
+            for j in 0..<h {
+                for k in 0..<3 { robotRow[j * 3 + k] = state.robotVelocities[j * 3 + k]; robotRow[3 * h + j * 3 + k] = 0 }
+            }
+            let robotCentre = SIMD3(state.robotPosition.x, state.robotPosition.y, robot.shapeCentreHeightMeters)
+            writeStatic(robotRow + 6 * h, shape: robot.shape, half: robot.halfExtentsMeters, mass: 0, isRobot: true,
+                        driving: robotDriving, centreZ: robotCentre.z, up: SIMD3(0, 0, 1))
+            robotShape.pos = (robotCentre.x, robotCentre.y, robotCentre.z)
+            nodeCount = robotNode + 1
+            _ = width
+
+            // Edges.
+            let radius = configuration.connectivityRadiusMeters
+            for i in 0..<n {
+                for j in (i + 1)..<max(i + 1, n) where j < n {
+                    let gap = centreGap(objectShapes[i], objectShapes[j], objects[i].boundingRadiusMeters, objects[j].boundingRadiusMeters)
+                    if !configuration.allPairs && gap > radius { continue }
+                    var a = objectShapes[i], b = objectShapes[j]
+                    var pa: (Float, Float, Float) = (0, 0, 0), pb: (Float, Float, Float) = (0, 0, 0)
+                    let d = withUnsafeMutablePointer(to: &pa) { ap in
+                        withUnsafeMutablePointer(to: &pb) { bp in
+                            wm_shape_distance(&a, &b, UnsafeMutableRawPointer(ap).assumingMemoryBound(to: Float.self),
+                                              UnsafeMutableRawPointer(bp).assumingMemoryBound(to: Float.self))
+                        }
+                    }
+                    if !configuration.allPairs && d > radius { continue }
+                    let ca = SIMD3(pa.0, pa.1, pa.2), cb = SIMD3(pb.0, pb.1, pb.2)
+                    addEdge(sender: base + j, receiver: base + i, state: state, senderObject: j, receiverObject: i,
+                            distance: d, senderPoint: cb, receiverPoint: ca, driving: state.linearVelocity(j))
+                    addEdge(sender: base + i, receiver: base + j, state: state, senderObject: i, receiverObject: j,
+                            distance: d, senderPoint: ca, receiverPoint: cb, driving: state.linearVelocity(i))
+                }
+            }
+            for i in 0..<n {
+                let gap = centreGap(robotShape, objectShapes[i], robot.halfExtentsMeters[0] + robot.halfExtentsMeters[1], objects[i].boundingRadiusMeters)
+                if !configuration.allPairs && gap > configuration.robotRadiusMeters { continue }
+                var a = robotShape, b = objectShapes[i]
+                var pa: (Float, Float, Float) = (0, 0, 0), pb: (Float, Float, Float) = (0, 0, 0)
+                let d = withUnsafeMutablePointer(to: &pa) { ap in
+                    withUnsafeMutablePointer(to: &pb) { bp in
+                        wm_shape_distance(&a, &b, UnsafeMutableRawPointer(ap).assumingMemoryBound(to: Float.self),
+                                          UnsafeMutableRawPointer(bp).assumingMemoryBound(to: Float.self))
+                    }
+                }
+                if !configuration.allPairs && d > configuration.robotRadiusMeters { continue }
+                addEdge(sender: robotNode, receiver: base + i, state: state, senderObject: -1, receiverObject: i, distance: d,
+                        senderPoint: SIMD3(pa.0, pa.1, pa.2), receiverPoint: SIMD3(pb.0, pb.1, pb.2), driving: robotDriving)
+            }
+        }
+    }
+
+    private func centreGap(_ a: wm_shape, _ b: wm_shape, _ ra: Float, _ rb: Float) -> Float {
+        let dx = a.pos.0 - b.pos.0, dy = a.pos.1 - b.pos.1, dz = a.pos.2 - b.pos.2
+        return (dx * dx + dy * dy + dz * dz).squareRoot() - ra - rb
+    }
+
+    private func writeStatic(_ row: UnsafeMutablePointer<Float>, shape: ShapeKind, half: [Float], mass: Float, isRobot: Bool,
+                             driving: SIMD3<Float>, centreZ: Float, up: SIMD3<Float>) {
+        for k in 0..<4 { row[k] = k == Int(shape.rawValue) ? 1 : 0 }
+        for k in 0..<3 { row[4 + k] = half[k] }
+        row[7] = mass
+        row[8] = isRobot ? 1 : 0
+        for k in 0..<3 { row[9 + k] = driving[k] }
+        let table = configuration.tableHeightMeters
+        row[12] = centreZ - table
+        let reach: Float
+        switch shape {
+        case .sphere: reach = half[0]
+        case .box: reach = abs(up.x) * half[0] + abs(up.y) * half[1] + abs(up.z) * half[2]
+        case .capsule: reach = half[0] + abs(up.z) * half[1]
+        case .cylinder: reach = abs(up.z) * half[1] + half[0] * max(0, 1 - up.z * up.z).squareRoot()
+        }
+        row[13] = centreZ - reach - table
+        for k in 0..<3 { row[14 + k] = up[k] }
+    }
+
+    private func addEdge(sender: Int, receiver: Int, state: DynamicsState, senderObject: Int, receiverObject: Int, distance: Float,
+                         senderPoint: SIMD3<Float>, receiverPoint: SIMD3<Float>, driving: SIMD3<Float>) {
+        let e = edgeCount
+        senders[e] = Int32(sender)
+        receivers[e] = Int32(receiver)
+        let heading = -nodeHeading[receiver]
+        let pr = state.position(receiverObject)
+        let ps = senderObject >= 0 ? state.position(senderObject)
+            : SIMD3(state.robotPosition.x, state.robotPosition.y, robot.shapeCentreHeightMeters)
+        let row = edgeFeatures.view.row(e)
+        let d = RotationMath.rotateZ(ps - pr, by: heading)
+        row[0] = d.x; row[1] = d.y; row[2] = d.z
+        row[3] = ((ps - pr) * (ps - pr)).sum().squareRoot()
+        row[4] = distance
+        let c = RotationMath.rotateZ(senderPoint - receiverPoint, by: heading)
+        row[5] = c.x; row[6] = c.y; row[7] = c.z
+        let lever = RotationMath.rotateZ(receiverPoint - pr, by: heading)
+        row[8] = lever.x; row[9] = lever.y; row[10] = lever.z
+        let rv = RotationMath.rotateZ(driving - state.linearVelocity(receiverObject), by: heading)
+        row[11] = rv.x; row[12] = rv.y; row[13] = rv.z
+        edgeCount += 1
+    }
+}

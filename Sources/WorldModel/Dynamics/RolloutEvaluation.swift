@@ -1,0 +1,90 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Rollout errors of a dynamics model against recorded episodes, at several horizons.
+public struct RolloutErrors: Codable, Equatable, Sendable {
+    public var horizons: [Int]
+    /// Mean distance (m) between predicted and recorded object centres, over objects and start frames, per horizon.
+    public var positionErrorMeters: [Double]
+    /// Mean rotation angle (degrees) between predicted and recorded orientations, per horizon.
+    public var rotationErrorDegrees: [Double]
+    /// The number of rollouts (start frames) averaged.
+    public var rollouts: Int
+}
+
+/// Anything that advances a batch of states by one control step under planar actions.
+public protocol DynamicsStepping: AnyObject {
+    func step(_ states: inout [DynamicsState], actions: [SIMD2<Float>]) throws
+}
+
+extension DynamicsRunner: DynamicsStepping {}
+
+/// The constant-velocity baseline: every object keeps its last linear and angular velocity (no training).
+/// The robot follows the same fitted kinematics as the learned models.
+public final class ConstantVelocityStepper: DynamicsStepping {
+    public let robotKinematics: RobotKinematics
+    public let dtSeconds: Float
+    private var zeros: [Float] = []
+
+    public init(robotKinematics: RobotKinematics, dtSeconds: Float) {
+        self.robotKinematics = robotKinematics
+        self.dtSeconds = dtSeconds
+    }
+
+    public func step(_ states: inout [DynamicsState], actions: [SIMD2<Float>]) throws {
+        for b in states.indices {
+            if zeros.count < states[b].objectCount * 6 { zeros = [Float](repeating: 0, count: states[b].objectCount * 6) }
+            let next = robotKinematics.nextPosition(of: states[b], action: actions[b], dtSeconds: dtSeconds)
+            zeros.withUnsafeBufferPointer { states[b].integrate(accelerations: $0.baseAddress!, dtSeconds: dtSeconds) }
+            states[b].moveRobot(to: next, action: actions[b], dtSeconds: dtSeconds)
+        }
+    }
+}
+
+public enum RolloutEvaluation {
+    /// Rolls `stepper` out from start frames `H, H + stride, ...` of every episode for `max(horizons)` steps,
+    /// the robot driven by the recorded actions, and measures errors against the recorded frames.
+    /// All start frames of an episode run as one batch.
+    public static func evaluate(_ stepper: DynamicsStepping, episodes: [Episode], horizons: [Int], historyLength: Int,
+                                dtSeconds: Float, startStride: Int = 10) throws -> RolloutErrors {
+        let maxHorizon = horizons.max() ?? 1
+        var positionSum = [Double](repeating: 0, count: horizons.count)
+        var rotationSum = [Double](repeating: 0, count: horizons.count)
+        var samples = 0, rollouts = 0
+        for episode in episodes {
+            let starts = Array(stride(from: historyLength, through: episode.frameCount - 1 - maxHorizon, by: max(1, startStride)))
+            if starts.isEmpty { continue }
+            var states = starts.map { DynamicsState(episode: episode, frame: $0, historyLength: historyLength, dtSeconds: dtSeconds) }
+            let n = episode.objectCount, a = episode.actionDimension
+            var actions = [SIMD2<Float>](repeating: .zero, count: starts.count)
+            for step in 1...maxHorizon {
+                for (b, s) in starts.enumerated() {
+                    let t = s + step - 1
+                    actions[b] = SIMD2(episode.actions[t * a], a > 1 ? episode.actions[t * a + 1] : 0)
+                }
+                try stepper.step(&states, actions: actions)
+                guard let slot = horizons.firstIndex(of: step) else { continue }
+                for (b, s) in starts.enumerated() {
+                    for i in 0..<n {
+                        let o = ((s + step) * n + i) * objectStateWidth
+                        let truth = SIMD3(episode.objectStates[o], episode.objectStates[o + 1], episode.objectStates[o + 2])
+                        let d = states[b].position(i) - truth
+                        positionSum[slot] += Double((d * d).sum().squareRoot())
+                        let q = SIMD4(episode.objectStates[o + 3], episode.objectStates[o + 4], episode.objectStates[o + 5], episode.objectStates[o + 6])
+                        rotationSum[slot] += Double(RotationMath.angleBetween(states[b].quaternion(i), q)) * 180 / .pi
+                    }
+                }
+            }
+            samples += starts.count * n
+            rollouts += starts.count
+        }
+        guard rollouts > 0 else {
+            let frames = episodes.map(\.frameCount).max() ?? 0
+            throw WorldModelError("episodes have at most \(frames) frames: a \(maxHorizon)-step rollout after \(historyLength) frames of history needs \(historyLength + maxHorizon + 1)")
+        }
+        let denominator = Double(max(samples, 1))
+        return RolloutErrors(horizons: horizons, positionErrorMeters: positionSum.map { $0 / denominator },
+                             rotationErrorDegrees: rotationSum.map { $0 / denominator }, rollouts: rollouts)
+    }
+}

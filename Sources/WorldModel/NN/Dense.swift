@@ -1,0 +1,117 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A fully connected layer `Z = X * W + b`, optionally followed by an activation `A = f(Z)` in the same pass.
+///
+/// Shapes: `X` is `[batch, inputWidth]`, `W` is `[inputWidth, outputWidth]` (stored so the product needs no
+/// transpose), `b` is `[1, outputWidth]`, `Z` and `A` are `[batch, outputWidth]`. The bias add and the
+/// activation are fused into one pass over the product's output.
+///
+/// ```swift
+/// var generator = SplitMix64(seed: 1)
+/// let layer = Dense(name: "enc.0", inputWidth: 3, outputWidth: 64, using: &generator)
+/// layer.forward(x, into: z)                                  // Z = X W + b
+/// layer.backward(input: x, outputGradient: dz, inputGradient: dx) // dW += X^T dZ, db += sum dZ, dX = dZ W^T
+/// ```
+public final class Dense {
+    /// `[inputWidth, outputWidth]`, named `NAME.weight`.
+    public let weight: Parameter
+    /// `[1, outputWidth]`, named `NAME.bias`.
+    public let bias: Parameter
+
+    public var inputWidth: Int { weight.value.rows }
+    public var outputWidth: Int { weight.value.cols }
+    public var parameters: [Parameter] { [weight, bias] }
+
+    /// A layer with weights drawn uniformly from `±sqrt(6 / (in + out))` (Glorot) and zero bias.
+    public init<G: RandomNumberGenerator>(name: String, inputWidth: Int, outputWidth: Int, using generator: inout G) {
+        let w = Matrix(rows: inputWidth, cols: outputWidth)
+        let limit = sqrtf(6 / Float(inputWidth + outputWidth))
+        for i in 0..<w.count { w.base[i] = Float.random(in: -limit...limit, using: &generator) }
+        weight = Parameter(name: name + ".weight", value: w, decays: true)
+        bias = Parameter(name: name + ".bias", value: Matrix(rows: 1, cols: outputWidth), decays: false)
+    }
+
+    /// `Z = X W + b`, then `A = f(Z)`. `activated` defaults to `output` (in place), which is fine unless
+    /// the activation ``Activation/needsPreActivation`` and the backward pass will need `Z`.
+    public func forward(_ input: MatrixView, into output: MatrixView, activation: Activation = .identity, activated: MatrixView? = nil) {
+        precondition(input.cols == inputWidth && output.cols == outputWidth && output.rows == input.rows, "Dense.forward: shape mismatch")
+        let a = activated ?? output
+        precondition(a.rows == output.rows && a.cols == outputWidth, "Dense.forward: activated shape mismatch")
+        // Large batches go in blocks of rows whose output fits in L2, so the bias and activation pass
+        // reads what the product just wrote from cache instead of memory.
+        let blockRows = max(64, Dense.blockFloats / max(1, outputWidth))
+        var start = 0
+        while start < input.rows {
+            let end = min(input.rows, start + blockRows)
+            let z = output.rows(start..<end)
+            matrixMultiply(input.rows(start..<end), weight.value.view, into: z)
+            addBiasAndActivate(z, a.rows(start..<end), activation)
+            start = end
+        }
+    }
+
+    /// Floats of product output per block in ``forward(_:into:activation:activated:)`` (256 KiB).
+    static let blockFloats = 65_536
+
+    private func addBiasAndActivate(_ output: MatrixView, _ activated: MatrixView, _ activation: Activation) {
+        let b = bias.value.base
+        let cols = outputWidth
+        let inPlace = activated.base == output.base
+        for r in 0..<output.rows {
+            let z = output.row(r)
+            switch activation {
+            case .relu where inPlace:
+                for c in 0..<cols { z[c] = max(z[c] + b[c], 0) }
+            case .identity where inPlace:
+                for c in 0..<cols { z[c] += b[c] }
+            default:
+                for c in 0..<cols { z[c] += b[c] }
+                activation.apply(z, activated.row(r), cols)
+            }
+        }
+    }
+
+    /// Accumulates `dW += X^T dZ` and `db += column sums of dZ`; writes `dX = dZ W^T` when `inputGradient` is given.
+    public func backward(input: MatrixView, outputGradient: MatrixView, inputGradient: MatrixView?) {
+        precondition(outputGradient.cols == outputWidth && outputGradient.rows == input.rows, "Dense.backward: shape mismatch")
+        let db = bias.gradient.base
+        for r in 0..<outputGradient.rows {
+            let g = outputGradient.row(r)
+            for c in 0..<outputWidth { db[c] += g[c] }
+        }
+        multiplyBackward(input: input, preActivationGradient: outputGradient, inputGradient: inputGradient)
+    }
+
+    /// Backward through `A = f(X W + b)` as made by ``forward(_:into:activation:activated:)``: computes
+    /// `dZ = dA * f'(Z)` into `preActivationGradient` (which may be `outputGradient`) while accumulating `db`
+    /// in the same pass, then `dW += X^T dZ` and, when `inputGradient` is given, `dX = dZ W^T`.
+    /// With the identity activation `dZ` is `outputGradient` itself and `preActivationGradient` is left untouched.
+    public func backward(
+        input: MatrixView, preActivation: MatrixView, activated: MatrixView, activation: Activation,
+        outputGradient: MatrixView, preActivationGradient: MatrixView, inputGradient: MatrixView?
+    ) {
+        precondition(outputGradient.cols == outputWidth && outputGradient.rows == input.rows
+            && preActivationGradient.rows == input.rows && preActivationGradient.cols == outputWidth, "Dense.backward: shape mismatch")
+        if activation == .identity {
+            backward(input: input, outputGradient: outputGradient, inputGradient: inputGradient)
+            return
+        }
+        let db = bias.gradient.base
+        let cols = outputWidth
+        for r in 0..<outputGradient.rows {
+            let d = preActivationGradient.row(r)
+            activation.backwardRow(preActivation.row(r), activated.row(r), outputGradient.row(r), d, cols)
+            for c in 0..<cols { db[c] += d[c] }
+        }
+        multiplyBackward(input: input, preActivationGradient: preActivationGradient, inputGradient: inputGradient)
+    }
+
+    private func multiplyBackward(input: MatrixView, preActivationGradient: MatrixView, inputGradient: MatrixView?) {
+        matrixMultiply(input, preActivationGradient, into: weight.gradient.view, transposeA: true, beta: 1)
+        if let inputGradient {
+            matrixMultiply(preActivationGradient, weight.value.view, into: inputGradient, transposeB: true)
+        }
+    }
+}

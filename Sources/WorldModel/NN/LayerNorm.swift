@@ -1,0 +1,81 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Layer normalisation over the features of each row, with a learned affine map:
+/// `y = (x - mean) / sqrt(var + epsilon) * gamma + beta`.
+///
+/// Shapes: `x`, `y` are `[batch, width]`; `gamma`, `beta` are `[1, width]`; the per-row statistics the
+/// backward pass needs are `[batch, 2]` (mean, 1/std), kept by the caller (usually in a workspace).
+///
+/// ```swift
+/// let norm = LayerNorm(name: "node_mlp.norm", width: 128)
+/// norm.forward(x, into: y, statistics: stats)
+/// norm.backward(input: x, statistics: stats, outputGradient: dy, into: dx)
+/// ```
+public final class LayerNorm {
+    /// `[1, width]`, initialised to 1, named `NAME.gamma`.
+    public let gamma: Parameter
+    /// `[1, width]`, initialised to 0, named `NAME.beta`.
+    public let beta: Parameter
+    /// Added to the variance before the square root.
+    public let epsilon: Float
+
+    public var width: Int { gamma.value.cols }
+    public var parameters: [Parameter] { [gamma, beta] }
+
+    public init(name: String, width: Int, epsilon: Float = 1e-5) {
+        let g = Matrix(rows: 1, cols: width)
+        g.fill(1)
+        gamma = Parameter(name: name + ".gamma", value: g, decays: false)
+        beta = Parameter(name: name + ".beta", value: Matrix(rows: 1, cols: width), decays: false)
+        self.epsilon = epsilon
+    }
+
+    /// Normalises each row of `input` into `output` (which may be `input`) and records `[mean, 1/std]` per row.
+    public func forward(_ input: MatrixView, into output: MatrixView, statistics: MatrixView) {
+        precondition(input.cols == width && output.cols == width && output.rows == input.rows, "LayerNorm.forward: shape mismatch")
+        precondition(statistics.rows >= input.rows && statistics.cols >= 2, "LayerNorm.forward: statistics must be [batch, 2]")
+        let g = gamma.value.base, b = beta.value.base
+        let n = Float(width)
+        for r in 0..<input.rows {
+            let x = input.row(r), y = output.row(r)
+            var sum: Float = 0
+            for c in 0..<width { sum += x[c] }
+            let mean = sum / n
+            var squares: Float = 0
+            for c in 0..<width { let d = x[c] - mean; squares += d * d }
+            let inverseStd = 1 / sqrtf(squares / n + epsilon)
+            for c in 0..<width { y[c] = (x[c] - mean) * inverseStd * g[c] + b[c] }
+            statistics.row(r)[0] = mean
+            statistics.row(r)[1] = inverseStd
+        }
+    }
+
+    /// Accumulates `dgamma`, `dbeta` and writes `dx` (which may be `outputGradient`, not `input`).
+    public func backward(input: MatrixView, statistics: MatrixView, outputGradient: MatrixView, into inputGradient: MatrixView) {
+        precondition(outputGradient.rows == input.rows && inputGradient.rows == input.rows, "LayerNorm.backward: shape mismatch")
+        let g = gamma.value.base
+        let dg = gamma.gradient.base, db = beta.gradient.base
+        let n = Float(width)
+        for r in 0..<input.rows {
+            let x = input.row(r), dy = outputGradient.row(r), dx = inputGradient.row(r)
+            let mean = statistics.row(r)[0], inverseStd = statistics.row(r)[1]
+            var sumDxhat: Float = 0
+            var sumDxhatXhat: Float = 0
+            for c in 0..<width {
+                let xhat = (x[c] - mean) * inverseStd
+                dg[c] += dy[c] * xhat
+                db[c] += dy[c]
+                let dxhat = dy[c] * g[c]
+                sumDxhat += dxhat
+                sumDxhatXhat += dxhat * xhat
+            }
+            let meanDxhat = sumDxhat / n, meanDxhatXhat = sumDxhatXhat / n
+            for c in 0..<width {
+                let xhat = (x[c] - mean) * inverseStd
+                dx[c] = inverseStd * (dy[c] * g[c] - meanDxhat - xhat * meanDxhatXhat)
+            }
+        }
+    }
+}

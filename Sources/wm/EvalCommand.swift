@@ -1,0 +1,113 @@
+import ArgumentParser
+import FoundationEssentials
+import WorldModel
+
+extension Split: ExpressibleByArgument {}
+
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Measure rollout errors of a dynamics model and the baselines on a dataset split.",
+        discussion: """
+            From start frames every 10 steps of every episode of the split, rolls the model out with the robot
+            driven by the recorded actions, and reports the mean object position error (m) and rotation error
+            (degrees) at each horizon, for the model, the constant-velocity baseline, and the dense MLP baseline
+            when --dense is given (it refuses a dataset whose object count differs from its training scene).
+
+            Example:
+              wm eval --model models/clutter.safetensors --dense models/clutter-dense.safetensors --data /tmp/clutter.wmds --json
+            """)
+
+    @Option(help: "The model checkpoint (a graph network, or a dense baseline).")
+    var model: String
+
+    @Option(help: "A dense-baseline checkpoint to evaluate beside the model.")
+    var dense: String?
+
+    @Option(help: "The dataset (.wmds).")
+    var data: String
+
+    @Option(help: "Which episodes: train, valid, test, or all.")
+    var split: String = "test"
+
+    @Option(help: "Comma-separated rollout horizons in control steps.")
+    var horizons: String = "1,10,25,50,100"
+
+    @Option(help: "Control steps between rollout start frames.")
+    var stride: Int = 10
+
+    @Flag(help: "Print JSON: horizons, position_error_m and rotation_error_deg per model.")
+    var json = false
+
+    func run() throws {
+        let steps = try horizons.split(separator: ",").map { part -> Int in
+            guard let h = Int(part.filter { $0 != " " }), h >= 1 else {
+                throw ValidationError("--horizons takes positive integers separated by commas, got '\(horizons)'")
+            }
+            return h
+        }
+        let chosen: Split?
+        switch split {
+        case "all": chosen = nil
+        default:
+            guard let s = Split(rawValue: split) else { throw ValidationError("--split is train, valid, test or all, got '\(split)'") }
+            chosen = s
+        }
+        let (header, episodes) = try DynamicsData.episodes(path: data, split: chosen)
+        guard !episodes.isEmpty else { throw WorldModelError(file: data, "the \(split) split has no episodes") }
+        let main = try DynamicsModel.load(from: model)
+        let h = main.historyLength, dt = main.dtSeconds
+        guard abs(Double(dt) - header.controlDtSeconds) < 1e-6 else {
+            throw WorldModelError(file: data, "control step is \(header.controlDtSeconds) s, the model was trained at \(dt) s")
+        }
+        let maxStarts = episodes.map { max(1, ($0.frameCount - h) / max(1, stride) + 1) }.max() ?? 1
+        var results: [(String, RolloutErrors)] = []
+        func runner(_ m: DynamicsModel, file: String) throws -> DynamicsRunner {
+            do { return try DynamicsRunner(model: m, objects: header.objects, maxEnvironments: maxStarts) } catch let e as WorldModelError {
+                throw WorldModelError(file: file, e.message)
+            }
+        }
+        let mainName = main.configuration.kind == .gnn ? "gnn" : "dense_mlp"
+        results.append((mainName, try RolloutEvaluation.evaluate(try runner(main, file: model), episodes: episodes, horizons: steps, historyLength: h, dtSeconds: dt, startStride: stride)))
+        let constant = ConstantVelocityStepper(robotKinematics: main.robotKinematics, dtSeconds: dt)
+        results.append(("constant_velocity", try RolloutEvaluation.evaluate(constant, episodes: episodes, horizons: steps, historyLength: h, dtSeconds: dt, startStride: stride)))
+        var notes: [String] = []
+        if let dense {
+            let baseline = try DynamicsModel.load(from: dense)
+            do {
+                let r = try runner(baseline, file: dense)
+                results.append(("dense_mlp", try RolloutEvaluation.evaluate(r, episodes: episodes, horizons: steps, historyLength: baseline.historyLength, dtSeconds: dt, startStride: stride)))
+            } catch let e as WorldModelError {
+                writeStandardError("wm: \(e.description)\n")
+                notes.append(e.description)
+            }
+        }
+        if json {
+            var position: [String: [Double]] = [:], rotation: [String: [Double]] = [:]
+            for (name, r) in results { position[name] = r.positionErrorMeters; rotation[name] = r.rotationErrorDegrees }
+            struct Report: Encodable {
+                var horizons: [Int]; var position_error_m: [String: [Double]]; var rotation_error_deg: [String: [Double]]
+                var rollouts: Int; var episodes: Int; var objects: Int; var notes: [String]
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+            let report = Report(horizons: steps, position_error_m: position, rotation_error_deg: rotation, rollouts: results[0].1.rollouts,
+                                episodes: episodes.count, objects: header.objects.count, notes: notes)
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            return
+        }
+        print("\(episodes.count) \(split) episodes, \(header.objects.count) objects, \(results[0].1.rollouts) rollouts per model")
+        print("position error (mm) at horizon: " + steps.map(String.init).joined(separator: " / "))
+        for (name, r) in results {
+            print("  \(padded(name, 18)) " + r.positionErrorMeters.map { formatMillimetres($0) }.joined(separator: " / "))
+        }
+        print("rotation error (deg):")
+        for (name, r) in results {
+            print("  \(padded(name, 18)) " + r.rotationErrorDegrees.map { String(Double(Int($0 * 100)) / 100) }.joined(separator: " / "))
+        }
+    }
+}
+
+func padded(_ text: String, _ width: Int) -> String {
+    text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+}

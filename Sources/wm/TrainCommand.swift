@@ -1,0 +1,118 @@
+import ArgumentParser
+import FoundationEssentials
+import WorldModel
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Set by SIGINT/SIGTERM; training stops at the next step and keeps the best checkpoint on disk.
+nonisolated(unsafe) var interruptRequested: Int32 = 0
+
+func installInterruptHandler() {
+    signal(SIGINT) { _ in interruptRequested = 1 }
+    signal(SIGTERM) { _ in interruptRequested = 1 }
+}
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train the dynamics model (a graph network, or the dense baseline) on a dataset.",
+        discussion: """
+            Trains on the dataset's train split, validates by rollout on its valid split, and writes the best model
+            (safetensors, atomically) to --out whenever validation improves: Ctrl-C or a kill keeps the last good
+            checkpoint; --resume continues from it (the optimiser's moments restart).
+            Presets: \(DynamicsConfiguration.presetNames.joined(separator: ", ")); or a JSON file of a configuration.
+
+            Examples:
+              wm train --data /tmp/push.wmds --out /tmp/push.safetensors --minutes 5
+              wm train --data /tmp/clutter.wmds --out /tmp/clutter-dense.safetensors --config dense
+            """)
+
+    @Option(help: "Training dataset (.wmds).")
+    var data: String
+
+    @Option(help: "Output checkpoint (.safetensors).")
+    var out: String
+
+    @Option(help: "A preset name or a JSON configuration file.")
+    var config: String = "default"
+
+    @Option(help: "Training time budget in minutes.")
+    var minutes: Double = 5
+
+    @Option(help: "Stop after this many optimisation steps (default: only the time budget).")
+    var steps: Int?
+
+    @Option(help: "Seed for initial weights, minibatches and noise.")
+    var seed: UInt64 = 1
+
+    @Flag(help: "Continue from the checkpoint at --out.")
+    var resume = false
+
+    @Flag(help: "Print the summary as JSON.")
+    var json = false
+
+    func validate() throws {
+        guard minutes > 0 else { throw ValidationError("--minutes must be positive") }
+    }
+
+    func run() throws {
+        let (header, train) = try DynamicsData.episodes(path: data, split: .train)
+        let (_, valid) = try DynamicsData.episodes(path: data, split: .valid)
+        let model: DynamicsModel
+        var startStep = 0
+        if resume {
+            model = try DynamicsModel.load(from: out)
+            let file = try SafetensorsFile.read(out)
+            startStep = Int(file.metadata["training_step"] ?? "0") ?? 0
+        } else {
+            let configuration = try loadConfiguration()
+            model = DynamicsModel(configuration: configuration, objects: header.objects, robot: header.robot,
+                                  dtSeconds: Float(header.controlDtSeconds),
+                                  robotKinematics: DynamicsData.robotKinematics(header: header, episodes: train), seed: seed)
+        }
+        let trainer = try DynamicsTrainer(model: model, trainEpisodes: train, validEpisodes: valid, seed: seed &+ UInt64(startStep))
+        if !resume { trainer.computeStatistics() }
+        installInterruptHandler()
+        let budget = minutes * 60
+        let bar = ProgressBar(total: Int(budget), label: "train")
+        writeStandardError("training \(model.configuration.kind.rawValue) (\(model.parameters.scalarCount) parameters) on \(train.count) episodes, validating on \(valid.count)\n")
+        let summary = try trainer.run(budgetSeconds: budget, maxSteps: steps, startStep: startStep, path: out,
+                                      extraMetadata: ["dataset": data, "scene": header.sceneName],
+                                      shouldStop: { interruptRequested != 0 }) { p in
+            let v = p.validationError.map { "val \(formatMillimetres($0))" } ?? "val -"
+            bar.update(Int(p.elapsedSeconds), status: "step \(p.step)  loss \(shortNumber(p.loss))  \(v)")
+        }
+        bar.finish(Int(summary.seconds), status: "step \(summary.steps)  loss \(shortNumber(summary.finalLoss))")
+        if summary.stoppedEarly { writeStandardError("interrupted: \(out) holds the best checkpoint so far\n") }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+            print(String(decoding: try encoder.encode(summary), as: UTF8.self))
+        } else {
+            print("wrote \(out): \(summary.steps) steps in \(formatDuration(summary.seconds)), best validation error at \(summary.validationHorizon) steps \(formatMillimetres(summary.bestValidationError))")
+        }
+    }
+
+    private func loadConfiguration() throws -> DynamicsConfiguration {
+        if let preset = DynamicsConfiguration.preset(named: config) { return preset }
+        let bytes = try FileBytes.read(config)
+        do {
+            return try JSONDecoder().decode(DynamicsConfiguration.self, from: Data(bytes))
+        } catch {
+            throw WorldModelError(file: config, "not a preset (\(DynamicsConfiguration.presetNames.joined(separator: ", "))) nor a valid configuration JSON: \(error)")
+        }
+    }
+}
+
+func formatMillimetres(_ meters: Double) -> String {
+    meters.isFinite ? "\(Double(Int(meters * 10000)) / 10) mm" : "\(meters)"
+}
+
+func shortNumber(_ x: Float) -> String {
+    guard x.isFinite else { return "\(x)" }
+    let magnitude = abs(x)
+    if magnitude >= 100 { return "\(Int(x))" }
+    let digits: Float = magnitude >= 1 ? 100 : 10000
+    return "\(Float(Int(x * digits)) / digits)"
+}

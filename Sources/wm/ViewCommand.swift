@@ -1,0 +1,47 @@
+import ArgumentParser
+import WorldModel
+#if Viewer
+import WMViewer
+#endif
+
+/// `wm view`: watch a scene in a GLFW window, or render it headless to a PNG. Needs the `Viewer` trait.
+struct ViewCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "view",
+        abstract: "Watch the MuJoCo ground truth (and, later, the learned world) in a window, or render a screenshot.",
+        discussion: """
+            Needs the Viewer trait: swift run --traits Viewer wm view --scene scenes/push.xml
+            Headless (e.g. under xvfb-run -a): add --screenshot OUT.png --frames N.
+            Mouse: left-drag orbit, right-drag pan, wheel zoom. Keys: space pause, . step, r reset, +/- speed,
+            g/l/f show ground truth / learned / field, arrows drive the pusher (--policy keyboard), q quit.
+            """
+    )
+
+    @Option(help: "The MJCF scene file.") var scene: String
+    @Option(help: "A learned dynamics checkpoint (not available in this build yet).") var model: String?
+    @Option(help: "A neural field checkpoint (not available in this build yet).") var field: String?
+    @Option(help: "A .wmds dataset: replay --episode's actions from its start, the recording drawn over MuJoCo's replay.") var data: String?
+    @Option(help: "The episode: its start placement (and, with --data, its actions).") var episode = 0
+    @Option(help: "The seed of the start placement and the scripted policy.") var seed: UInt64 = 1
+    @Option(help: "Who acts: waypoints, random, still or keyboard.") var policy = "waypoints"
+    @Option(help: "Render headless and write the last frame to this PNG.") var screenshot: String?
+    @Option(help: "Control steps to render before the screenshot.") var frames = 100
+    @Option(help: "Window width in pixels.") var width = 960
+    @Option(help: "Window height in pixels.") var height = 540
+
+    func run() throws {
+        if let model { throw WorldModelError(file: model, "learned dynamics are not available in this build yet") }
+        if let field { throw WorldModelError(file: field, "neural fields are not available in this build yet") }
+        #if Viewer
+        guard let driver = ActionDriver(name: policy) else {
+            throw WorldModelError("--policy \(policy): expected one of \(ActionDriver.names.joined(separator: ", "))")
+        }
+        guard width > 0, height > 0, frames >= 0 else { throw WorldModelError("--width, --height must be positive and --frames not negative") }
+        let steps = try Viewer.run(ViewerConfiguration(scenePath: scene, driver: driver, seed: seed, episode: episode,
+                                           width: width, height: height, screenshotPath: screenshot, frames: frames, dataPath: data))
+        if let screenshot { print("wrote \(screenshot) (\(width)x\(height), after \(steps) control steps)") }
+        #else
+        throw WorldModelError("wm view needs the Viewer trait: build with `swift build --traits Viewer` (or `swift run --traits Viewer wm view ...`)")
+        #endif
+    }
+}

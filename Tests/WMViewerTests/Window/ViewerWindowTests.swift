@@ -1,0 +1,115 @@
+#if Viewer
+import CGLFW
+import Testing
+import WorldModel
+@testable import WMViewer
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Whether an X display is there to open a window on (`xvfb-run -a` provides one).
+let hasDisplay = getenv("DISPLAY") != nil
+
+@Suite(.serialized) struct ViewerWindowTests {
+    /// The push scene's four cubes placed apart, at rest, the pusher in a corner.
+    static let placements: [SIMD2<Float>] = [[-0.15, -0.10], [0.15, -0.10], [-0.15, 0.12], [0.15, 0.12]]
+
+    static func placedSession() throws -> ViewerSession {
+        let session = try ViewerSession(groundTruth: GroundTruthSource(scenePath: scenePath("push.xml")), driver: .scripted(.still))
+        var states = [Float](repeating: 0, count: placements.count * objectStateWidth)
+        for (i, xy) in placements.enumerated() {
+            let o = i * objectStateWidth
+            states[o] = xy.x
+            states[o + 1] = xy.y
+            states[o + 2] = 0.025
+            states[o + 3] = 1
+        }
+        try session.reset(objectStates: states, robotState: [0.3, 0.3, 0, 0, 0, 0])
+        return session
+    }
+
+    /// The colour among `palette` nearest to `pixel` in chromaticity (r, g, b over their sum), which shading
+    /// by a white light barely changes.
+    static func nearest(_ pixel: SIMD3<Float>, in palette: [SIMD3<Float>]) -> Int {
+        func chroma(_ c: SIMD3<Float>) -> SIMD3<Float> { c / max(c.sum(), 1e-3) }
+        let p = chroma(pixel)
+        return palette.indices.min { a, b in
+            let da = chroma(palette[a]) - p, db = chroma(palette[b]) - p
+            return (da * da).sum() < (db * db).sum()
+        }!
+    }
+
+    @Test(.enabled(if: hasDisplay, "no display (DISPLAY unset): run under xvfb-run -a"))
+    func eachObjectAppearsAtItsProjectedCentre() throws {
+        let session = try Self.placedSession()
+        let (width, height) = (640, 480)
+        let window = try ViewerWindow(scene: session.scene, width: width, height: height, visible: false)
+        window.camera = OrbitCamera(target: [0, 0.06, 0], distanceMeters: 0.9, yawRadians: -.pi / 2, pitchRadians: 1.1)
+        window.render(session)
+        let image = window.screenshot()
+        #expect(image.width == width && image.height == height)
+
+        let objects = session.scene.objects.map { SIMD3($0.rgba[0], $0.rgba[1], $0.rgba[2]) }
+        let table = SIMD3<Float>(0.78, 0.76, 0.70), pusher = SIMD3<Float>(0.85, 0.20, 0.15), background = SIMD3<Float>(0.93, 0.94, 0.96)
+        let palette = objects + [table, pusher, background]
+        func colour(at x: Int, _ y: Int) -> SIMD3<Float> {
+            let o = (y * width + x) * 3
+            return SIMD3(Float(image.pixels[o]), Float(image.pixels[o + 1]), Float(image.pixels[o + 2])) / 255
+        }
+        func votes(around p: SIMD2<Float>) -> [Int] {
+            var counts = [Int](repeating: 0, count: palette.count)
+            for dy in -2...2 {
+                for dx in -2...2 { counts[Self.nearest(colour(at: Int(p.x) + dx, Int(p.y) + dy), in: palette)] += 1 }
+            }
+            return counts
+        }
+        for i in objects.indices {
+            let centre = try #require(window.camera.project(session.groundTruth.position(ofObject: i), width: width, height: height))
+            try #require(centre.x > 20 && centre.x < Float(width - 20) && centre.y > 150 && centre.y < Float(height - 40),
+                         "object \(i) projects to \(centre), under the text or off screen")
+            let counts = votes(around: centre)
+            #expect(counts[i] >= 20, "object \(i) at pixel \(centre): votes \(counts)")
+        }
+        // Between the cubes there is only table.
+        let empty = try #require(window.camera.project([0, 0.01, 0], width: width, height: height))
+        #expect(votes(around: empty)[objects.count] >= 20)
+        let pusherPixel = try #require(window.camera.project([0.3, 0.3, session.scene.robot.shapeCentreHeightMeters], width: width, height: height))
+        #expect(votes(around: pusherPixel)[objects.count + 1] >= 15)
+    }
+
+    @Test(.enabled(if: hasDisplay, "no display (DISPLAY unset): run under xvfb-run -a"))
+    func hidingTheGroundTruthLeavesTheTable() throws {
+        let session = try Self.placedSession()
+        let window = try ViewerWindow(scene: session.scene, width: 320, height: 240, visible: false)
+        window.camera = OrbitCamera(target: [0, 0.06, 0], distanceMeters: 0.9, yawRadians: -.pi / 2, pitchRadians: 1.1)
+        session.shown[0] = false
+        window.render(session)
+        let image = window.screenshot()
+        let centre = try #require(window.camera.project(session.groundTruth.position(ofObject: 1), width: 320, height: 240))
+        let o = (Int(centre.y) * 320 + Int(centre.x)) * 3
+        let pixel = SIMD3(Float(image.pixels[o]), Float(image.pixels[o + 1]), Float(image.pixels[o + 2])) / 255
+        let blue = session.scene.objects[1].rgba
+        #expect(Self.nearest(pixel, in: [SIMD3(blue[0], blue[1], blue[2]), SIMD3(0.78, 0.76, 0.70)]) == 1)
+    }
+
+    @Test(.enabled(if: hasDisplay, "no display (DISPLAY unset): run under xvfb-run -a"))
+    func keysPauseStepResetChangeSpeedAndToggleSources() throws {
+        let session = try Self.placedSession()
+        let window = try ViewerWindow(scene: session.scene, width: 160, height: 120, visible: false)
+        window.handleKey(GLFW_KEY_SPACE, session: session)
+        #expect(window.paused)
+        window.handleKey(GLFW_KEY_EQUAL, session: session)
+        window.handleKey(GLFW_KEY_KP_ADD, session: session)
+        #expect(window.speed == 4)
+        window.handleKey(GLFW_KEY_MINUS, session: session)
+        #expect(window.speed == 2)
+        window.handleKey(GLFW_KEY_G, session: session)
+        #expect(session.shown == [false])
+        window.handleKey(GLFW_KEY_F, session: session)
+        #expect(window.fieldShown)
+        try session.advance()
+        window.handleKey(GLFW_KEY_R, session: session)
+        #expect(session.step == 0)
+    }
+}
+#endif
