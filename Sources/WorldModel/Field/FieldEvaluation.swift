@@ -97,7 +97,7 @@ public enum FieldEvaluation {
         for n in denseResolutions {
             let resolution = DenseVoxelGrid.resolution(n, bounds: denseBounds)
             var best: DenseBaselineScore? = nil
-            for densityPerVoxel: Float in [1, 2, 4] {
+            for densityPerVoxel: Float in [0.25, 0.5, 1, 2] {
                 let denseRenderer = fields.makeRenderer()
                 var squared: Double = 0, count = 0
                 var grid: DenseVoxelGrid? = nil, gridPoses: [Float] = []
