@@ -11,7 +11,7 @@ import Glibc
 /// let model = try DynamicsModel.load(from: "models/push.safetensors")
 /// let engine = try RolloutEngine(model: model, objects: model.trainedObjects, batchSize: 256)
 /// var states = Array(repeating: start, count: 256)
-/// let result = try engine.rollout(&states, steps: 25) { step, environment in SIMD2(0.1, 0) }
+/// let result = try engine.rollout(&states, steps: 25) { step, environment, state in SIMD2(0.1, 0) }
 /// print(result.trajectories.position(frame: 25, environment: 0, object: 0))
 /// ```
 /// Not thread-safe: one engine per thread.
@@ -54,9 +54,10 @@ public final class RolloutEngine {
     }
 
     /// Rolls `states` (up to `batchSize` environments, advanced in place) for `steps` control steps, the robot
-    /// driven by `action(step, environment)`; records every frame when `record`.
+    /// driven by `action(step, environment, current state)` (closed loop if it looks at the state); records every
+    /// frame when `record`.
     public func rollout(_ states: inout [DynamicsState], steps: Int, record: Bool = true,
-                        action: (Int, Int) -> SIMD2<Float>) throws -> Result {
+                        action: (Int, Int, DynamicsState) -> SIMD2<Float>) throws -> Result {
         let b = states.count
         guard b <= batchSize else { throw WorldModelError("rollout of \(b) environments exceeds the engine's batch size \(batchSize)") }
         guard states.allSatisfy({ $0.objectCount == objects.count && $0.historyLength == model.historyLength }) else {
@@ -81,12 +82,12 @@ public final class RolloutEngine {
     }
 
     /// One step of every active environment; allocates nothing.
-    public func advance(_ states: inout [DynamicsState], step t: Int, action: (Int, Int) -> SIMD2<Float>,
+    public func advance(_ states: inout [DynamicsState], step t: Int, action: (Int, Int, DynamicsState) -> SIMD2<Float>,
                         onDivergence: (Int) -> Void) throws {
         let b = states.count
         let dt = model.dtSeconds
         for k in 0..<b {
-            let a = active[k] ? action(t, k) : .zero
+            let a = active[k] ? action(t, k, states[k]) : .zero
             guard a.x.isFinite && a.y.isFinite else {
                 throw WorldModelError("action for environment \(k) at step \(t) is not finite: (\(a.x), \(a.y))")
             }

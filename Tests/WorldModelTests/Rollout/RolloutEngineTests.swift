@@ -8,7 +8,7 @@ import Testing
         let episode = oneBoxData.test[0]
         let engine = try RolloutEngine(model: model, objects: oneBoxData.scene.objects, batchSize: 8)
         var states = (0..<8).map { DynamicsState(episode: episode, frame: 3 + $0, historyLength: 3, dtSeconds: 0.02) }
-        let policy: (Int, Int) -> SIMD2<Float> = { t, k in SIMD2(0.1 * Float(k % 3) - 0.1, t % 2 == 0 ? 0.05 : -0.05) }
+        let policy: (Int, Int, DynamicsState) -> SIMD2<Float> = { t, k, _ in SIMD2(0.1 * Float(k % 3) - 0.1, t % 2 == 0 ? 0.05 : -0.05) }
         var failures = 0
         for t in 0..<3 { try engine.advance(&states, step: t, action: policy) { _ in failures += 1 } }
         let before = wm_malloc_counter_thread_count()
@@ -23,12 +23,12 @@ import Testing
         let episode = oneBoxData.test[1]
         let starts = [3, 7, 11]
         var batch = starts.map { DynamicsState(episode: episode, frame: $0, historyLength: 3, dtSeconds: 0.02) }
-        let action: (Int, Int) -> SIMD2<Float> = { t, k in SIMD2(0.2 * Float(k) - 0.2, 0.01 * Float(t)) }
+        let action: (Int, Int, DynamicsState) -> SIMD2<Float> = { t, k, _ in SIMD2(0.2 * Float(k) - 0.2, 0.01 * Float(t)) }
         let batched = try RolloutEngine(model: model, objects: oneBoxData.scene.objects, batchSize: 3).rollout(&batch, steps: 15, action: action)
         let single = try RolloutEngine(model: model, objects: oneBoxData.scene.objects, batchSize: 1)
         for (k, frame) in starts.enumerated() {
             var one = [DynamicsState(episode: episode, frame: frame, historyLength: 3, dtSeconds: 0.02)]
-            let alone = try single.rollout(&one, steps: 15) { t, _ in action(t, k) }
+            let alone = try single.rollout(&one, steps: 15) { t, _, s in action(t, k, s) }
             for t in 0...15 {
                 let d = batched.trajectories!.position(frame: t, environment: k, object: 0) - alone.trajectories!.position(frame: t, environment: 0, object: 0)
                 #expect((d * d).sum() < 1e-12, "environment \(k), frame \(t)")
@@ -45,18 +45,18 @@ import Testing
         states[1].linearVelocities[0] = .nan
         let engine = try RolloutEngine(model: model, objects: oneBoxData.scene.objects, batchSize: 3)
         var stopped: [Int] = []
-        try engine.advance(&states, step: 0, action: { _, _ in SIMD2(0.05, 0) }) { stopped.append($0) }
+        try engine.advance(&states, step: 0, action: { _, _, _ in SIMD2(0.05, 0) }) { stopped.append($0) }
         #expect(stopped == [1])
         #expect(states[1].positions == before[1].positions)
         #expect(states[0].positions != before[0].positions || states[0].robotPosition != before[0].robotPosition)
         #expect(states[0].isFinite && states[2].isFinite)
         #expect(throws: WorldModelError.self) {
             var s = [DynamicsState(episode: episode, frame: 3, historyLength: 3, dtSeconds: 0.02)]
-            _ = try engine.rollout(&s, steps: 2) { _, _ in SIMD2(.nan, 0) }
+            _ = try engine.rollout(&s, steps: 2) { _, _, _ in SIMD2(.nan, 0) }
         }
         #expect(throws: WorldModelError.self) {
             var s = [states[1]]
-            _ = try engine.rollout(&s, steps: 2) { _, _ in .zero }
+            _ = try engine.rollout(&s, steps: 2) { _, _, _ in .zero }
         }
     }
 }
