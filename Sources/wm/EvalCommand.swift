@@ -82,6 +82,9 @@ struct EvalCommand: ParsableCommand {
                 notes.append(e.description)
             }
         }
+        for (name, r) in results where r.divergedRollouts > 0 {
+            notes.append("\(name): \(r.divergedRollouts) of \(r.rollouts) rollouts stopped by the divergence guard (frozen at their last finite state, still scored)")
+        }
         if json {
             var position: [String: [Double]] = [:], rotation: [String: [Double]] = [:]
             for (name, r) in results { position[name] = r.positionErrorMeters; rotation[name] = r.rotationErrorDegrees }
@@ -105,6 +108,7 @@ struct EvalCommand: ParsableCommand {
         for (name, r) in results {
             print("  \(padded(name, 18)) " + r.rotationErrorDegrees.map { String(Double(Int($0 * 100)) / 100) }.joined(separator: " / "))
         }
+        for note in notes { print("note: \(note)") }
     }
 }
 

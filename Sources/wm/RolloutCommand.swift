@@ -39,25 +39,38 @@ struct RolloutCommand: ParsableCommand {
     @Option(help: "Voxels along x of the dense baseline's voxel grid.") var denseResolution: Int = 256
     @Option(help: "OpenBLAS threads.") var threads: Int = 1
     @Option(help: .hidden) var only: RolloutRunOptions.Only?
+    @Option(help: .hidden) var replay: String?
     @Flag(help: "Skip the child processes that measure each model's peak RSS alone.") var noPeakRss = false
     @Flag(help: "Print JSON: env_steps_per_second, memory (compact, dense, ratio), error_vs_teacher_m.") var json = false
 
     func run() throws {
         BLASThreads.set(threads)
-        let options = RolloutRunOptions(modelPath: model, densePath: dense, fieldPath: field, scenePath: scene, dataPath: data,
-                                        episode: episode, steps: steps, batch: batch, seed: seed, denseResolution: denseResolution,
-                                        teacherEnvironments: only == nil ? 1 : 0, only: only)
-        let run = try RolloutRun(options: options)
-        try run.run { if !json && only == nil { writeStandardError("wm rollout: \($0)\n") } }
-        if only != nil {
+        if let replay, let only {
+            // A child run: one model alone on the parent's rollout, no MuJoCo; prints its peak RSS.
+            let objects = try JSONDecoder().decode([ObjectDescription].self, from: Data(RolloutReplay.read(replay).objectsJSON.utf8))
+            let compact = only == .compact
+            guard compact || dense != nil else { throw ValidationError("--only dense needs --dense") }
+            _ = try RolloutReplay.runAlone(compact: compact, modelPath: compact ? model : dense!, fieldPath: field,
+                                           denseResolution: denseResolution, replayPath: replay, objects: objects)
             print(MemoryFootprint.peakResidentBytesOfThisProcess())
             return
         }
+        let options = RolloutRunOptions(modelPath: model, densePath: dense, fieldPath: field, scenePath: scene, dataPath: data,
+                                        episode: episode, steps: steps, batch: batch, seed: seed, denseResolution: denseResolution,
+                                        teacherEnvironments: 1)
+        let run = try RolloutRun(options: options)
+        try run.run { if !json { writeStandardError("wm rollout: \($0)\n") } }
         guard let compact = run.compactResult, var compactMemory = run.compactMemory else { return }
         var denseMemory = run.denseMemory
         if !noPeakRss {
-            compactMemory.peakRSSBytes = try peakRSSOfChild(.compact)
-            if denseMemory != nil { denseMemory?.peakRSSBytes = try peakRSSOfChild(.dense) }
+            if !json { writeStandardError("wm rollout: each model alone in a child process, for its peak RSS\n") }
+            let replayPath = "/tmp/wm-rollout-replay-\(getpid()).npz"
+            defer { unlink(replayPath) }
+            let encoder = JSONEncoder()
+            try RolloutReplay.write(states: run.initialStates, actions: run.actions,
+                                    objectsJSON: String(decoding: try encoder.encode(run.recorder.scene.objects), as: UTF8.self), to: replayPath)
+            compactMemory.peakRSSBytes = try peakRSSOfChild(.compact, replayPath: replayPath)
+            if denseMemory != nil { denseMemory?.peakRSSBytes = try peakRSSOfChild(.dense, replayPath: replayPath) }
         }
         if let out { try NumPyArchive.write(run.npzArrays(), to: out, compress: false) }
         var frames: [String] = []
@@ -88,15 +101,15 @@ struct RolloutCommand: ParsableCommand {
         if !frames.isEmpty { print("wrote \(frames.count) frames to \(render!)") }
     }
 
-    /// Runs this command again with `--only part` in a child process and returns the child's peak RSS (bytes).
-    private func peakRSSOfChild(_ part: RolloutRunOptions.Only) throws -> Int {
-        var arguments = ["wm", "rollout", "--model", model, "--scene", scene, "--steps", "\(steps)", "--batch", "\(batch)",
-                         "--seed", "\(seed)", "--episode", "\(episode)", "--dense-resolution", "\(denseResolution)",
-                         "--threads", "\(threads)", "--only", part.rawValue]
+    /// Runs one model alone on the replay in a child process (no MuJoCo) and returns the peak RSS it reports.
+    private func peakRSSOfChild(_ part: RolloutRunOptions.Only, replayPath: String) throws -> Int {
+        var arguments = ["wm", "rollout", "--model", model, "--scene", scene, "--dense-resolution", "\(denseResolution)",
+                         "--threads", "\(threads)", "--only", part.rawValue, "--replay", replayPath]
         if let dense { arguments += ["--dense", dense] }
         if let field { arguments += ["--field", field] }
-        if let data { arguments += ["--data", data] }
-        return try ChildProcess.peakResidentBytes(executable: "/proc/self/exe", arguments: arguments)
+        let output = try ChildProcess.run(executable: "/proc/self/exe", arguments: arguments)
+        guard let bytes = Int(output.filter(\.isNumber)) else { throw WorldModelError("the child run printed no peak RSS: \(output)") }
+        return bytes
     }
 }
 
@@ -121,13 +134,16 @@ func makeDirectory(_ path: String) throws {
 
 /// Spawning the wm executable again, to measure something of a process alone.
 enum ChildProcess {
-    /// Runs `executable` with `arguments` (stdout and stderr discarded) and returns its peak RSS in bytes.
-    static func peakResidentBytes(executable: String, arguments: [String]) throws -> Int {
+    /// Runs `executable` with `arguments` (stdin and stderr from/to /dev/null) and returns what it printed.
+    static func run(executable: String, arguments: [String]) throws -> String {
+        let outputPath = "/tmp/wm-child-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).out"
+        defer { unlink(outputPath) }
         var pid: pid_t = 0
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         let argv = arguments.map { strdup($0) } + [nil]
         defer { for p in argv { free(p) } }
@@ -139,6 +155,6 @@ enum ChildProcess {
         var usage = rusage()
         guard wait4(pid, &exitStatus, 0, &usage) == pid else { throw WorldModelError("lost the child process \(pid)") }
         guard exitStatus == 0 else { throw WorldModelError("the child run '\(arguments.joined(separator: " "))' failed (status \(exitStatus))") }
-        return Int(usage.ru_maxrss) * 1024
+        return String(decoding: (try? FileBytes.read(outputPath)) ?? [], as: UTF8.self)
     }
 }

@@ -11,14 +11,27 @@ public struct RolloutErrors: Codable, Equatable, Sendable {
     public var rotationErrorDegrees: [Double]
     /// The number of rollouts (start frames) averaged.
     public var rollouts: Int
+    /// Rollouts the divergence guard stopped; they stay frozen at their last finite state and are still scored.
+    public var divergedRollouts: Int
 }
 
-/// Anything that advances a batch of states by one control step under planar actions.
+/// Anything that advances a batch of states by one control step under planar actions. Environments whose flag in
+/// `active` is false are left alone; one that diverges is reported through `onDivergence` and its flag cleared.
 public protocol DynamicsStepping: AnyObject {
-    func step(_ states: inout [DynamicsState], actions: [SIMD2<Float>]) throws
+    func step(_ states: inout [DynamicsState], actions: [SIMD2<Float>], active: UnsafeMutableBufferPointer<Bool>,
+              onDivergence: (Int) -> Void)
 }
 
-extension DynamicsRunner: DynamicsStepping {}
+extension DynamicsRunner: DynamicsStepping {
+    public func step(_ states: inout [DynamicsState], actions: [SIMD2<Float>], active: UnsafeMutableBufferPointer<Bool>,
+                     onDivergence: (Int) -> Void) {
+        var next = [SIMD3<Float>](repeating: .zero, count: states.count)
+        for b in states.indices { next[b] = model.robotKinematics.nextPosition(of: states[b], action: actions[b], dtSeconds: model.dtSeconds) }
+        next.withUnsafeBufferPointer { n in
+            actions.withUnsafeBufferPointer { a in advance(&states, robotNext: n, actions: a, active: active, onDivergence: onDivergence) }
+        }
+    }
+}
 
 /// The constant-velocity baseline: every object keeps its last linear and angular velocity (no training).
 /// The robot follows the same fitted kinematics as the learned models.
@@ -32,8 +45,9 @@ public final class ConstantVelocityStepper: DynamicsStepping {
         self.dtSeconds = dtSeconds
     }
 
-    public func step(_ states: inout [DynamicsState], actions: [SIMD2<Float>]) throws {
-        for b in states.indices {
+    public func step(_ states: inout [DynamicsState], actions: [SIMD2<Float>], active: UnsafeMutableBufferPointer<Bool>,
+                     onDivergence: (Int) -> Void) {
+        for b in states.indices where active[b] {
             if zeros.count < states[b].objectCount * 6 { zeros = [Float](repeating: 0, count: states[b].objectCount * 6) }
             let next = robotKinematics.nextPosition(of: states[b], action: actions[b], dtSeconds: dtSeconds)
             zeros.withUnsafeBufferPointer { states[b].integrate(accelerations: $0.baseAddress!, dtSeconds: dtSeconds) }
@@ -51,19 +65,20 @@ public enum RolloutEvaluation {
         let maxHorizon = horizons.max() ?? 1
         var positionSum = [Double](repeating: 0, count: horizons.count)
         var rotationSum = [Double](repeating: 0, count: horizons.count)
-        var samples = 0, rollouts = 0
+        var samples = 0, rollouts = 0, diverged = 0
         for episode in episodes {
             let starts = Array(stride(from: historyLength, through: episode.frameCount - 1 - maxHorizon, by: max(1, startStride)))
             if starts.isEmpty { continue }
             var states = starts.map { DynamicsState(episode: episode, frame: $0, historyLength: historyLength, dtSeconds: dtSeconds) }
             let n = episode.objectCount, a = episode.actionDimension
             var actions = [SIMD2<Float>](repeating: .zero, count: starts.count)
+            var active = [Bool](repeating: true, count: starts.count)
             for step in 1...maxHorizon {
                 for (b, s) in starts.enumerated() {
                     let t = s + step - 1
                     actions[b] = SIMD2(episode.actions[t * a], a > 1 ? episode.actions[t * a + 1] : 0)
                 }
-                try stepper.step(&states, actions: actions)
+                active.withUnsafeMutableBufferPointer { flags in stepper.step(&states, actions: actions, active: flags) { _ in diverged += 1 } }
                 guard let slot = horizons.firstIndex(of: step) else { continue }
                 for (b, s) in starts.enumerated() {
                     for i in 0..<n {
@@ -85,6 +100,6 @@ public enum RolloutEvaluation {
         }
         let denominator = Double(max(samples, 1))
         return RolloutErrors(horizons: horizons, positionErrorMeters: positionSum.map { $0 / denominator },
-                             rotationErrorDegrees: rotationSum.map { $0 / denominator }, rollouts: rollouts)
+                             rotationErrorDegrees: rotationSum.map { $0 / denominator }, rollouts: rollouts, divergedRollouts: diverged)
     }
 }

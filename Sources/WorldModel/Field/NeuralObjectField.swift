@@ -52,9 +52,13 @@ public final class NeuralObjectField: RadianceField {
 
     static let chunk = 4096
     static let maxLogDensity: Float = 12
-    private let workspace: MLPWorkspace
-    private let input: Matrix, outputGradient: Matrix, inputGradient: Matrix
-    private var unitPoints: [Float]
+    /// Evaluation buffers for one chunk of points, allocated on first use: a field that is only loaded (to
+    /// count its bytes, or to be saved) holds its parameters and occupancy grid only.
+    private lazy var workspace: MLPWorkspace = mlp.makeWorkspace(maxBatch: Self.chunk)
+    private lazy var input = Matrix(rows: Self.chunk, cols: mlp.architecture.inputWidth)
+    private lazy var outputGradient = Matrix(rows: Self.chunk, cols: 4)
+    private lazy var inputGradient = Matrix(rows: Self.chunk, cols: mlp.architecture.inputWidth)
+    private lazy var unitPoints = [Float](repeating: 0, count: 3 * Self.chunk)
 
     public init(name: String, bounds: FieldBounds, configuration: NeuralFieldConfiguration, seed: UInt64) {
         self.name = name
@@ -71,11 +75,6 @@ public final class NeuralObjectField: RadianceField {
         sampleSpacingMeters = max(size.x, max(size.y, size.z)) / Float(configuration.samplesAcrossBounds)
         let r = Int32(configuration.occupancyResolution)
         occupancy = OccupancyGrid(bounds: bounds, resolution: SIMD3(r, r, r))
-        workspace = mlp.makeWorkspace(maxBatch: Self.chunk)
-        input = Matrix(rows: Self.chunk, cols: widths[0])
-        outputGradient = Matrix(rows: Self.chunk, cols: 4)
-        inputGradient = Matrix(rows: Self.chunk, cols: widths[0])
-        unitPoints = [Float](repeating: 0, count: 3 * Self.chunk)
     }
 
     /// Every trainable parameter: the hash table first, then the MLP's.

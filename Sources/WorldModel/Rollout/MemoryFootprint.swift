@@ -64,8 +64,20 @@ public struct MemoryFootprint: Codable, Sendable, Equatable {
                         stateBytes: stateBytes(states), sceneBytes: sceneBytes)
     }
 
-    /// Peak resident set size of this process so far (bytes), from getrusage.
+    /// Peak resident set size of this process so far (bytes): VmHWM from /proc/self/status, which starts afresh
+    /// at exec (getrusage's maxrss can carry the spawning parent's peak over a vfork-style spawn).
     public static func peakResidentBytesOfThisProcess() -> Int {
+        let fd = open("/proc/self/status", O_RDONLY)
+        if fd >= 0 {
+            defer { close(fd) }
+            var buffer = [UInt8](repeating: 0, count: 8192)
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            let text = String(decoding: buffer.prefix(max(0, n)), as: UTF8.self)
+            for line in text.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+                let digits = line.filter(\.isNumber)
+                if let kib = Int(digits) { return kib * 1024 }
+            }
+        }
         var usage = rusage()
         getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
         return Int(usage.ru_maxrss) * 1024
