@@ -94,7 +94,9 @@ struct TrainCommand: ParsableCommand {
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
             print(String(decoding: try encoder.encode(summary), as: UTF8.self))
         } else {
-            print("wrote \(out): \(summary.steps) steps in \(formatDuration(summary.seconds)), best validation error at \(summary.validationHorizon) steps \(formatMillimetres(summary.bestValidationError))")
+            let validation = valid.isEmpty ? "no valid split, so the last model was kept"
+                : "best validation error at \(summary.validationHorizon) steps \(formatMillimetres(summary.bestValidationError))"
+            print("wrote \(out): \(summary.steps) steps in \(formatDuration(summary.seconds)), \(validation)")
         }
     }
 

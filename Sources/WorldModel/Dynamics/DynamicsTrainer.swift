@@ -168,7 +168,8 @@ public final class DynamicsTrainer {
             let error = try validationError()
             latest = error
             curve.append([Double(step), Self.now() - start, Double(lossCount > 0 ? runningLoss / lossCount : .nan), error])
-            if !saved || error < best {
+            // Without a valid split (error NaN) there is nothing to select by: keep the latest model.
+            if !saved || error < best || error.isNaN {
                 saved = true
                 best = error
                 var metadata = extraMetadata

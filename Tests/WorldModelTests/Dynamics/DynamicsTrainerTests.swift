@@ -138,3 +138,31 @@ func trainedOneBoxModel(kind: DynamicsKind = .gnn, steps: Int, seed: UInt64 = 6)
         }
     }
 }
+
+@Suite(.enabled(if: DatasetFixture.sampleExists, "needs ../shared/peers/sample_push_n4.npz beside the project"))
+struct ImportedDataTrainingTests {
+    @Test func aModelTrainedOnImportedDataEvaluates() throws {
+        let dataset = "/tmp/wm-imported-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).wmds"
+        let checkpoint = dataset + ".safetensors"
+        defer { unlink(dataset); unlink(checkpoint) }
+        let scene = try MuJoCoSimulation(path: scenePath("push.xml")).scene
+        var options = NPZImportOptions()
+        options.objectsFromScene = scene.objects
+        options.robotFromScene = scene.robot
+        let header = try NPZImport.convert(npz: DatasetFixture.samplePath, to: dataset, options: options)
+        let (_, train) = try DynamicsData.episodes(path: dataset, split: .train)
+        let (_, test) = try DynamicsData.episodes(path: dataset, split: .test)
+        var configuration = DynamicsConfiguration.preset(named: "small")!
+        configuration.features.historyLength = 3
+        let model = DynamicsModel(configuration: configuration, objects: header.objects, robot: header.robot, dtSeconds: Float(header.controlDtSeconds),
+                                  robotKinematics: DynamicsData.robotKinematics(header: header, episodes: train), seed: 3)
+        let trainer = try DynamicsTrainer(model: model, trainEpisodes: train, validEpisodes: [], seed: 4)
+        trainer.computeStatistics(frames: 300)
+        _ = try trainer.run(budgetSeconds: 60, maxSteps: 30, path: checkpoint)
+        let loaded = try DynamicsModel.load(from: checkpoint)
+        let runner = try DynamicsRunner(model: loaded, objects: header.objects, maxEnvironments: 16)
+        let errors = try RolloutEvaluation.evaluate(runner, episodes: test, horizons: [1, 10], historyLength: 3, dtSeconds: loaded.dtSeconds)
+        #expect(errors.rollouts > 0 && errors.positionErrorMeters.allSatisfy { $0.isFinite })
+        #expect(errors.positionErrorMeters[0] < 0.01)
+    }
+}
