@@ -16,9 +16,13 @@ public struct ViewerConfiguration: Sendable {
     /// When set: replay episode `episode` of this `.wmds` dataset (its start and its actions), with the
     /// recording drawn over the MuJoCo replay.
     public var dataPath: String?
+    /// When set: a learned dynamics checkpoint rolled out beside the ground truth with the same actions.
+    public var modelPath: String?
 
     public init(scenePath: String, driver: ActionDriver = .scripted(.waypoints), seed: UInt64 = 1, episode: Int = 0,
-                width: Int = 960, height: Int = 540, screenshotPath: String? = nil, frames: Int = 100, dataPath: String? = nil) {
+                width: Int = 960, height: Int = 540, screenshotPath: String? = nil, frames: Int = 100, dataPath: String? = nil,
+                modelPath: String? = nil) {
+        self.modelPath = modelPath
         self.scenePath = scenePath
         self.driver = driver
         self.seed = seed
@@ -48,6 +52,9 @@ public enum Viewer {
             let recording = try recordedEpisode(dataPath, index: configuration.episode, scene: groundTruth.scene)
             driver = .recorded(recording)
             learned = [RecordedSource(episode: recording)]
+        }
+        if let modelPath = configuration.modelPath {
+            learned.append(try LearnedSource(modelPath: modelPath, objects: groundTruth.scene.objects))
         }
         let session = try ViewerSession(groundTruth: groundTruth, learned: learned, driver: driver,
                                         seed: configuration.seed, episode: configuration.episode)

@@ -8,7 +8,7 @@ import WMViewer
 struct ViewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "view",
-        abstract: "Watch the MuJoCo ground truth (and, later, the learned world) in a window, or render a screenshot.",
+        abstract: "Watch the MuJoCo ground truth and the learned world side by side in a window, or render a screenshot.",
         discussion: """
             Needs the Viewer trait: swift run --traits Viewer wm view --scene scenes/push.xml
             Headless (e.g. under xvfb-run -a): add --screenshot OUT.png --frames N.
@@ -18,7 +18,7 @@ struct ViewCommand: ParsableCommand {
     )
 
     @Option(help: "The MJCF scene file.") var scene: String
-    @Option(help: "A learned dynamics checkpoint (not available in this build yet).") var model: String?
+    @Option(help: "A learned dynamics checkpoint, rolled out beside MuJoCo with the same actions (toggle with l).") var model: String?
     @Option(help: "A neural field checkpoint (not available in this build yet).") var field: String?
     @Option(help: "A .wmds dataset: replay --episode's actions from its start, the recording drawn over MuJoCo's replay.") var data: String?
     @Option(help: "The episode: its start placement (and, with --data, its actions).") var episode = 0
@@ -30,7 +30,6 @@ struct ViewCommand: ParsableCommand {
     @Option(help: "Window height in pixels.") var height = 540
 
     func run() throws {
-        if let model { throw WorldModelError(file: model, "learned dynamics are not available in this build yet") }
         if let field { throw WorldModelError(file: field, "neural fields are not available in this build yet") }
         #if Viewer
         guard let driver = ActionDriver(name: policy) else {
@@ -38,7 +37,8 @@ struct ViewCommand: ParsableCommand {
         }
         guard width > 0, height > 0, frames >= 0 else { throw WorldModelError("--width, --height must be positive and --frames not negative") }
         let steps = try Viewer.run(ViewerConfiguration(scenePath: scene, driver: driver, seed: seed, episode: episode,
-                                           width: width, height: height, screenshotPath: screenshot, frames: frames, dataPath: data))
+                                           width: width, height: height, screenshotPath: screenshot, frames: frames, dataPath: data,
+                                           modelPath: model))
         if let screenshot { print("wrote \(screenshot) (\(width)x\(height), after \(steps) control steps)") }
         #else
         throw WorldModelError("wm view needs the Viewer trait: build with `swift build --traits Viewer` (or `swift run --traits Viewer wm view ...`)")
