@@ -18,7 +18,7 @@ struct WM: ParsableCommand {
             """,
         subcommands: [
             GenerateCommand.self, DatasetCommand.self, TrainCommand.self, EvalCommand.self, BenchCommand.self,
-            CheckpointCommand.self, ViewCommand.self,
+            CheckpointCommand.self, ViewCommand.self, PlanCommand.self,
         ]
     )
 
