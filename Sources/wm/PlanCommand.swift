@@ -48,6 +48,9 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "Action sequences per iteration for the oracle (each a real MuJoCo rollout).")
     var oracleSamples: Int = 32
 
+    @Option(help: "Threads for the learned model's batch (the samples are split between them).")
+    var threads: Int = 2
+
     @Option(help: "Threads (each with its own MuJoCo data) for the oracle's rollouts.")
     var oracleThreads: Int = 2
 
@@ -59,6 +62,9 @@ struct PlanCommand: ParsableCommand {
 
     @Flag(help: "Print the summary as JSON.")
     var json = false
+
+    @Flag(help: "Instead of the tasks: time 20 planning steps of the learned planner and split one batch rollout by stage.")
+    var profile = false
 
     func validate() throws {
         guard goals >= 1 else { throw ValidationError("--goals must be at least 1") }
@@ -81,11 +87,13 @@ struct PlanCommand: ParsableCommand {
         oracleConfiguration.eliteCount = max(2, oracleSamples / 8)
         let evaluation = PushEvaluation(timeLimitSteps: Int((timeLimit / teacher.scene.controlDtSeconds).rounded()))
 
+        if profile { return try runProfile(teacher: teacher, task: tasks[0], configuration: configuration) }
+
         var summaries: [PushEvaluation.Summary] = []
         for name in controllerNames {
             let controller: any PushController
             switch name {
-            case "learned": controller = try LearnedPushController(world: .load(dynamics: model), scene: teacher.scene, configuration: configuration)
+            case "learned": controller = try LearnedPushController(world: .load(dynamics: model), scene: teacher.scene, configuration: configuration, threads: threads)
             case "oracle": controller = try OraclePushController(scenePath: scene, configuration: oracleConfiguration, threads: oracleThreads)
             default: controller = RandomPushController(actionLow: configuration.actionLow, actionHigh: configuration.actionHigh, seed: seed)
             }
@@ -114,6 +122,35 @@ struct PlanCommand: ParsableCommand {
         }
     }
 }
+
+extension PlanCommand {
+    /// Times the learned planner on the first task's start state: planning steps, then one batch rollout by stage.
+    func runProfile(teacher: MuJoCoEnvironment, task: PushTask, configuration: PlannerConfiguration) throws {
+        let world = try LearnedWorldModel.load(dynamics: model)
+        let controller = try LearnedPushController(world: world, scene: teacher.scene, configuration: configuration, threads: threads)
+        try teacher.reset(to: task.placement)
+        controller.begin(task: task, environment: teacher)
+        let goal = PushGoal(objectIndex: task.objectIndex, position: task.goal)
+        _ = try controller.action(environment: teacher, goal: goal)
+        controller.planner.resetTiming()
+        for _ in 0..<20 {
+            controller.observe(try teacher.step(action: try controller.action(environment: teacher, goal: goal)))
+        }
+        let planner = controller.planner
+        let perStep = 1000 * planner.totalSeconds / Double(planner.planCalls), rollout = 1000 * planner.rolloutSeconds / Double(planner.planCalls)
+        var tracker = DynamicsStateTracker(objectCount: teacher.scene.objects.count, historyLength: world.dynamics.historyLength, dtSeconds: world.dynamics.dtSeconds)
+        tracker.start(at: teacher.observation)
+        let h = configuration.horizon, n = configuration.samples
+        var rng = SeededRandom(seed: seed)
+        let actions = (0..<(n * h)).map { _ in SIMD2(Float(rng.uniform(-0.3, 0.3)), Float(rng.uniform(-0.3, 0.3))) }
+        let single = try LearnedRolloutModel(world: world, scene: teacher.scene, maxSamples: n)
+        let p = single.profile(from: tracker.state, actions: actions, samples: n, horizon: h)
+        print("planning (\(configuration.method.rawValue), horizon \(h), \(n) samples, \(configuration.iterations) iteration(s)): \(ms(perStep)) ms per control step, of which rollouts \(ms(rollout)) ms, planner loops (sampling, costs, update) \(ms(perStep - rollout)) ms")
+        print("one batch rollout on one thread, split by stage: graph building \(ms(1000 * p.graphBuildingSeconds)) ms, network \(ms(1000 * p.networkSeconds)) ms (\(ms(p.networkGigaflopsPerSecond)) GFLOP/s, \(ms(p.networkFlops / 1e9)) GFLOP), decode + integrate \(ms(1000 * p.integrationSeconds)) ms; \(ms(p.edgesPerGraph)) edges per graph")
+    }
+}
+
+private func ms(_ value: Double) -> String { "\((value * 10).rounded() / 10)" }
 
 /// The JSON of `wm plan --json` (snake-case keys, sorted).
 struct PlanReport: Encodable {

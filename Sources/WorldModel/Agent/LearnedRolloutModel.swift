@@ -1,56 +1,82 @@
-/// The learned dynamics as a `BatchRolloutModel`: every sample is one environment of a single batched graph,
-/// stepped `horizon` times by `DynamicsRunner`. Allocates nothing per rollout after the first.
+import Dispatch
+
+/// The learned dynamics as a `BatchRolloutModel`: the samples are environments of batched graphs stepped
+/// `horizon` times by `DynamicsRunner`, split over `threads` runners (one thread each, samples divided evenly).
+/// Allocates nothing per rollout.
 ///
 /// ```swift
-/// let model = try LearnedRolloutModel(world: try .load(dynamics: "models/push.safetensors"), scene: scene, maxSamples: 256)
-/// let planner = Planner(model: model, configuration: PlannerConfiguration(), actionLow: [-0.3, -0.3], actionHigh: [0.3, 0.3])
+/// let model = try LearnedRolloutModel(world: try .load(dynamics: "models/push.safetensors"), scene: scene, maxSamples: 256, threads: 2)
+/// let planner = Planner(model: model, configuration: PlannerConfiguration())
 /// ```
-/// Not thread-safe (one runner, one set of buffers).
+/// Not thread-safe itself (it runs its own threads inside `rollout`).
 public final class LearnedRolloutModel: BatchRolloutModel {
     public typealias State = DynamicsState
     public let world: LearnedWorldModel
     public let maxSamples: Int
     public var objectCount: Int { runner.objects.count }
-    let runner: DynamicsRunner
-    private var states: [DynamicsState]
-    private var stepActions: [SIMD2<Float>]
+    /// The first runner (each thread has one, for its share of the samples).
+    var runner: DynamicsRunner { shards[0].runner }
+    private let shards: [Shard]
 
-    public init(world: LearnedWorldModel, scene: SceneDescription, maxSamples: Int) throws {
-        self.world = world
-        self.maxSamples = maxSamples
-        runner = try DynamicsRunner(model: world.dynamics, objects: scene.objects, maxEnvironments: maxSamples)
-        let blank = DynamicsState(objectCount: scene.objects.count, historyLength: world.dynamics.historyLength)
-        states = (0..<maxSamples).map { _ in
-            var copy = DynamicsState(objectCount: blank.objectCount, historyLength: blank.historyLength)
-            copy.overwrite(with: blank)
-            return copy
+    /// One thread's runner, states and actions, for samples `range`.
+    private final class Shard {
+        let runner: DynamicsRunner
+        let range: Range<Int>
+        var states: [DynamicsState]
+        var stepActions: [SIMD2<Float>]
+
+        init(world: LearnedWorldModel, scene: SceneDescription, range: Range<Int>) throws {
+            runner = try DynamicsRunner(model: world.dynamics, objects: scene.objects, maxEnvironments: max(1, range.count))
+            self.range = range
+            let n = scene.objects.count, h = world.dynamics.historyLength
+            states = range.map { _ in DynamicsState(objectCount: n, historyLength: h) }
+            stepActions = [SIMD2<Float>](repeating: .zero, count: range.count)
         }
-        stepActions = [SIMD2<Float>](repeating: .zero, count: maxSamples)
+
+        func rollout(from state: DynamicsState, actions: UnsafeBufferPointer<SIMD2<Float>>, horizon: Int, into trajectories: RolloutTrajectories) {
+            for k in states.indices { states[k].overwrite(with: state) }
+            let n = state.objectCount
+            for t in 0..<horizon {
+                for (k, s) in range.enumerated() { stepActions[k] = actions[s * horizon + t] }
+                // A diverged sample carries non-finite positions into its cost; the others have been advanced.
+                try? runner.step(&states, actions: stepActions)
+                for (k, s) in range.enumerated() {
+                    for i in 0..<n {
+                        trajectories.record(sample: s, step: t, object: i, position: states[k].position(i), yaw: ObjectPose.yaw(of: states[k].quaternion(i)))
+                    }
+                    trajectories.robotPositions[s * horizon + t] = states[k].robotPosition
+                }
+            }
+        }
     }
 
-    /// Bytes of the runner's workspaces and the batch of states.
-    public var workspaceBytes: Int { runner.workspaceBytes + states.reduce(0) { $0 + $1.byteCount } }
+    /// A model for batches of exactly `maxSamples` sequences, on `threads` threads (1: the caller's thread only).
+    public init(world: LearnedWorldModel, scene: SceneDescription, maxSamples: Int, threads: Int = 1) throws {
+        self.world = world
+        self.maxSamples = maxSamples
+        let count = min(max(1, threads), max(1, maxSamples))
+        shards = try (0..<count).map { k in
+            try Shard(world: world, scene: scene, range: (k * maxSamples / count)..<((k + 1) * maxSamples / count))
+        }
+    }
+
+    /// Bytes of the runners' workspaces and the batch of states.
+    public var workspaceBytes: Int {
+        shards.reduce(0) { $0 + $1.runner.workspaceBytes + $1.states.reduce(0) { $0 + $1.byteCount } }
+    }
 
     public func rollout(from state: DynamicsState, actions: UnsafeBufferPointer<SIMD2<Float>>, samples: Int, horizon: Int,
                         into trajectories: RolloutTrajectories) throws {
         precondition(samples == maxSamples, "LearnedRolloutModel: built for \(maxSamples) samples, asked for \(samples)")
         precondition(actions.count >= samples * horizon && trajectories.horizon == horizon && trajectories.samples >= samples)
-        for s in 0..<samples { states[s].overwrite(with: state) }
-        let n = objectCount
-        for t in 0..<horizon {
-            for s in 0..<samples { stepActions[s] = actions[s * horizon + t] }
-            do {
-                try runner.step(&states, actions: stepActions)
-            } catch is WorldModelError {
-                // A diverged sample carries non-finite positions into its cost; the others have been advanced.
-            }
-            for s in 0..<samples {
-                for i in 0..<n {
-                    let q = states[s].quaternion(i)
-                    trajectories.record(sample: s, step: t, object: i, position: states[s].position(i), yaw: ObjectPose.yaw(of: q))
-                }
-                trajectories.robotPositions[s * horizon + t] = states[s].robotPosition
-            }
+        if shards.count == 1 {
+            shards[0].rollout(from: state, actions: actions, horizon: horizon, into: trajectories)
+            return
+        }
+        let work = UnsafeSendable(value: (shards, state, actions, trajectories))
+        DispatchQueue.concurrentPerform(iterations: shards.count) { k in
+            let (shards, state, actions, trajectories) = work.value
+            shards[k].rollout(from: state, actions: actions, horizon: horizon, into: trajectories)
         }
     }
 }

@@ -66,6 +66,6 @@ public final class MuJoCoRolloutModel: BatchRolloutModel {
 
 /// Hands values to the worker threads of `concurrentPerform`; each thread touches only its own simulation and
 /// its own samples' rows of the outputs.
-private struct UnsafeSendable<Value>: @unchecked Sendable {
+struct UnsafeSendable<Value>: @unchecked Sendable {
     let value: Value
 }

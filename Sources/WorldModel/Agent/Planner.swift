@@ -107,13 +107,16 @@ public final class Planner<Model: BatchRolloutModel> {
         return bestCost
     }
 
-    /// Fills the candidates: sample 0 the plan itself, the others the plan plus Gaussian noise, clipped.
+    /// Fills the candidates: sample 0 the plan itself, the others the plan plus correlated Gaussian noise, clipped.
     private func sample() {
         let c = configuration, h = c.horizon
         for t in 0..<h { candidates[t] = clip(plan[t]) }
+        let beta = min(max(c.noiseCorrelation, 0), 0.999), fresh = (1 - beta * beta).squareRoot()
         for s in 1..<c.samples {
+            var noise = SIMD2<Float>.zero
             for t in 0..<h {
-                let noise = SIMD2(Float(rng.gaussian()), Float(rng.gaussian()))
+                let e = SIMD2(Float(rng.gaussian()), Float(rng.gaussian()))
+                noise = t == 0 ? e : beta * noise + fresh * e
                 candidates[s * h + t] = clip(plan[t] + deviation[t] * noise)
             }
         }

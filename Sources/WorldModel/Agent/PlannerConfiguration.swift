@@ -28,6 +28,9 @@ public struct PlannerConfiguration: Sendable, Equatable {
     public var temperature: Float
     /// Standard deviation (m/s) of the sampling noise at the start of each control step.
     public var initialStandardDeviation: Float
+    /// Correlation in [0, 1) of the sampling noise from one step to the next (AR(1), unit variance): smooth
+    /// samples explore far more than white noise does under the smoothness penalty.
+    public var noiseCorrelation: Float
     /// CEM: the spread never shrinks below this (m/s).
     public var minimumStandardDeviation: Float
     /// Per-component action bounds (m/s); samples are clipped to them.
@@ -39,9 +42,9 @@ public struct PlannerConfiguration: Sendable, Equatable {
     public var seed: UInt64
 
     public init(method: PlannerMethod = .mppi, horizon: Int = 25, samples: Int = 256, iterations: Int = 1, eliteCount: Int = 24,
-                temperature: Float = 0.05, initialStandardDeviation: Float = 0.12, minimumStandardDeviation: Float = 0.02,
+                temperature: Float = 0.05, initialStandardDeviation: Float = 0.12, noiseCorrelation: Float = 0.8, minimumStandardDeviation: Float = 0.02,
                 actionLow: SIMD2<Float> = SIMD2(-0.3, -0.3), actionHigh: SIMD2<Float> = SIMD2(0.3, 0.3),
-                smoothnessWeight: Float = 0.05, seed: UInt64 = 0) {
+                smoothnessWeight: Float = 0.01, seed: UInt64 = 0) {
         self.method = method
         self.horizon = horizon
         self.samples = samples
@@ -49,6 +52,7 @@ public struct PlannerConfiguration: Sendable, Equatable {
         self.eliteCount = eliteCount
         self.temperature = temperature
         self.initialStandardDeviation = initialStandardDeviation
+        self.noiseCorrelation = noiseCorrelation
         self.minimumStandardDeviation = minimumStandardDeviation
         self.actionLow = actionLow
         self.actionHigh = actionHigh

@@ -20,8 +20,8 @@ public final class LearnedPushController: PushController {
     public let planner: Planner<LearnedRolloutModel>
     private var tracker: DynamicsStateTracker
 
-    public init(world: LearnedWorldModel, scene: SceneDescription, configuration: PlannerConfiguration) throws {
-        let model = try LearnedRolloutModel(world: world, scene: scene, maxSamples: configuration.samples)
+    public init(world: LearnedWorldModel, scene: SceneDescription, configuration: PlannerConfiguration, threads: Int = 1) throws {
+        let model = try LearnedRolloutModel(world: world, scene: scene, maxSamples: configuration.samples, threads: threads)
         planner = Planner(model: model, configuration: configuration)
         tracker = DynamicsStateTracker(objectCount: scene.objects.count, historyLength: world.dynamics.historyLength,
                                        dtSeconds: world.dynamics.dtSeconds)
