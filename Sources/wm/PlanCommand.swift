@@ -1,6 +1,9 @@
 import ArgumentParser
 import FoundationEssentials
 import WorldModel
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension PlannerMethod: ExpressibleByArgument {}
 
@@ -131,11 +134,15 @@ extension PlanCommand {
         try teacher.reset(to: task.placement)
         controller.begin(task: task, environment: teacher)
         let goal = PushGoal(objectIndex: task.objectIndex, position: task.goal)
-        _ = try controller.action(environment: teacher, goal: goal)
-        controller.planner.resetTiming()
         for _ in 0..<20 {
             controller.observe(try teacher.step(action: try controller.action(environment: teacher, goal: goal)))
         }
+        controller.planner.resetTiming()
+        let cpuStart = processCPUSeconds()
+        for _ in 0..<40 {
+            controller.observe(try teacher.step(action: try controller.action(environment: teacher, goal: goal)))
+        }
+        let cpu = 1000 * (processCPUSeconds() - cpuStart) / 40
         let planner = controller.planner
         let perStep = 1000 * planner.totalSeconds / Double(planner.planCalls), rollout = 1000 * planner.rolloutSeconds / Double(planner.planCalls)
         var tracker = DynamicsStateTracker(objectCount: teacher.scene.objects.count, historyLength: world.dynamics.historyLength, dtSeconds: world.dynamics.dtSeconds)
@@ -145,9 +152,15 @@ extension PlanCommand {
         let actions = (0..<(n * h)).map { _ in SIMD2(Float(rng.uniform(-0.3, 0.3)), Float(rng.uniform(-0.3, 0.3))) }
         let single = try LearnedRolloutModel(world: world, scene: teacher.scene, maxSamples: n)
         let p = single.profile(from: tracker.state, actions: actions, samples: n, horizon: h)
-        print("planning (\(configuration.method.rawValue), horizon \(h), \(n) samples, \(configuration.iterations) iteration(s)): \(ms(perStep)) ms per control step, of which rollouts \(ms(rollout)) ms, planner loops (sampling, costs, update) \(ms(perStep - rollout)) ms")
+        print("planning (\(configuration.method.rawValue), horizon \(h), \(n) samples, \(configuration.iterations) iteration(s)): \(ms(perStep)) ms per control step (wall clock, steps 21-60 of task 1; \(ms(cpu)) ms of process CPU time), of which rollouts \(ms(rollout)) ms, planner loops (sampling, costs, update) \(ms(perStep - rollout)) ms")
         print("one batch rollout on one thread, split by stage: graph building \(ms(1000 * p.graphBuildingSeconds)) ms, network \(ms(1000 * p.networkSeconds)) ms (\(ms(p.networkGigaflopsPerSecond)) GFLOP/s, \(ms(p.networkFlops / 1e9)) GFLOP), decode + integrate \(ms(1000 * p.integrationSeconds)) ms; \(ms(p.edgesPerGraph)) edges per graph")
     }
+}
+
+private func processCPUSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
 }
 
 private func ms(_ value: Double) -> String { "\((value * 10).rounded() / 10)" }
