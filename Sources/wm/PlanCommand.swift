@@ -12,12 +12,11 @@ struct PlanCommand: ParsableCommand {
         commandName: "plan",
         abstract: "Push objects to random goals in MuJoCo, planning with the learned model, with MuJoCo itself (oracle), and at random.",
         discussion: """
-            For each of --goals tasks (a random placement, object and goal 8-15 cm away, reproducible from --seed),
-            the MuJoCo teacher executes the actions of each controller: `learned` plans with the model (CEM or
-            MPPI, receding horizon, replanning from the observed state every control step), `oracle` plans the
-            same way with MuJoCo itself as the model (--oracle-samples samples, since every sample is a real
-            simulation), `random` acts at random. Success: the object's centre within 2 cm of its goal within
-            --time-limit seconds.
+            For each of --goals tasks (a random placement, object and goal 8-15 cm away, reproducible from --seed), \
+            the MuJoCo teacher executes the actions of each controller: `learned` plans with the model (CEM or MPPI, \
+            receding horizon, replanning from the observed state every control step), `oracle` plans the same way \
+            with MuJoCo itself as the model (with --oracle-samples samples, since every sample is a real simulation), \
+            `random` acts at random. Success: the object's centre within 2 cm of its goal within --time-limit seconds.
 
             Examples:
               wm plan --model models/push.safetensors --scene scenes/push.xml --goals 20 --seed 7 --json
@@ -51,8 +50,8 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "Action sequences per iteration for the oracle (each a real MuJoCo rollout).")
     var oracleSamples: Int = 32
 
-    @Option(help: "Threads for the learned model's batch (the samples are split between them).")
-    var threads: Int = 2
+    @Option(help: "Threads for the learned model's batch (the samples are split between them; on a loaded machine 2 can be slower).")
+    var threads: Int = 1
 
     @Option(help: "Threads (each with its own MuJoCo data) for the oracle's rollouts.")
     var oracleThreads: Int = 2
@@ -151,7 +150,7 @@ extension PlanCommand {
         var rng = SeededRandom(seed: seed)
         let actions = (0..<(n * h)).map { _ in SIMD2(Float(rng.uniform(-0.3, 0.3)), Float(rng.uniform(-0.3, 0.3))) }
         let single = try LearnedRolloutModel(world: world, scene: teacher.scene, maxSamples: n)
-        let p = single.profile(from: tracker.state, actions: actions, samples: n, horizon: h)
+        let p = try single.profile(from: tracker.state, actions: actions, samples: n, horizon: h)
         print("planning (\(configuration.method.rawValue), horizon \(h), \(n) samples, \(configuration.iterations) iteration(s)): \(ms(perStep)) ms per control step (wall clock, steps 21-60 of task 1; \(ms(cpu)) ms of process CPU time), of which rollouts \(ms(rollout)) ms, planner loops (sampling, costs, update) \(ms(perStep - rollout)) ms")
         print("one batch rollout on one thread, split by stage: graph building \(ms(1000 * p.graphBuildingSeconds)) ms, network \(ms(1000 * p.networkSeconds)) ms (\(ms(p.networkGigaflopsPerSecond)) GFLOP/s, \(ms(p.networkFlops / 1e9)) GFLOP), decode + integrate \(ms(1000 * p.integrationSeconds)) ms; \(ms(p.edgesPerGraph)) edges per graph")
     }

@@ -17,9 +17,13 @@ public struct LearnedRolloutProfile: Sendable, Equatable {
 
 extension LearnedRolloutModel {
     /// Rolls out `samples` copies of `state` for `horizon` steps under `actions[s * horizon + t]`, timing each
-    /// stage of `DynamicsRunner.step` separately (the same computation, split by stage).
-    public func profile(from state: DynamicsState, actions: [SIMD2<Float>], samples: Int, horizon: Int) -> LearnedRolloutProfile {
+    /// stage of `DynamicsRunner.step` separately (the same computation, split by stage). Graph networks only.
+    public func profile(from state: DynamicsState, actions: [SIMD2<Float>], samples: Int, horizon: Int) throws -> LearnedRolloutProfile {
         let model = runner.model, dt = model.dtSeconds
+        guard let network = model.graphNetwork, let workspace = runner.graphWorkspace else {
+            throw WorldModelError(file: world.dynamicsPath, "profiling splits graph-network steps; this checkpoint holds the dense baseline")
+        }
+        precondition(samples <= runner.maxEnvironments && actions.count >= samples * horizon, "LearnedRolloutModel.profile: batch too large")
         var states = (0..<samples).map { _ in state }
         var robotNext = [SIMD3<Float>](repeating: .zero, count: samples)
         var profile = LearnedRolloutProfile(graphBuildingSeconds: 0, networkSeconds: 0, integrationSeconds: 0, edgesPerGraph: 0, networkFlops: 0)
@@ -36,8 +40,8 @@ extension LearnedRolloutModel {
             model.edgeStatistics.normalize(runner.builder.edgeView)
             let built = Planner<LearnedRolloutModel>.now()
             let b = runner.builder
-            let out = model.graphNetwork!.forward(nodeFeatures: b.nodeView, edgeFeatures: b.edgeView, senders: b.senderIndices,
-                                                  receivers: b.receiverIndices, outputRows: b.objectRowIndices, workspace: runner.graphWorkspace!)
+            let out = network.forward(nodeFeatures: b.nodeView, edgeFeatures: b.edgeView, senders: b.senderIndices,
+                                                  receivers: b.receiverIndices, outputRows: b.objectRowIndices, workspace: workspace)
             let ran = Planner<LearnedRolloutModel>.now()
             var accelerations = [Float](repeating: 0, count: n * 6)
             for s in 0..<samples {
@@ -60,7 +64,7 @@ extension LearnedRolloutModel {
             profile.networkSeconds += ran - built
             profile.integrationSeconds += done - ran
             profile.edgesPerGraph += Double(b.edgeCount) / Double(samples * horizon)
-            profile.networkFlops += model.graphNetwork!.forwardFlops(nodes: b.nodeCount, edges: b.edgeCount, outputs: b.objectRowCount)
+            profile.networkFlops += network.forwardFlops(nodes: b.nodeCount, edges: b.edgeCount, outputs: b.objectRowCount)
         }
         return profile
     }
