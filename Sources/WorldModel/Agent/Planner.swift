@@ -17,7 +17,7 @@ import Glibc
 ///     tracker.advance(to: try teacher.step(action: action))
 /// }
 /// ```
-/// Buffers are allocated once; a control step allocates nothing in the planner. Not thread-safe.
+/// Buffers (candidates, costs, trajectories) are allocated once, at init. Not thread-safe.
 public final class Planner<Model: BatchRolloutModel> {
     public let model: Model
     public let configuration: PlannerConfiguration
