@@ -49,10 +49,11 @@ do {
 
     // 4. What the teacher and the learned model see now (the learned one started from the teacher's pose).
     dream.reset(to: seen)
-    let camera = Camera.tableOverview
+    let camera = PinholeCamera.tableOverview
     try PNGFile.write(real.render(camera: camera).besides(dream.render(camera: camera)), to: "/tmp/push-agent.png")
     print("wrote /tmp/push-agent.png (left: MuJoCo, right: learned model)")
-    print("learned model memory: \(dream.memoryReport)")
+    let memory = dream.memoryFootprint
+    print("learned model memory: \(memory.parametersBytes) B parameters, \(memory.workspaceBytes) B workspaces, \(memory.stateBytes) B states")
 } catch {
     print("PushAgent: \(error)")
 }

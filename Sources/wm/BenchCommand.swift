@@ -6,10 +6,17 @@ import WorldModel
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure throughput: mlp (MLP vs raw sgemm); step, planner, field and all come with their components.",
+        abstract: "Measure speed: the learned step against MuJoCo, planner batches, MLP vs raw sgemm, field rays/s.",
         discussion: """
+            step: batch-1 step latency and the learned control step against MuJoCo's on the same scene;
+            planner: graph-steps/s of a 256-environment batch; mlp: MLP 128-128-128 vs raw cblas_sgemm;
+            field: rays/s of the neural field; all: everything, one JSON.
+            --config gns-peer measures the network of ../shared/peers/gns_torch.py (8 objects, every pair connected,
+            5 message-passing steps, latent 128, 2 hidden layers, LayerNorm) with fresh weights: speed only.
+
             Examples:
-              wm bench mlp
+              wm bench step --config gns-peer --json
+              wm bench all --model models/push.safetensors --scene scenes/push.xml --json
               wm bench mlp --json --threads 2
             """
     )
@@ -30,6 +37,18 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Timed samples per measurement (the median is reported).")
     var repeats = 7
 
+    @Option(help: "A dynamics checkpoint to measure (default: models/push.safetensors unless --config is given).")
+    var model: String?
+
+    @Option(help: "A preset to measure with fresh weights instead of a checkpoint (e.g. gns-peer).")
+    var config: String?
+
+    @Option(help: "The scene (default: scenes/clutter.xml for gns-peer, else scenes/push.xml).")
+    var scene: String?
+
+    @Option(help: "The neural field for `field` (default: models/<scene>-field.safetensors).")
+    var field: String?
+
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
@@ -37,6 +56,29 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         switch kind {
+        case .step, .planner:
+            let report = try stepReport()
+            if json { print(try encodeJSON(report)); return }
+            printStep(report)
+        case .field:
+            let report = try fieldReport()
+            if json { print(try encodeJSON(report)); return }
+            print("field \(report.field): \(Int(report.raysPerSecond)) rays/s, \(Int(report.samplesPerSecond)) samples/s (\(threads) thread(s))")
+        case .all:
+            let step = try stepReport()
+            let mlp = MLPBenchmark.run(widths: [128, 128, 128], threads: threads, repeats: repeats)
+            let forward = mlp.filter { $0.pass == "forward" && $0.batch >= 1024 }
+            let efficiency = forward.isEmpty ? Double.nan : forward.map(\.ratio).reduce(0, +) / Double(forward.count)
+            let field = try fieldReport()
+            let report = AllReport(step_ms_batch1: step.stepMillisecondsBatch1, planner_graph_steps_per_second: step.plannerGraphStepsPerSecond,
+                                   learned_control_steps_per_second: step.learnedControlStepsPerSecond,
+                                   mujoco_control_steps_per_second: step.mujocoControlStepsPerSecond,
+                                   learned_vs_mujoco_ratio: step.learnedControlStepsPerSecond / step.mujocoControlStepsPerSecond,
+                                   mlp_gemm_efficiency: efficiency, field_rays_per_second: field.raysPerSecond, config: step, mlp: mlp)
+            if json { print(try encodeJSON(report)); return }
+            printStep(step)
+            print("MLP forward GEMM efficiency at batch >= 1024: \(fixed(efficiency, 2)) of raw sgemm")
+            print("field: \(Int(field.raysPerSecond)) rays/s")
         case .mlp:
             let rows = MLPBenchmark.run(widths: [128, 128, 128], threads: threads, repeats: repeats)
             if json {
@@ -53,16 +95,81 @@ struct BenchCommand: ParsableCommand {
                         + pad(fixed(row.mlpGflops, 1), 9) + pad(fixed(row.sgemmGflops, 1), 9) + pad(fixed(row.ratio, 2), 7))
                 }
             }
-        case .step:
-            throw WorldModelError("bench step: needs the learned dynamics model (Dynamics/) and the MuJoCo teacher, which are not built yet")
-        case .planner:
-            throw WorldModelError("bench planner: needs the rollout engine and planner (Rollout/, Agent/), which are not built yet")
-        case .field:
-            throw WorldModelError("bench field: needs the neural field (Field/), which is not built yet")
-        case .all:
-            throw WorldModelError("bench all: needs the step, planner and field benchmarks, which are not built yet; run `wm bench mlp`")
         }
     }
+
+    private var scenePath: String { scene ?? (config == "gns-peer" ? "scenes/clutter.xml" : "scenes/push.xml") }
+
+    private func stepReport() throws -> StepBenchmarkReport {
+        let scenePath = self.scenePath
+        let measured: DynamicsModel
+        let name: String
+        if let config {
+            guard let preset = DynamicsConfiguration.preset(named: config) else {
+                throw ValidationError("--config takes a preset: \(DynamicsConfiguration.presetNames.joined(separator: ", "))")
+            }
+            let scene = try MuJoCoSimulation(path: scenePath).scene
+            measured = DynamicsModel(configuration: preset, objects: scene.objects, robot: scene.robot, dtSeconds: Float(scene.controlDtSeconds),
+                                     robotKinematics: RobotKinematics(alpha: 0, beta: 1, gamma: 0, lowerBound: SIMD2(-0.35, -0.35), upperBound: SIMD2(0.35, 0.35)),
+                                     seed: 1)
+            name = config
+        } else {
+            let path = model ?? "models/push.safetensors"
+            measured = try DynamicsModel.load(from: path)
+            name = path
+        }
+        return try StepBenchmark.run(model: measured, configName: name, scenePath: scenePath, repeats: repeats, threads: threads)
+    }
+
+    private func fieldReport() throws -> FieldBenchmarkReport {
+        let sceneName = scenePath.split(separator: "/").last.map { String($0.dropLast(4)) } ?? "push"
+        let path = field ?? "models/\(sceneName)-field.safetensors"
+        BLASThreads.set(1)
+        let copies = try (0..<threads).map { _ in try ObjectFieldSet.load(from: path) }
+        let teacher = RayCastRenderer(simulation: try MuJoCoSimulation(path: scenePath))
+        let recorder = try TeacherRecorder(scenePath: scenePath)
+        let frames = try (0..<2).map { try recorder.record(episode: $0, steps: 1, seed: 3, policy: .still).episode.objectStates.prefix(recorder.scene.objects.count * objectStateWidth).map { $0 } }
+        let views = teacher.views(frames: frames, camerasPerFrame: 2, size: 128, seed: 5)
+        let result = FieldThroughput.measure(copies: copies, views: views)
+        return FieldBenchmarkReport(field: path, threads: threads, raysPerSecond: result.raysPerSecond, samplesPerSecond: result.samplesPerSecond)
+    }
+
+    private func printStep(_ r: StepBenchmarkReport) {
+        print("\(r.config): \(r.objects) objects, M = \(r.messagePassingSteps), latent \(r.latentWidth)\(r.allPairs ? ", all pairs" : ""), \(r.parameters) parameters, \(r.threads) BLAS thread(s)")
+        print("  batch-1 step: \(fixed(r.stepMillisecondsBatch1, 3)) ms")
+        print("  planner batch of \(r.plannerBatch): \(Int(r.plannerGraphStepsPerSecond)) graph-steps/s")
+        print("  learned control steps/s \(Int(r.learnedControlStepsPerSecond)) vs MuJoCo \(Int(r.mujocoControlStepsPerSecond)) on the same scene: \(fixed(r.learnedControlStepsPerSecond / r.mujocoControlStepsPerSecond, 2))x")
+    }
+
+    private func encodeJSON<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}
+
+struct FieldBenchmarkReport: Encodable {
+    var field: String
+    var threads: Int
+    var raysPerSecond: Double
+    var samplesPerSecond: Double
+    enum CodingKeys: String, CodingKey {
+        case field, threads
+        case raysPerSecond = "field_rays_per_second"
+        case samplesPerSecond = "field_samples_per_second"
+    }
+}
+
+struct AllReport: Encodable {
+    var step_ms_batch1: Double
+    var planner_graph_steps_per_second: Double
+    var learned_control_steps_per_second: Double
+    var mujoco_control_steps_per_second: Double
+    var learned_vs_mujoco_ratio: Double
+    var mlp_gemm_efficiency: Double
+    var field_rays_per_second: Double
+    var config: StepBenchmarkReport
+    var mlp: [MLPBenchmarkRow]
 }
 
 private func pad(_ text: String, _ width: Int) -> String {

@@ -3,12 +3,13 @@ import Glibc
 #endif
 
 /// A one-line progress bar with rate and ETA on stderr, redrawn at most 10 times a second.
-/// Silent when stderr is not a terminal, except for the final line, so logs stay readable.
+/// When stderr is not a terminal (a log file, CI), it prints a plain line every 10% instead.
 final class ProgressBar {
     private let total: Int
     private let label: String
     private let start = ProgressBar.now()
     private var lastDraw = 0.0
+    private var lastLoggedTenth = 0
     private let interactive = isatty(2) != 0
 
     init(total: Int, label: String) {
@@ -28,7 +29,15 @@ final class ProgressBar {
     /// Redraws with `done` of `total` finished and an optional status such as "loss 0.013".
     func update(_ done: Int, status: String = "") {
         let t = ProgressBar.now()
-        guard interactive, t - lastDraw >= 0.1 || done >= total else { return }
+        if !interactive {
+            let tenth = min(done, total) * 10 / total
+            if tenth > lastLoggedTenth && done < total {
+                lastLoggedTenth = tenth
+                writeStandardError(line(done, status: status) + "\n")
+            }
+            return
+        }
+        guard t - lastDraw >= 0.1 || done >= total else { return }
         lastDraw = t
         writeStandardError("\r\u{1B}[2K" + line(done, status: status))
     }
@@ -44,7 +53,7 @@ final class ProgressBar {
         let width = 24
         let filled = Int(fraction * Double(width))
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-        let eta = done > 0 ? elapsed / Double(done) * Double(total - done) : 0
+        let eta = done > 0 ? elapsed / Double(done) * Double(max(0, total - done)) : 0
         return "\(label) [\(bar)] \(done)/\(total) \(formatDuration(elapsed)) elapsed, ETA \(formatDuration(eta))"
             + (status.isEmpty ? "" : "  " + status)
     }

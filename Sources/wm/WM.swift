@@ -17,8 +17,8 @@ struct WM: ParsableCommand {
               wm bench mlp --json
             """,
         subcommands: [
-            GenerateCommand.self, DatasetCommand.self, TrainCommand.self, EvalCommand.self, BenchCommand.self,
-            CheckpointCommand.self, ViewCommand.self, PlanCommand.self,
+            DemoCommand.self, GenerateCommand.self, DatasetCommand.self, TrainCommand.self, EvalCommand.self, BenchCommand.self,
+            RolloutCommand.self, CheckpointCommand.self, ViewCommand.self, FieldCommand.self, RenderCommand.self, PlanCommand.self,
         ]
     )
 

@@ -4,7 +4,7 @@
 ///
 /// ```swift
 /// let model = try LearnedRolloutModel(world: world, scene: scene, maxSamples: 256)
-/// let trajectories = RolloutTrajectories(samples: 256, horizon: 25, objectCount: 4)
+/// let trajectories = SampledTrajectories(samples: 256, horizon: 25, objectCount: 4)
 /// try model.rollout(from: state, actions: sequences, samples: 256, horizon: 25, into: trajectories)
 /// ```
 public protocol BatchRolloutModel: AnyObject {
@@ -16,7 +16,7 @@ public protocol BatchRolloutModel: AnyObject {
     /// writes the poses after every step into `trajectories`. Should allocate nothing: it runs every control step.
     /// A sample whose rollout fails (diverges) gets non-finite positions; the call throws only if the model cannot run.
     func rollout(from state: State, actions: UnsafeBufferPointer<SIMD2<Float>>, samples: Int, horizon: Int,
-                 into trajectories: RolloutTrajectories) throws
+                 into trajectories: SampledTrajectories) throws
 }
 
 /// Preallocated outputs of a batch rollout, `samples x horizon` steps: per step, each object's position and
@@ -24,7 +24,7 @@ public protocol BatchRolloutModel: AnyObject {
 ///
 /// Layout: `objectPositions[(s * horizon + t) * objectCount + i]` (m, world), `objectYaws` the same indexing
 /// (rad, heading of the body x axis about world z), `robotPositions[s * horizon + t]` (m, world).
-public final class RolloutTrajectories {
+public final class SampledTrajectories {
     public let samples: Int
     public let horizon: Int
     public let objectCount: Int

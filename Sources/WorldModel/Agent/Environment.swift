@@ -30,7 +30,7 @@ public protocol Environment: AnyObject {
     /// (`result[k][t]` follows `actions[k][t]`). The environment's own state does not change.
     func rollout(actions: [[SIMD2<Float>]]) throws -> [[Observation]]
     /// An RGB image of the current state from `camera`.
-    func render(camera: Camera) -> RGBImage
+    func render(camera: PinholeCamera) -> RGBImage
 }
 
 extension Environment {

@@ -98,7 +98,7 @@ public final class LearnedEnvironment: Environment {
         return results
     }
 
-    public func render(camera: Camera) -> RGBImage {
+    public func render(camera: PinholeCamera) -> RGBImage {
         let objects = scene.objects.map { (shape: $0.shape, half: SIMD3($0.halfExtentsMeters[0], $0.halfExtentsMeters[1], $0.halfExtentsMeters[2]),
                                            rgb: SIMD3($0.rgba[0], $0.rgba[1], $0.rgba[2])) }
         let robot = scene.robot
@@ -125,9 +125,16 @@ public final class LearnedEnvironment: Environment {
     static let tableRGB = SIMD3<Float>(0.78, 0.76, 0.70)
     static let robotRGB = SIMD3<Float>(0.85, 0.20, 0.15)
 
-    /// Bytes this environment holds: parameters, the runner's workspaces (sized for `maxBatch`), and states.
-    public var memoryReport: MemoryReport {
-        MemoryReport(parameterBytes: world.parameterBytes, workspaceBytes: runner.workspaceBytes, stateBytes: state.byteCount * (maxBatch + 2))
+    /// Bytes this environment holds, counted from its buffers: parameters, the runner's workspaces (sized for
+    /// `maxBatch`), and its states (the current one and a batch of `maxBatch` for rollouts). The rendering is
+    /// analytic here, so the scene representation is 0 bytes.
+    ///
+    /// ```swift
+    /// print(environment.memoryFootprint.totalBytes)
+    /// ```
+    public var memoryFootprint: MemoryFootprint {
+        MemoryFootprint(parametersBytes: world.parameterBytes, workspaceBytes: runner.workspaceBytes,
+                        stateBytes: MemoryFootprint.stateBytes([state]) * (maxBatch + 2), sceneBytes: 0)
     }
 
     private func clamped(_ action: SIMD2<Float>) -> SIMD2<Float> {

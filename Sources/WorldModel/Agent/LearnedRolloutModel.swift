@@ -33,7 +33,7 @@ public final class LearnedRolloutModel: BatchRolloutModel {
             stepActions = [SIMD2<Float>](repeating: .zero, count: range.count)
         }
 
-        func rollout(from state: DynamicsState, actions: UnsafeBufferPointer<SIMD2<Float>>, horizon: Int, into trajectories: RolloutTrajectories) {
+        func rollout(from state: DynamicsState, actions: UnsafeBufferPointer<SIMD2<Float>>, horizon: Int, into trajectories: SampledTrajectories) {
             for k in states.indices { states[k].overwrite(with: state) }
             let n = state.objectCount
             for t in 0..<horizon {
@@ -62,11 +62,11 @@ public final class LearnedRolloutModel: BatchRolloutModel {
 
     /// Bytes of the runners' workspaces and the batch of states.
     public var workspaceBytes: Int {
-        shards.reduce(0) { $0 + $1.runner.workspaceBytes + $1.states.reduce(0) { $0 + $1.byteCount } }
+        shards.reduce(0) { $0 + $1.runner.workspaceBytes + MemoryFootprint.stateBytes($1.states) }
     }
 
     public func rollout(from state: DynamicsState, actions: UnsafeBufferPointer<SIMD2<Float>>, samples: Int, horizon: Int,
-                        into trajectories: RolloutTrajectories) throws {
+                        into trajectories: SampledTrajectories) throws {
         precondition(samples == maxSamples, "LearnedRolloutModel: built for \(maxSamples) samples, asked for \(samples)")
         precondition(actions.count >= samples * horizon && trajectories.horizon == horizon && trajectories.samples >= samples)
         if shards.count == 1 {

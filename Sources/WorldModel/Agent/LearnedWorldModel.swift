@@ -25,32 +25,3 @@ public final class LearnedWorldModel {
     /// Bytes of every parameter (float32).
     public var parameterBytes: Int { dynamics.parameterBytes }
 }
-
-/// Bytes a learned environment holds, by category.
-///
-/// ```swift
-/// let report = environment.memoryReport
-/// print(report.totalBytes, report.description)
-/// ```
-public struct MemoryReport: Sendable, Equatable, CustomStringConvertible {
-    /// Network parameters (float32).
-    public var parameterBytes: Int
-    /// Preallocated graph buffers and activations, sized for the largest batch.
-    public var workspaceBytes: Int
-    /// The per-environment state (poses and velocity histories), for every environment of the largest batch.
-    public var stateBytes: Int
-
-    public var totalBytes: Int { parameterBytes + workspaceBytes + stateBytes }
-
-    public var description: String {
-        "parameters \(parameterBytes) B, workspaces \(workspaceBytes) B, state \(stateBytes) B, total \(totalBytes) B"
-    }
-}
-
-extension DynamicsState {
-    /// Bytes of this state's arrays.
-    var byteCount: Int {
-        (positions.count + quaternions.count + linearVelocities.count + angularVelocities.count + robotVelocities.count + 8)
-            * MemoryLayout<Float>.stride
-    }
-}

@@ -60,7 +60,7 @@ public final class MuJoCoEnvironment: Environment {
         }
     }
 
-    public func render(camera: Camera) -> RGBImage {
+    public func render(camera: PinholeCamera) -> RGBImage {
         RayCastImage.render(camera: camera) { origin, direction in
             guard let hit = simulation.castRay(origin: SIMD3<Double>(origin), direction: SIMD3<Double>(direction)) else { return nil }
             return (Float(hit.distanceMeters), SIMD3(hit.rgba[0], hit.rgba[1], hit.rgba[2]))

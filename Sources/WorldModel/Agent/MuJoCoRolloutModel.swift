@@ -29,7 +29,7 @@ public final class MuJoCoRolloutModel: BatchRolloutModel {
     }
 
     public func rollout(from state: MuJoCoStateSnapshot, actions: UnsafeBufferPointer<SIMD2<Float>>, samples: Int, horizon: Int,
-                        into trajectories: RolloutTrajectories) throws {
+                        into trajectories: SampledTrajectories) throws {
         precondition(actions.count >= samples * horizon && trajectories.horizon == horizon && trajectories.samples >= samples)
         let threads = workers.count
         let work = UnsafeSendable(value: (self, actions, trajectories, state))
@@ -44,7 +44,7 @@ public final class MuJoCoRolloutModel: BatchRolloutModel {
     }
 
     private func rollOne(worker w: Int, sample s: Int, from state: MuJoCoStateSnapshot, actions: UnsafeBufferPointer<SIMD2<Float>>,
-                         horizon: Int, into trajectories: RolloutTrajectories) {
+                         horizon: Int, into trajectories: SampledTrajectories) {
         let sim = workers[w]
         sim.restore(state)
         var failed = false

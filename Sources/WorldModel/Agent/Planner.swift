@@ -37,7 +37,7 @@ public final class Planner<Model: BatchRolloutModel> {
     private var costs: [Float]
     private var order: [Int]
     private var weights: [Float]
-    private let trajectories: RolloutTrajectories
+    private let trajectories: SampledTrajectories
     private var rng: SeededRandom
     private var previousAction = SIMD2<Float>.zero
 
@@ -53,7 +53,7 @@ public final class Planner<Model: BatchRolloutModel> {
         costs = [Float](repeating: 0, count: n)
         order = Array(0..<n)
         weights = [Float](repeating: 0, count: n)
-        trajectories = RolloutTrajectories(samples: n, horizon: h, objectCount: model.objectCount)
+        trajectories = SampledTrajectories(samples: n, horizon: h, objectCount: model.objectCount)
         rng = SeededRandom(seed: configuration.seed)
     }
 

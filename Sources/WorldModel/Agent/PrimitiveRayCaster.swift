@@ -87,3 +87,7 @@ enum PrimitiveRayCaster {
         return v + w * t + cross(u, t)
     }
 }
+
+@inline(__always) func cross(_ a: SIMD3<Float>, _ b: SIMD3<Float>) -> SIMD3<Float> {
+    SIMD3(a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x)
+}

@@ -44,7 +44,7 @@ public struct PushGoal: Sendable, Equatable {
     }
 
     /// The cost of sample `s` of `trajectories` (lower is better; +inf for a diverged rollout).
-    public func cost(of trajectories: RolloutTrajectories, sample s: Int) -> Float {
+    public func cost(of trajectories: SampledTrajectories, sample s: Int) -> Float {
         let h = trajectories.horizon, i = objectIndex
         var total: Float = 0
         var distance: Float = 0

@@ -3,16 +3,16 @@
 /// Both environments render through this, so their images differ only where the poses differ.
 enum RayCastImage {
     /// Renders `camera` with `hit(origin, unitDirection)` returning (distance m, rgb in [0, 1]) or nil.
-    static func render(camera: Camera, hit: (SIMD3<Float>, SIMD3<Float>) -> (Float, SIMD3<Float>)?) -> RGBImage {
+    static func render(camera: PinholeCamera, hit: (SIMD3<Float>, SIMD3<Float>) -> (Float, SIMD3<Float>)?) -> RGBImage {
         var pixels = [UInt8](repeating: 0, count: camera.width * camera.height * 3)
         let sky = SIMD3<Float>(0.55, 0.6, 0.68)
-        let reference = (camera.target - camera.eye)
-        let referenceDistance = (reference * reference).sum().squareRoot()
+        // Depth is shaded relative to the camera's distance from the world origin (the table's centre).
+        let referenceDistance = max((camera.position * camera.position).sum().squareRoot(), 0.1)
         for y in 0..<camera.height {
             for x in 0..<camera.width {
-                let direction = camera.rayDirection(x: x, y: y)
+                let direction = camera.rayDirection(x: Float(x) + 0.5, y: Float(y) + 0.5)
                 var colour = sky
-                if let (distance, rgb) = hit(camera.eye, direction) {
+                if let (distance, rgb) = hit(camera.position, direction) {
                     let shade = min(max(1.25 - 0.45 * distance / referenceDistance, 0.35), 1)
                     colour = rgb * shade
                 }

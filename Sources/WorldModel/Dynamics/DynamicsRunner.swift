@@ -79,9 +79,13 @@ public final class DynamicsRunner {
     /// The heading (rad) of the output frame of object row `k` of the last `forward`.
     public func outputHeading(row k: Int) -> Float { builder.heading(ofObjectRow: k) }
 
+    /// Accelerations (m/s², rad/s²) beyond this mean the network has left anything it learned: the guard stops
+    /// the environment before its state stops being finite.
+    public static let divergenceLimit: Float = 1e4
+
     /// Advances every environment by one control step: the robot moves under `actions[k]` by the fitted
-    /// kinematics, the objects by the network's accelerations. Throws if an environment's state stops being
-    /// finite (the others have still been advanced).
+    /// kinematics, the objects by the network's accelerations. Throws if an environment diverges (non-finite or
+    /// absurd accelerations); that environment is left as it was, the others have still been advanced.
     public func step(_ states: inout [DynamicsState], actions: [SIMD2<Float>]) throws {
         precondition(actions.count == states.count, "DynamicsRunner.step: one action per environment")
         let dt = model.dtSeconds
@@ -94,6 +98,18 @@ public final class DynamicsRunner {
     /// Advances every environment by one control step with the robots moving to `robotNext` (m, world) under
     /// `actions` (recorded in the states for the robot kinematics of the next step).
     public func step(_ states: inout [DynamicsState], robotNext: UnsafeBufferPointer<SIMD3<Float>>, actions: [SIMD2<Float>]) throws {
+        var diverged: [Int] = []
+        actions.withUnsafeBufferPointer { a in advance(&states, robotNext: robotNext, actions: a) { diverged.append($0) } }
+        if !diverged.isEmpty {
+            throw WorldModelError("dynamics diverged: non-finite or absurd accelerations in environment(s) \(diverged.map(String.init).joined(separator: ","))")
+        }
+    }
+
+    /// One control step for every environment whose `active` flag is set (all when nil). An environment whose
+    /// state is not finite, or whose accelerations are not finite or exceed `divergenceLimit`, is not advanced: `onDivergence(k)` is called and,
+    /// with a mask, its flag is cleared. Allocates nothing.
+    public func advance(_ states: inout [DynamicsState], robotNext: UnsafeBufferPointer<SIMD3<Float>>, actions: UnsafeBufferPointer<SIMD2<Float>>,
+                        active: UnsafeMutableBufferPointer<Bool>? = nil, onDivergence: (Int) -> Void) {
         let n = objects.count
         let out = states.withUnsafeBufferPointer { forward(states: $0, robotNext: robotNext) }
         let stats = model.targetStatistics
@@ -110,14 +126,19 @@ public final class DynamicsRunner {
             let target = a.row(k)
             for c in 0..<3 { target[c] = linear[c]; target[3 + c] = angular[c] }
         }
-        var diverged: [Int] = []
+        let limit = Self.divergenceLimit
         for b in states.indices {
-            states[b].integrate(accelerations: UnsafePointer(a.row(b * n)), dtSeconds: model.dtSeconds)
+            if let active, !active[b] { continue }
+            let row = a.row(b * n)
+            var sane = states[b].isFinite
+            for k in 0..<(n * 6) where !(abs(row[k]) <= limit) { sane = false }
+            guard sane else {
+                active?[b] = false
+                onDivergence(b)
+                continue
+            }
+            states[b].integrate(accelerations: UnsafePointer(row), dtSeconds: model.dtSeconds)
             states[b].moveRobot(to: robotNext[b], action: actions[b], dtSeconds: model.dtSeconds)
-            if !states[b].isFinite { diverged.append(b) }
-        }
-        if !diverged.isEmpty {
-            throw WorldModelError("dynamics diverged: non-finite state in environment(s) \(diverged.map(String.init).joined(separator: ","))")
         }
     }
 }

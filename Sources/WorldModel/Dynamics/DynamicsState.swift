@@ -89,8 +89,13 @@ public struct DynamicsState: Sendable, Equatable {
 
     /// Whether every number is finite.
     public var isFinite: Bool {
-        positions.allSatisfy(\.isFinite) && quaternions.allSatisfy(\.isFinite)
-            && linearVelocities.allSatisfy(\.isFinite) && angularVelocities.allSatisfy(\.isFinite)
+        Self.allFinite(positions) && Self.allFinite(quaternions) && Self.allFinite(linearVelocities)
+            && Self.allFinite(angularVelocities) && robotPosition.x.isFinite && robotPosition.y.isFinite
+    }
+
+    private static func allFinite(_ values: [Float]) -> Bool {
+        for i in 0..<values.count where !values[i].isFinite { return false }
+        return true
     }
 
     /// Applies accelerations (N x 6: linear m/s², angular rad/s², world) for one step of `dt`:
@@ -102,8 +107,8 @@ public struct DynamicsState: Sendable, Equatable {
                 nextV[k] += accelerations[i * 6 + k] * dt
                 nextW[k] += accelerations[i * 6 + 3 + k] * dt
             }
-            shiftHistory(&linearVelocities, object: i, newest: nextV)
-            shiftHistory(&angularVelocities, object: i, newest: nextW)
+            Self.shiftHistory(&linearVelocities, length: historyLength, object: i, newest: nextV)
+            Self.shiftHistory(&angularVelocities, length: historyLength, object: i, newest: nextW)
             for k in 0..<3 { positions[i * 3 + k] += nextV[k] * dt }
             let q = RotationMath.normalized(RotationMath.multiply(RotationMath.exp(nextW * dt), quaternion(i)))
             for k in 0..<4 { quaternions[i * 4 + k] = q[k] }
@@ -126,8 +131,10 @@ public struct DynamicsState: Sendable, Equatable {
         robotPosition = position
     }
 
-    private func shiftHistory(_ history: inout [Float], object i: Int, newest: SIMD3<Float>) {
-        let h = historyLength, base = i * h * 3
+    /// Drops the oldest velocity of object `i` and appends `newest` (static, so that passing a stored array
+    /// `inout` does not also read `self`, which would copy the array).
+    private static func shiftHistory(_ history: inout [Float], length h: Int, object i: Int, newest: SIMD3<Float>) {
+        let base = i * h * 3
         for j in 0..<(h - 1) { for k in 0..<3 { history[base + j * 3 + k] = history[base + (j + 1) * 3 + k] } }
         for k in 0..<3 { history[base + (h - 1) * 3 + k] = newest[k] }
     }

@@ -34,7 +34,7 @@ public final class DynamicsTrainer {
     public let model: DynamicsModel
     public let train: TrainingSamples
     public let valid: [Episode]
-    public var validationHorizon = 20
+    public var validationHorizon = 50
     public var validationEpisodes = 8
     private var rng: SeededRandom
     private let runner: DynamicsRunner
@@ -69,10 +69,10 @@ public final class DynamicsTrainer {
         while remaining > 0 {
             let count = min(batch, remaining)
             remaining -= count
-            var states: [DynamicsState] = [], next: [SIMD3<Float>] = [], samples: [(DynamicsState, [SIMD3<Float>], [SIMD3<Float>], SIMD3<Float>)] = []
+            var states: [DynamicsState] = [], next: [SIMD3<Float>] = [], samples: [TrainingSamples.Sample] = []
             for _ in 0..<count {
                 let s = train.sample(local.index(train.frames.count))
-                samples.append((s.state, s.nextLinear, s.nextAngular, s.robotNext))
+                samples.append(s)
                 states.append(s.state)
                 next.append(s.robotNext)
             }
@@ -84,7 +84,7 @@ public final class DynamicsTrainer {
             let n = model.trainedObjects.count
             let t = Matrix(rows: count * n, cols: 6)
             for (b, s) in samples.enumerated() {
-                let values = TrainingSamples.targets(state: s.0, nextLinear: s.1, nextAngular: s.2, dtSeconds: model.dtSeconds) {
+                let values = TrainingSamples.targets(state: s.state, sample: s, dtSeconds: model.dtSeconds) {
                     builder.heading(ofObjectRow: b * n + $0)
                 }
                 for k in 0..<values.count { t.base[b * n * 6 + k] = values[k] }
@@ -100,20 +100,20 @@ public final class DynamicsTrainer {
     public func trainStep(learningRate: Float, optimizer: AdamOptimizer) -> Float {
         let c = model.configuration, n = model.trainedObjects.count, batch = c.batchSize
         var states: [DynamicsState] = [], next: [SIMD3<Float>] = []
-        var truth: [([SIMD3<Float>], [SIMD3<Float>])] = []
+        var truth: [TrainingSamples.Sample] = []
         states.reserveCapacity(batch)
         for _ in 0..<batch {
             let s = train.sample(rng.index(train.frames.count))
             var state = s.state
-            TrainingSamples.addNoise(to: &state, linear: c.linearVelocityNoise, angular: c.angularVelocityNoise, using: &rng)
+            TrainingSamples.addNoise(to: &state, linear: c.linearVelocityNoise, angular: c.angularVelocityNoise, dtSeconds: model.dtSeconds, using: &rng)
             states.append(state)
             next.append(s.robotNext)
-            truth.append((s.nextLinear, s.nextAngular))
+            truth.append(s)
         }
         let out = states.withUnsafeBufferPointer { st in next.withUnsafeBufferPointer { runner.forward(states: st, robotNext: $0) } }
         let stats = model.targetStatistics
         for b in 0..<batch {
-            let values = TrainingSamples.targets(state: states[b], nextLinear: truth[b].0, nextAngular: truth[b].1, dtSeconds: model.dtSeconds) {
+            let values = TrainingSamples.targets(state: states[b], sample: truth[b], dtSeconds: model.dtSeconds) {
                 runner.outputHeading(row: b * n + $0)
             }
             for k in 0..<values.count {
@@ -130,14 +130,18 @@ public final class DynamicsTrainer {
         return loss
     }
 
-    /// Mean rollout position error (m) at `validationHorizon` on the first `validationEpisodes` valid episodes.
+    /// Mean rollout position error (m) at `validationHorizon` (or the longest the episodes allow) on the first
+    /// `validationEpisodes` valid episodes; infinity if a rollout diverges.
     public func validationError() throws -> Double {
         let episodes = Array(valid.prefix(validationEpisodes))
         guard !episodes.isEmpty else { return .nan }
+        let longest = (episodes.map(\.frameCount).min() ?? 0) - model.historyLength - 1
+        guard longest >= 1 else { return .nan }
+        let horizon = min(validationHorizon, longest)
         let maxStarts = episodes.map { max(1, ($0.frameCount - model.historyLength) / 10 + 1) }.max() ?? 1
         let evaluator = try DynamicsRunner(model: model, objects: model.trainedObjects, maxEnvironments: maxStarts)
         do {
-            let errors = try RolloutEvaluation.evaluate(evaluator, episodes: episodes, horizons: [validationHorizon],
+            let errors = try RolloutEvaluation.evaluate(evaluator, episodes: episodes, horizons: [horizon],
                                                         historyLength: model.historyLength, dtSeconds: model.dtSeconds)
             return errors.positionErrorMeters[0]
         } catch {
@@ -157,14 +161,15 @@ public final class DynamicsTrainer {
         let start = Self.now()
         var lastValidation = start
         var step = startStep, runningLoss: Float = 0, lossCount: Float = 0
-        var best = Double.infinity, latest: Double? = nil
+        var best = Double.infinity, latest: Double? = nil, saved = false
         var curve: [[Double]] = []
         var stopped = false
         func validateAndSave() throws {
             let error = try validationError()
             latest = error
             curve.append([Double(step), Self.now() - start, Double(lossCount > 0 ? runningLoss / lossCount : .nan), error])
-            if error < best || best.isInfinite && error.isNaN {
+            if !saved || error < best {
+                saved = true
                 best = error
                 var metadata = extraMetadata
                 metadata["training_step"] = "\(step)"

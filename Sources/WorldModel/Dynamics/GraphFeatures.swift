@@ -72,8 +72,9 @@ public final class GraphBuilder {
     let objectRows: UnsafeMutableBufferPointer<Int32>
     /// Per object row: the heading (rad) its outputs are expressed in (0 in the world frame).
     let objectHeading: UnsafeMutableBufferPointer<Float>
-    private let shapeTemplates: [wm_shape]
-    private let robotTemplate: wm_shape
+    /// Each object's shape placed at its current pose (rewritten per environment while building).
+    private let objectShapes: UnsafeMutableBufferPointer<wm_shape>
+    private var robotShape: wm_shape
     private var nodeHeading: UnsafeMutableBufferPointer<Float>
 
     public init(configuration: GraphFeatureConfiguration, objects: [ObjectDescription], robot: RobotDescription, maxEnvironments: Int) {
@@ -97,12 +98,14 @@ public final class GraphBuilder {
             s.quat = (1, 0, 0, 0)
             return s
         }
-        shapeTemplates = objects.map { template($0.shape, $0.halfExtentsMeters) }
-        robotTemplate = template(robot.shape, robot.halfExtentsMeters)
+        objectShapes = .allocate(capacity: max(n, 1))
+        for (i, object) in objects.enumerated() { objectShapes[i] = template(object.shape, object.halfExtentsMeters) }
+        robotShape = template(robot.shape, robot.halfExtentsMeters)
     }
 
     deinit {
         senders.deallocate(); receivers.deallocate(); objectRows.deallocate(); objectHeading.deallocate(); nodeHeading.deallocate()
+        objectShapes.deallocate()
     }
 
     /// Largest node and edge counts a batch can reach (for sizing network workspaces).
@@ -123,8 +126,6 @@ public final class GraphBuilder {
         let n = objects.count, h = configuration.historyLength, width = configuration.nodeWidth
         nodeCount = 0; edgeCount = 0; objectRowCount = 0
         let useHeading = configuration.frame == .receiver
-        var objectShapes = shapeTemplates
-        var robotShape = robotTemplate
         for (env, state) in states.enumerated() {
             precondition(state.objectCount == n && state.historyLength == h, "GraphBuilder: state has \(state.objectCount) objects, model scene has \(n)")
             let base = nodeCount

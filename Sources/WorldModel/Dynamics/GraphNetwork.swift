@@ -8,23 +8,27 @@ public struct GraphNetworkArchitecture: Codable, Equatable, Sendable {
     public var outputWidth: Int
     /// Width of node and edge latents.
     public var latentWidth: Int
-    /// Hidden layers in every MLP.
+    /// Hidden layers in every MLP (at least 1).
     public var hiddenLayers: Int
     /// Message-passing steps M (each with its own edge and node MLP weights).
     public var messagePassingSteps: Int
+    /// The hidden layers' activation.
+    public var activation: Activation
 
-    public init(nodeInputWidth: Int, edgeInputWidth: Int, outputWidth: Int, latentWidth: Int, hiddenLayers: Int, messagePassingSteps: Int) {
+    public init(nodeInputWidth: Int, edgeInputWidth: Int, outputWidth: Int, latentWidth: Int, hiddenLayers: Int, messagePassingSteps: Int,
+                activation: Activation = .relu) {
         self.nodeInputWidth = nodeInputWidth
         self.edgeInputWidth = edgeInputWidth
         self.outputWidth = outputWidth
         self.latentWidth = latentWidth
         self.hiddenLayers = hiddenLayers
         self.messagePassingSteps = messagePassingSteps
+        self.activation = activation
     }
 
     func mlp(input: Int, output: Int, layerNorm: Bool) -> MLPDescription {
         MLPDescription(widths: [input] + Array(repeating: latentWidth, count: hiddenLayers) + [output],
-                       activation: .relu, layerNorm: layerNorm)
+                       activation: activation, layerNorm: layerNorm)
     }
 }
 
@@ -35,6 +39,10 @@ public struct GraphNetworkArchitecture: Codable, Equatable, Sendable {
 /// with residual connections; a decoder MLP maps the latents of the rows in `outputRows` (the objects, not the
 /// robot) to outputs. A batch of graphs is one graph with disjoint node indices.
 ///
+/// Speed without changing the function: the first layer of each edge MLP, `[e, h_s, h_r] W + b` with
+/// `W = [W_e; W_s; W_r]`, is computed as `e W_e + gather(h W_s, senders) + gather(h W_r, receivers) + b`, so the
+/// node terms are multiplied once per node instead of once per edge, and no [E, 3L] concatenation is built.
+///
 /// Shapes (V nodes, E edges, O output rows, L latent width):
 ///   nodeFeatures [V, nodeInputWidth], edgeFeatures [E, edgeInputWidth], senders/receivers [E],
 ///   outputRows [O], output [O, outputWidth].
@@ -42,45 +50,57 @@ public struct GraphNetworkArchitecture: Codable, Equatable, Sendable {
 /// ```swift
 /// let net = GraphNetwork(architecture, seed: 1)
 /// let workspace = net.makeWorkspace(maxNodes: 64, maxEdges: 512)
-/// let y = net.forward(nodes, edges, senders: s, receivers: r, outputRows: objects, workspace: workspace)
+/// let y = net.forward(nodeFeatures: nodes, edgeFeatures: edges, senders: s, receivers: r, outputRows: objects, workspace: workspace)
 /// net.backward(outputGradient: dy, workspace: workspace)     // accumulates parameter gradients
 /// ```
 public final class GraphNetwork {
     public let architecture: GraphNetworkArchitecture
     let nodeEncoder: MLP
     let edgeEncoder: MLP
-    let edgeProcessors: [MLP]
+    /// Per step: the edge MLP's first layer ([3L, L], rows e | sender | receiver) and the rest of it.
+    let edgeFirstLayers: [Dense]
+    let edgeRest: [MLP]
     let nodeProcessors: [MLP]
     let decoder: MLP
-    /// Every parameter, named `node_encoder.*`, `edge_encoder.*`, `edge_processor.M.*`, `node_processor.M.*`, `decoder.*`.
+    /// Every parameter, named `node_encoder.*`, `edge_encoder.*`, `edge_processor.M.0.*` and `edge_processor.M.rest.*`,
+    /// `node_processor.M.*`, `decoder.*`.
     public let parameters: [Parameter]
 
     public init(_ architecture: GraphNetworkArchitecture, seed: UInt64) {
+        precondition(architecture.hiddenLayers >= 1, "GraphNetwork: at least one hidden layer")
         self.architecture = architecture
         var rng = SeededRandom(seed: seed)
         let a = architecture, l = a.latentWidth
         nodeEncoder = MLP(a.mlp(input: a.nodeInputWidth, output: l, layerNorm: true), name: "node_encoder", using: &rng)
         edgeEncoder = MLP(a.mlp(input: a.edgeInputWidth, output: l, layerNorm: true), name: "edge_encoder", using: &rng)
-        edgeProcessors = (0..<a.messagePassingSteps).map {
-            MLP(a.mlp(input: 3 * l, output: l, layerNorm: true), name: "edge_processor.\($0)", using: &rng)
+        var first: [Dense] = [], rest: [MLP] = []
+        for m in 0..<a.messagePassingSteps {
+            first.append(Dense(name: "edge_processor.\(m).0", inputWidth: 3 * l, outputWidth: l, using: &rng))
+            let widths = Array(repeating: l, count: a.hiddenLayers + 1)
+            rest.append(MLP(MLPDescription(widths: widths, activation: a.activation, layerNorm: true), name: "edge_processor.\(m).rest", using: &rng))
         }
+        edgeFirstLayers = first
+        edgeRest = rest
         nodeProcessors = (0..<a.messagePassingSteps).map {
             MLP(a.mlp(input: 2 * l, output: l, layerNorm: true), name: "node_processor.\($0)", using: &rng)
         }
         decoder = MLP(a.mlp(input: l, output: a.outputWidth, layerNorm: false), name: "decoder", using: &rng)
-        parameters = nodeEncoder.parameters + edgeEncoder.parameters + edgeProcessors.flatMap(\.parameters)
-            + nodeProcessors.flatMap(\.parameters) + decoder.parameters
+        var all = nodeEncoder.parameters + edgeEncoder.parameters
+        for m in 0..<a.messagePassingSteps { all += edgeFirstLayers[m].parameters + edgeRest[m].parameters }
+        parameters = all + nodeProcessors.flatMap(\.parameters) + decoder.parameters
     }
 
     public func makeWorkspace(maxNodes: Int, maxEdges: Int) -> GraphNetworkWorkspace {
         GraphNetworkWorkspace(network: self, maxNodes: maxNodes, maxEdges: maxEdges)
     }
 
-    /// Floating-point operations of the matrix products of one forward pass.
+    /// Floating-point operations of the matrix products of one forward pass (with the split first edge layer).
     public func forwardFlops(nodes: Int, edges: Int, outputs: Int) -> Double {
+        let l = Double(architecture.latentWidth)
         var f = nodeEncoder.architecture.forwardProductFlops(batch: nodes) + edgeEncoder.architecture.forwardProductFlops(batch: edges)
         for m in 0..<architecture.messagePassingSteps {
-            f += edgeProcessors[m].architecture.forwardProductFlops(batch: edges)
+            f += 2 * Double(edges) * l * l + 2 * 2 * Double(nodes) * l * l
+            f += edgeRest[m].architecture.forwardProductFlops(batch: edges)
             f += nodeProcessors[m].architecture.forwardProductFlops(batch: nodes)
         }
         return f + decoder.architecture.forwardProductFlops(batch: outputs)
@@ -97,17 +117,29 @@ public final class GraphNetwork {
         precondition(senders.count == e && receivers.count == e, "GraphNetwork: \(e) edges, \(senders.count) senders")
         w.bind(nodes: v, edges: e, outputs: o, senders: senders, receivers: receivers, outputRows: outputRows, nodeFeatures: nodeFeatures, edgeFeatures: edgeFeatures)
         let steps = architecture.messagePassingSteps
-        // Latents h_0 and e_0 go straight into the first processor's input blocks.
+        // Latents h_0 and e_0 go straight into the first step's buffers.
         w.nodeInput[0].view.rows(0..<v).columns(0..<l).copy(from: nodeEncoder.forward(nodeFeatures, workspace: w.nodeEncoder))
-        w.edgeInput[0].view.rows(0..<e).columns(0..<l).copy(from: edgeEncoder.forward(edgeFeatures, workspace: w.edgeEncoder))
+        w.edgeLatent[0].view.rows(0..<e).copy(from: edgeEncoder.forward(edgeFeatures, workspace: w.edgeEncoder))
         for m in 0..<steps {
-            let edgeIn = w.edgeInput[m].view.rows(0..<e), nodeIn = w.nodeInput[m].view.rows(0..<v)
-            let h = nodeIn.columns(0..<l), eLatent = edgeIn.columns(0..<l)
-            RowIndexing.gather(h, indices: senders, into: edgeIn.columns(l..<(2 * l)))
-            RowIndexing.gather(h, indices: receivers, into: edgeIn.columns((2 * l)..<(3 * l)))
-            let edgeUpdate = edgeProcessors[m].forward(edgeIn, workspace: w.edgeProcessors[m])
-            // e_{m+1} = e_m + update, written where the next step (or the aggregation) reads it.
-            let nextE = m + 1 < steps ? w.edgeInput[m + 1].view.rows(0..<e).columns(0..<l) : w.lastEdgeLatent.view.rows(0..<e)
+            let nodeIn = w.nodeInput[m].view.rows(0..<v)
+            let h = nodeIn.columns(0..<l), eLatent = w.edgeLatent[m].view.rows(0..<e)
+            let first = edgeFirstLayers[m], weight = first.weight.value.view
+            // Node terms once per node: [h W_s, h W_r].
+            let projected = w.nodeProjection[m].view.rows(0..<v)
+            matrixMultiply(h, weight.rows(l..<(2 * l)), into: projected.columns(0..<l))
+            matrixMultiply(h, weight.rows((2 * l)..<(3 * l)), into: projected.columns(l..<(2 * l)))
+            // z = e W_e + b + (h W_s)[sender] + (h W_r)[receiver]; a = f(z).
+            let z = w.edgePreActivation[m].view.rows(0..<e), a = w.edgeActivated[m].view.rows(0..<e)
+            matrixMultiply(eLatent, weight.rows(0..<l), into: z)
+            let bias = first.bias.value.base, activation = architecture.activation
+            for k in 0..<e {
+                let row = z.row(k), ps = projected.row(Int(senders[k])), pr = projected.row(Int(receivers[k])) + l
+                for c in 0..<l { row[c] += bias[c] + ps[c] + pr[c] }
+                activation.apply(row, a.row(k), l)
+            }
+            let edgeUpdate = edgeRest[m].forward(a, workspace: w.edgeRest[m])
+            // e_{m+1} = e_m + update, written where the next step (and the aggregation) reads it.
+            let nextE = w.edgeLatent[m + 1].view.rows(0..<e)
             ResidualAdd.forward(eLatent, edgeUpdate, into: nextE)
             let aggregate = nodeIn.columns(l..<(2 * l))
             aggregate.fill(0)
@@ -135,21 +167,37 @@ public final class GraphNetwork {
         dE.fill(0)
         RowIndexing.scatterAdd(decoderGrad, indices: outputRows, into: dH)
         for m in stride(from: steps - 1, through: 0, by: -1) {
-            let edgeIn = w.edgeInput[m].view.rows(0..<e), nodeIn = w.nodeInput[m].view.rows(0..<v)
+            let nodeIn = w.nodeInput[m].view.rows(0..<v), h = nodeIn.columns(0..<l)
             // h_{m+1} = h_m + nodeMLP([h_m, aggregate])
             let dNodeIn = w.nodeInputGradient.view.rows(0..<v)
             nodeProcessors[m].backward(input: nodeIn, outputGradient: dH, workspace: w.nodeProcessors[m], inputGradient: dNodeIn)
             ResidualAdd.accumulate(dNodeIn.columns(0..<l), into: dH)
             // aggregate = sum of e_{m+1} over incoming edges
-            let dFromAggregate = w.edgeScratch.view.rows(0..<e)
-            RowIndexing.gather(dNodeIn.columns(l..<(2 * l)), indices: receivers, into: dFromAggregate)
-            ResidualAdd.accumulate(dFromAggregate, into: dE)
-            // e_{m+1} = e_m + edgeMLP([e_m, h_s, h_r])
-            let dEdgeIn = w.edgeInputGradient.view.rows(0..<e)
-            edgeProcessors[m].backward(input: edgeIn, outputGradient: dE, workspace: w.edgeProcessors[m], inputGradient: dEdgeIn)
-            ResidualAdd.accumulate(dEdgeIn.columns(0..<l), into: dE)
-            RowIndexing.scatterAdd(dEdgeIn.columns(l..<(2 * l)), indices: senders, into: dH)
-            RowIndexing.scatterAdd(dEdgeIn.columns((2 * l)..<(3 * l)), indices: receivers, into: dH)
+            let scratch = w.edgeScratch.view.rows(0..<e)
+            RowIndexing.gather(dNodeIn.columns(l..<(2 * l)), indices: receivers, into: scratch)
+            ResidualAdd.accumulate(scratch, into: dE)
+            // e_{m+1} = e_m + rest(f(z)); dE keeps flowing to e_m through the skip connection.
+            let a = w.edgeActivated[m].view.rows(0..<e), z = w.edgePreActivation[m].view.rows(0..<e)
+            edgeRest[m].backward(input: a, outputGradient: dE, workspace: w.edgeRest[m], inputGradient: scratch)
+            let dz = w.edgePreActivationGradient.view.rows(0..<e)
+            architecture.activation.backward(preActivation: z, output: a, outputGradient: scratch, into: dz)
+            let first = edgeFirstLayers[m], weight = first.weight.value.view, weightGradient = first.weight.gradient.view
+            let db = first.bias.gradient.base
+            for k in 0..<e {
+                let g = dz.row(k)
+                for c in 0..<l { db[c] += g[c] }
+            }
+            let eLatent = w.edgeLatent[m].view.rows(0..<e)
+            matrixMultiply(eLatent, dz, into: weightGradient.rows(0..<l), transposeA: true, beta: 1)
+            matrixMultiply(dz, weight.rows(0..<l), into: dE, transposeB: true, beta: 1)
+            let dProjected = w.nodeProjectionGradient.view.rows(0..<v)
+            dProjected.fill(0)
+            RowIndexing.scatterAdd(dz, indices: senders, into: dProjected.columns(0..<l))
+            RowIndexing.scatterAdd(dz, indices: receivers, into: dProjected.columns(l..<(2 * l)))
+            matrixMultiply(h, dProjected.columns(0..<l), into: weightGradient.rows(l..<(2 * l)), transposeA: true, beta: 1)
+            matrixMultiply(h, dProjected.columns(l..<(2 * l)), into: weightGradient.rows((2 * l)..<(3 * l)), transposeA: true, beta: 1)
+            matrixMultiply(dProjected.columns(0..<l), weight.rows(l..<(2 * l)), into: dH, transposeB: true, beta: 1)
+            matrixMultiply(dProjected.columns(l..<(2 * l)), weight.rows((2 * l)..<(3 * l)), into: dH, transposeB: true, beta: 1)
         }
         nodeEncoder.backward(input: w.nodeFeatures!, outputGradient: dH, workspace: w.nodeEncoder)
         edgeEncoder.backward(input: w.edgeFeatures!, outputGradient: dE, workspace: w.edgeEncoder)
@@ -163,20 +211,24 @@ public final class GraphNetworkWorkspace {
     public let maxEdges: Int
     let nodeEncoder: MLPWorkspace
     let edgeEncoder: MLPWorkspace
-    let edgeProcessors: [MLPWorkspace]
+    let edgeRest: [MLPWorkspace]
     let nodeProcessors: [MLPWorkspace]
     let decoder: MLPWorkspace
-    /// Per step m: [E, 3L] = [e_m, h_sender, h_receiver] and [V, 2L] = [h_m, aggregate].
-    let edgeInput: [Matrix]
+    /// Per step m: edge latents e_m [E, L] (m = 0...M), [h_m, aggregate] [V, 2L], [h W_s, h W_r] [V, 2L],
+    /// the first edge layer's pre-activation and activation [E, L].
+    let edgeLatent: [Matrix]
     let nodeInput: [Matrix]
-    let lastEdgeLatent: Matrix
+    let nodeProjection: [Matrix]
+    let edgePreActivation: [Matrix]
+    let edgeActivated: [Matrix]
     let lastNodeLatent: Matrix
     let decoderInput: Matrix
     let decoderInputGradient: Matrix
     let nodeGradient: Matrix
     let edgeGradient: Matrix
     let edgeScratch: Matrix
-    let edgeInputGradient: Matrix
+    let edgePreActivationGradient: Matrix
+    let nodeProjectionGradient: Matrix
     let nodeInputGradient: Matrix
     private(set) var boundNodes = 0, boundEdges = 0, boundOutputs = 0
     private(set) var senders: UnsafeBufferPointer<Int32>?
@@ -189,21 +241,26 @@ public final class GraphNetworkWorkspace {
         self.maxNodes = maxNodes
         self.maxEdges = maxEdges
         let l = network.architecture.latentWidth, steps = network.architecture.messagePassingSteps
+        let separateActivation = network.architecture.activation.needsPreActivation
         nodeEncoder = network.nodeEncoder.makeWorkspace(maxBatch: maxNodes)
         edgeEncoder = network.edgeEncoder.makeWorkspace(maxBatch: maxEdges)
-        edgeProcessors = network.edgeProcessors.map { $0.makeWorkspace(maxBatch: maxEdges) }
+        edgeRest = network.edgeRest.map { $0.makeWorkspace(maxBatch: maxEdges) }
         nodeProcessors = network.nodeProcessors.map { $0.makeWorkspace(maxBatch: maxNodes) }
         decoder = network.decoder.makeWorkspace(maxBatch: maxNodes)
-        edgeInput = (0..<max(1, steps)).map { _ in Matrix(rows: maxEdges, cols: 3 * l) }
+        edgeLatent = (0...steps).map { _ in Matrix(rows: maxEdges, cols: l) }
         nodeInput = (0..<max(1, steps)).map { _ in Matrix(rows: maxNodes, cols: 2 * l) }
-        lastEdgeLatent = Matrix(rows: maxEdges, cols: l)
+        nodeProjection = (0..<steps).map { _ in Matrix(rows: maxNodes, cols: 2 * l) }
+        let activated = (0..<steps).map { _ in Matrix(rows: maxEdges, cols: l) }
+        edgeActivated = activated
+        edgePreActivation = separateActivation ? (0..<steps).map { _ in Matrix(rows: maxEdges, cols: l) } : activated
         lastNodeLatent = Matrix(rows: maxNodes, cols: l)
         decoderInput = Matrix(rows: maxNodes, cols: l)
         decoderInputGradient = Matrix(rows: maxNodes, cols: l)
         nodeGradient = Matrix(rows: maxNodes, cols: l)
         edgeGradient = Matrix(rows: maxEdges, cols: l)
         edgeScratch = Matrix(rows: maxEdges, cols: l)
-        edgeInputGradient = Matrix(rows: maxEdges, cols: 3 * l)
+        edgePreActivationGradient = Matrix(rows: maxEdges, cols: l)
+        nodeProjectionGradient = Matrix(rows: maxNodes, cols: 2 * l)
         nodeInputGradient = Matrix(rows: maxNodes, cols: 2 * l)
     }
 
@@ -217,11 +274,12 @@ public final class GraphNetworkWorkspace {
     /// Bytes of activations and gradients held.
     public var byteCount: Int {
         var floats = 0
-        for m in edgeInput + nodeInput + [lastEdgeLatent, lastNodeLatent, decoderInput, decoderInputGradient, nodeGradient,
-                                          edgeGradient, edgeScratch, edgeInputGradient, nodeInputGradient] {
-            floats += m.count
-        }
-        let mlps = [nodeEncoder, edgeEncoder, decoder] + edgeProcessors + nodeProcessors
+        var seen = Set<ObjectIdentifier>()
+        let all = edgeLatent + nodeInput + nodeProjection + edgePreActivation + edgeActivated
+            + [lastNodeLatent, decoderInput, decoderInputGradient, nodeGradient, edgeGradient, edgeScratch,
+               edgePreActivationGradient, nodeProjectionGradient, nodeInputGradient]
+        for m in all where seen.insert(ObjectIdentifier(m)).inserted { floats += m.count }
+        let mlps = [nodeEncoder, edgeEncoder, decoder] + edgeRest + nodeProcessors
         return floats * MemoryLayout<Float>.stride + mlps.reduce(0) { $0 + $1.byteCount }
     }
 }

@@ -18,29 +18,42 @@ public final class TrainingSamples {
         self.frames = frames
     }
 
-    /// The (noise-free) state at a sample and the true velocities one step later.
-    public func sample(_ k: Int) -> (state: DynamicsState, nextLinear: [SIMD3<Float>], nextAngular: [SIMD3<Float>], robotNext: SIMD3<Float>) {
+    /// A sample: the (noise-free) state, the true object poses one step later, and where the robot went.
+    public struct Sample {
+        public var state: DynamicsState
+        /// N x 3, m, world.
+        public var nextPositions: [SIMD3<Float>]
+        /// N x 4, (w, x, y, z).
+        public var nextQuaternions: [SIMD4<Float>]
+        public var robotNext: SIMD3<Float>
+    }
+
+    public func sample(_ k: Int) -> Sample {
         let (e, t) = frames[k]
         let episode = episodes[e]
         let state = DynamicsState(episode: episode, frame: t, historyLength: historyLength, dtSeconds: dtSeconds)
-        var linear: [SIMD3<Float>] = [], angular: [SIMD3<Float>] = []
+        var positions: [SIMD3<Float>] = [], quaternions: [SIMD4<Float>] = []
+        let s = episode.objectStates
         for i in 0..<episode.objectCount {
-            let (v, w) = FiniteDifference.velocities(episode: episode, object: i, frame: t + 1, dtSeconds: dtSeconds)
-            linear.append(v)
-            angular.append(w)
+            let o = ((t + 1) * episode.objectCount + i) * objectStateWidth
+            positions.append(SIMD3(s[o], s[o + 1], s[o + 2]))
+            quaternions.append(SIMD4(s[o + 3], s[o + 4], s[o + 5], s[o + 6]))
         }
         let r = (t + 1) * robotStateWidth
         let robotNext = SIMD3(episode.robotStates[r], episode.robotStates[r + 1], episode.robotStates[r + 2])
-        return (state, linear, angular, robotNext)
+        return Sample(state: state, nextPositions: positions, nextQuaternions: quaternions, robotNext: robotNext)
     }
 
-    /// Adds GNS-style random-walk noise to the velocity histories: the newest velocity gets noise of standard
-    /// deviation `linear` (m/s) / `angular` (rad/s), built up over the history.
-    public static func addNoise(to state: inout DynamicsState, linear: Float, angular: Float, using rng: inout SeededRandom) {
+    /// Adds GNS-style random-walk noise to an object's recent motion: each velocity of the history gets the
+    /// running sum of independent steps, so the newest velocity's noise has standard deviation `linear` (m/s)
+    /// and `angular` (rad/s); the current pose moves by the integral of that noise, so history and pose stay
+    /// consistent (as noise on a position sequence does in GNS).
+    public static func addNoise(to state: inout DynamicsState, linear: Float, angular: Float, dtSeconds dt: Float,
+                                using rng: inout SeededRandom) {
         let h = state.historyLength
         let scale = 1 / Float(h).squareRoot()
         for i in 0..<state.objectCount {
-            var walkV = SIMD3<Float>(), walkW = SIMD3<Float>()
+            var walkV = SIMD3<Float>(), walkW = SIMD3<Float>(), drift = SIMD3<Float>(), turn = SIMD3<Float>()
             for j in 0..<h {
                 for k in 0..<3 {
                     walkV[k] += linear * scale * Float(rng.gaussian())
@@ -48,18 +61,25 @@ public final class TrainingSamples {
                     state.linearVelocities[(i * h + j) * 3 + k] += walkV[k]
                     state.angularVelocities[(i * h + j) * 3 + k] += walkW[k]
                 }
+                drift += walkV * dt
+                turn += walkW * dt
             }
+            for k in 0..<3 { state.positions[i * 3 + k] += drift[k] }
+            let q = RotationMath.normalized(RotationMath.multiply(RotationMath.exp(turn), state.quaternion(i)))
+            for k in 0..<4 { state.quaternions[i * 4 + k] = q[k] }
         }
     }
 
-    /// The accelerations (6 per object: linear, angular) that take `state`'s newest velocities to the true next
-    /// ones, rotated into each object's output frame (heading, 0 in the world frame).
-    public static func targets(state: DynamicsState, nextLinear: [SIMD3<Float>], nextAngular: [SIMD3<Float>], dtSeconds dt: Float,
-                               heading: (Int) -> Float) -> [Float] {
+    /// The accelerations (6 per object: linear, angular) that take `state` to the true next poses in one step,
+    /// rotated into each object's output frame (heading, 0 in the world frame). With a noisy state they both
+    /// correct the velocity and pull the pose back to the recorded one (GNS's noise targets).
+    public static func targets(state: DynamicsState, sample: Sample, dtSeconds dt: Float, heading: (Int) -> Float) -> [Float] {
         var out = [Float](repeating: 0, count: state.objectCount * 6)
         for i in 0..<state.objectCount {
-            let a = RotationMath.rotateZ((nextLinear[i] - state.linearVelocity(i)) / dt, by: -heading(i))
-            let alpha = RotationMath.rotateZ((nextAngular[i] - state.angularVelocity(i)) / dt, by: -heading(i))
+            let v = (sample.nextPositions[i] - state.position(i)) / dt
+            let w = FiniteDifference.angularVelocity(from: state.quaternion(i), to: sample.nextQuaternions[i], dtSeconds: dt)
+            let a = RotationMath.rotateZ((v - state.linearVelocity(i)) / dt, by: -heading(i))
+            let alpha = RotationMath.rotateZ((w - state.angularVelocity(i)) / dt, by: -heading(i))
             for k in 0..<3 { out[i * 6 + k] = a[k]; out[i * 6 + 3 + k] = alpha[k] }
         }
         return out

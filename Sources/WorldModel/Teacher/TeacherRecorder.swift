@@ -34,8 +34,43 @@ public final class TeacherRecorder {
         simulation = try MuJoCoSimulation(path: scenePath)
     }
 
-    /// Records episode `index` with `steps` control steps (so `steps + 1` frames).
-    public func record(episode index: Int, steps: Int, seed: UInt64, policy kind: ActionPolicyKind) throws -> Recording {
+    /// Records episode `index` with `steps` control steps (so `steps + 1` frames). With `launchSpeed`, every
+    /// object is launched after settling with a random planar velocity of that speed (m/s), so it slides.
+    public func record(episode index: Int, steps: Int, seed: UInt64, policy kind: ActionPolicyKind,
+                       launchSpeed: ClosedRange<Double>? = nil) throws -> Recording {
+        var rng = try startEpisode(index, seed: seed)
+        if let launchSpeed {
+            let settled = simulation.objectStates()
+            for i in 0..<scene.objects.count {
+                let o = i * objectStateWidth
+                let speed = rng.uniform(launchSpeed.lowerBound, launchSpeed.upperBound), heading = rng.uniform(-Double.pi, Double.pi)
+                simulation.setObject(i, position: SIMD3((0..<3).map { Double(settled[o + $0]) }),
+                                     quaternion: SIMD4((3..<7).map { Double(settled[o + $0]) }),
+                                     linearVelocity: SIMD3(speed * cos(heading), speed * sin(heading), 0))
+            }
+        }
+
+        var policy = ActionPolicy(kind: kind, actionLow: scene.robot.actionLow, actionHigh: scene.robot.actionHigh,
+                                  controlDtSeconds: scene.controlDtSeconds, rng: SeededRandom(seed: rng.next()))
+        return try run(steps: steps) { t, robotXY, objectXY in
+            t < 0 ? [] : policy.action(robotPosition: robotXY, objectPositions: objectXY)
+        }
+    }
+
+    /// Episode `index` of `seed` as `record` starts it, `policy` for the first `warmupSteps` steps, then
+    /// `actions` (one per further step) applied open loop: MuJoCo re-simulating what another model was told.
+    public func replay(episode index: Int, seed: UInt64, policy kind: ActionPolicyKind, warmupSteps: Int,
+                       actions: [[Float]]) throws -> Recording {
+        var rng = try startEpisode(index, seed: seed)
+        var policy = ActionPolicy(kind: kind, actionLow: scene.robot.actionLow, actionHigh: scene.robot.actionHigh,
+                                  controlDtSeconds: scene.controlDtSeconds, rng: SeededRandom(seed: rng.next()))
+        return try run(steps: warmupSteps + actions.count) { t, robotXY, objectXY in
+            t < warmupSteps ? policy.action(robotPosition: robotXY, objectPositions: objectXY) : actions[t - warmupSteps]
+        }
+    }
+
+    /// Resets, places objects and robot for episode `index` of `seed`, settles; returns the episode's generator.
+    private func startEpisode(_ index: Int, seed: UInt64) throws -> SeededRandom {
         var rng = SeededRandom(seed: seed, stream: UInt64(index))
         let placement = InitialPlacement.sample(for: scene, using: &rng)
         simulation.reset()
@@ -45,9 +80,11 @@ public final class TeacherRecorder {
         simulation.setRobotJoints(placement.robotJoints)
         let zero = [Float](repeating: 0, count: scene.robot.actionDimension)
         if settlePhysicsSteps > 0 { try simulation.step(action: zero, substeps: settlePhysicsSteps) }
+        return rng
+    }
 
-        var policy = ActionPolicy(kind: kind, actionLow: scene.robot.actionLow, actionHigh: scene.robot.actionHigh,
-                                  controlDtSeconds: scene.controlDtSeconds, rng: SeededRandom(seed: rng.next()))
+    /// Records `steps` control steps from the current state, asking `action(t, robotXY, objectXY)` each step.
+    private func run(steps: Int, action: (Int, SIMD2<Double>, [SIMD2<Double>]) -> [Float]) throws -> Recording {
         let n = scene.objects.count, a = scene.robot.actionDimension, frames = steps + 1
         var objectStates = [Float](repeating: 0, count: frames * n * objectStateWidth)
         var robotStates = [Float](repeating: 0, count: frames * robotStateWidth)
@@ -68,9 +105,10 @@ public final class TeacherRecorder {
                 objectXY[i] = SIMD2(Double(objectStates[base + i * objectStateWidth]), Double(objectStates[base + i * objectStateWidth + 1]))
             }
             let robotXY = SIMD2(Double(robotStates[t * robotStateWidth]), Double(robotStates[t * robotStateWidth + 1]))
-            let action = policy.action(robotPosition: robotXY, objectPositions: objectXY)
-            for k in 0..<a { actions[t * a + k] = action[k] }
-            if try simulation.stepDetectingRobotContact(action: action, substeps: scene.controlSubsteps) { touched = true }
+            let command = action(t, robotXY, objectXY)
+            guard command.count == a else { throw WorldModelError(file: simulation.path, "step \(t): action has \(command.count) values, the robot takes \(a)") }
+            for k in 0..<a { actions[t * a + k] = command[k] }
+            if try simulation.stepDetectingRobotContact(action: command, substeps: scene.controlSubsteps) { touched = true }
             recordFrame(t + 1)
         }
 

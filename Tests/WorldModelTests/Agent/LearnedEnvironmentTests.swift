@@ -56,7 +56,7 @@ import Testing
             world: AgentFixtures.exactInFreeSpace(scene: teacher.scene, scenePath: scenePath("push.xml")), scene: teacher.scene, maxBatch: 1)
         try learned.reset(to: AgentFixtures.cornerPlacement())
         try teacher.reset(to: AgentFixtures.cornerPlacement())
-        let camera = Camera(eye: [0, 0, 1], target: [0, 0, 0], up: [0, 1, 0], verticalFieldOfViewDegrees: 40, width: 64, height: 64)
+        let camera = PinholeCamera(lookFrom: [0, 0, 1], at: [0, 0, 0], up: [0, 1, 0], fieldOfViewDegrees: 40, width: 64, height: 64)
         let dream = learned.render(camera: camera), real = teacher.render(camera: camera)
         // Box 0 at (0.25, 0.25): right and up of the centre. Its pixel: x = (0.5 + 0.25 / (2 tan 20°)) * 64 (the view, +-0.36 m, stays on MuJoCo's 0.5 m table plane).
         let x = Int((0.5 + 0.25 / (2 * 0.36397)) * 64), y = Int((0.5 - 0.25 / (2 * 0.36397)) * 64)

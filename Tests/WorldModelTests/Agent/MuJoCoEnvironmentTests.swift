@@ -25,7 +25,7 @@ import Testing
         let oracle = try MuJoCoRolloutModel(scenePath: scenePath("push.xml"), threads: 2)
         let horizon = 6, samples = 3
         let actions = (0..<(samples * horizon)).map { k in SIMD2(Float(k % 5) * 0.05 - 0.1, 0.2) }
-        let trajectories = RolloutTrajectories(samples: samples, horizon: horizon, objectCount: 4)
+        let trajectories = SampledTrajectories(samples: samples, horizon: horizon, objectCount: 4)
         try actions.withUnsafeBufferPointer {
             try oracle.rollout(from: world.simulation.snapshot(), actions: $0, samples: samples, horizon: horizon, into: trajectories)
         }

@@ -9,7 +9,7 @@ final class PointMassModel: BatchRolloutModel {
     let dtSeconds: Float = 0.02
 
     func rollout(from state: SIMD2<Float>, actions: UnsafeBufferPointer<SIMD2<Float>>, samples: Int, horizon: Int,
-                 into trajectories: RolloutTrajectories) throws {
+                 into trajectories: SampledTrajectories) throws {
         for s in 0..<samples {
             var p = state
             for t in 0..<horizon {

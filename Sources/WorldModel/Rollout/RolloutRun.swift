@@ -1,0 +1,281 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What `RolloutRun` is asked to do.
+public struct RolloutRunOptions: Sendable {
+    public var modelPath: String
+    /// The dense flat-state MLP baseline, run on the same rollout for the memory comparison.
+    public var densePath: String?
+    public var fieldPath: String?
+    public var scenePath: String
+    /// Start from a dataset's episodes (episode K + k for environment k, at frame H) instead of fresh placements.
+    public var dataPath: String?
+    public var episode: Int
+    public var steps: Int
+    public var batch: Int
+    public var seed: UInt64
+    /// Voxels along x of the dense baseline's voxel grid (the grid that stands for the field in the dense model).
+    public var denseResolution: Int
+    /// Environments re-simulated in MuJoCo with the same actions, for `errorVsTeacherMeters`.
+    public var teacherEnvironments: Int
+    /// Which models to build and run: both, or one alone (to measure a process's peak RSS).
+    public var only: Only?
+
+    public enum Only: String, Sendable, CaseIterable { case compact, dense }
+
+    public init(modelPath: String, densePath: String? = nil, fieldPath: String? = nil, scenePath: String, dataPath: String? = nil,
+                episode: Int = 0, steps: Int, batch: Int = 1, seed: UInt64 = 1, denseResolution: Int = 256,
+                teacherEnvironments: Int = 1, only: Only? = nil) {
+        self.modelPath = modelPath
+        self.densePath = densePath
+        self.fieldPath = fieldPath
+        self.scenePath = scenePath
+        self.dataPath = dataPath
+        self.episode = episode
+        self.steps = steps
+        self.batch = batch
+        self.seed = seed
+        self.denseResolution = denseResolution
+        self.teacherEnvironments = teacherEnvironments
+        self.only = only
+    }
+}
+
+/// A rollout of the learned world model beside the dense baseline and the teacher, with everything measured:
+/// the trajectories, env-steps per second, the memory footprint of both models by category, and the error
+/// against MuJoCo re-simulating the same actions.
+///
+/// The robot follows the scene's scripted waypoint policy, closed loop on the learned state (seeded per
+/// environment), or a dataset episode's recorded actions while they last. The dense baseline replays exactly
+/// the actions the compact model was given.
+public final class RolloutRun {
+    public let options: RolloutRunOptions
+    public let recorder: TeacherRecorder
+    public let model: DynamicsModel
+    public private(set) var initialStates: [DynamicsState] = []
+    /// The actions every environment received: T x B.
+    public private(set) var actions: [[SIMD2<Float>]] = []
+    public private(set) var compactResult: RolloutEngine.Result?
+    public private(set) var denseResult: RolloutEngine.Result?
+    public private(set) var compactMemory: MemoryFootprint?
+    public private(set) var denseMemory: MemoryFootprint?
+    public private(set) var teacher: [Episode] = []
+    public private(set) var fields: ObjectFieldSet?
+    private var recordedActions: [Episode] = []
+
+    public init(options: RolloutRunOptions) throws {
+        guard options.steps >= 1, options.batch >= 1 else { throw WorldModelError("--steps and --batch must be at least 1") }
+        self.options = options
+        recorder = try TeacherRecorder(scenePath: options.scenePath)
+        model = try DynamicsModel.load(from: options.modelPath)
+        guard model.dtSeconds > 0, abs(Double(model.dtSeconds) - recorder.scene.controlDtSeconds) < 1e-6 else {
+            throw WorldModelError(file: options.modelPath, "trained at a \(model.dtSeconds) s control step, the scene steps \(recorder.scene.controlDtSeconds) s")
+        }
+        if let fieldPath = options.fieldPath {
+            let set = try ObjectFieldSet.load(from: fieldPath)
+            guard set.description.objectClasses.count == recorder.scene.objects.count else {
+                throw WorldModelError(file: fieldPath, "has fields for \(set.description.objectClasses.count) objects, the scene has \(recorder.scene.objects.count)")
+            }
+            fields = set
+        }
+        try prepareInitialStates()
+    }
+
+    private var objects: [ObjectDescription] { recorder.scene.objects }
+
+    private func prepareInitialStates() throws {
+        let h = model.historyLength, dt = model.dtSeconds, b = options.batch
+        if let dataPath = options.dataPath {
+            let reader = try DatasetReader(path: dataPath)
+            guard reader.header.objects.count == objects.count else {
+                throw WorldModelError(file: dataPath, "has \(reader.header.objects.count) objects, the scene has \(objects.count)")
+            }
+            guard options.episode >= 0, options.episode < reader.header.episodeCount else {
+                throw WorldModelError(file: dataPath, "has \(reader.header.episodeCount) episodes, no episode \(options.episode)")
+            }
+            guard reader.header.framesPerEpisode > h else {
+                throw WorldModelError(file: dataPath, "episodes have \(reader.header.framesPerEpisode) frames, the model needs \(h + 1) of history")
+            }
+            for k in 0..<b {
+                let e = try reader.episode((options.episode + k) % reader.header.episodeCount)
+                recordedActions.append(e)
+                initialStates.append(DynamicsState(episode: e, frame: h, historyLength: h, dtSeconds: dt))
+            }
+        } else {
+            for k in 0..<b {
+                let warmup = try recorder.record(episode: k, steps: h, seed: options.seed, policy: .waypoints).episode
+                initialStates.append(DynamicsState(episode: warmup, frame: h, historyLength: h, dtSeconds: dt))
+            }
+        }
+    }
+
+    /// Runs the compact model (and the dense baseline, unless `only` says otherwise), then the teacher.
+    public func run(progress: (String) -> Void = { _ in }) throws {
+        let b = options.batch, t = options.steps, h = model.historyLength
+        let runCompact = options.only != .dense, runDense = options.densePath != nil && options.only != .compact
+        if runCompact || options.densePath == nil {
+            progress("compact rollout")
+            let engine = try RolloutEngine(model: model, objects: objects, batchSize: b)
+            var policies = (0..<b).map { k in
+                ActionPolicy(kind: .waypoints, actionLow: recorder.scene.robot.actionLow, actionHigh: recorder.scene.robot.actionHigh,
+                             controlDtSeconds: recorder.scene.controlDtSeconds, rng: SeededRandom(seed: options.seed &+ 7919, stream: UInt64(k)))
+            }
+            var used = [[SIMD2<Float>]](repeating: [SIMD2<Float>](repeating: .zero, count: b), count: t)
+            var states = initialStates
+            var objectXY = [SIMD2<Double>](repeating: .zero, count: objects.count)
+            let recorded = recordedActions
+            let result = try engine.rollout(&states, steps: t) { step, k, s in
+                let a: SIMD2<Float>
+                if k < recorded.count, h + step < recorded[k].frameCount - 1 {
+                    let e = recorded[k], d = e.actionDimension
+                    a = SIMD2(e.actions[(h + step) * d], d > 1 ? e.actions[(h + step) * d + 1] : 0)
+                } else {
+                    for i in 0..<objects.count { objectXY[i] = SIMD2(Double(s.positions[i * 3]), Double(s.positions[i * 3 + 1])) }
+                    let command = policies[k].action(robotPosition: SIMD2(Double(s.robotPosition.x), Double(s.robotPosition.y)), objectPositions: objectXY)
+                    a = SIMD2(command[0], command.count > 1 ? command[1] : 0)
+                }
+                used[step][k] = a
+                return a
+            }
+            actions = used
+            compactResult = result
+            compactMemory = MemoryFootprint.of(engine, states: states, sceneBytes: fields?.parameterBytes ?? 0)
+        }
+        if runDense, let densePath = options.densePath {
+            progress("dense baseline rollout")
+            let dense = try DynamicsModel.load(from: densePath)
+            let engine: RolloutEngine
+            do { engine = try RolloutEngine(model: dense, objects: objects, batchSize: b) } catch let e as WorldModelError {
+                throw WorldModelError(file: densePath, e.message)
+            }
+            let grid = DenseVoxelGrid.filled(objects: objects, poses: poses(of: initialStates[0]), bounds: FieldEvaluation.denseBounds,
+                                             resolution: DenseVoxelGrid.resolution(options.denseResolution, bounds: FieldEvaluation.denseBounds),
+                                             lighting: fields?.description.lighting ?? .standard)
+            var states = initialStates
+            let replay = actions
+            let policyActions = replay.isEmpty
+            let result = try engine.rollout(&states, steps: t) { step, k, s in policyActions ? .zero : replay[step][k] }
+            denseResult = result
+            denseMemory = MemoryFootprint.of(engine, states: states, sceneBytes: grid.byteCount)
+        }
+        if runCompact && !actions.isEmpty {
+            let replayed = min(options.teacherEnvironments, b)
+            for k in 0..<replayed {
+                progress("MuJoCo re-simulation \(k + 1)/\(replayed)")
+                if k < recordedActions.count {
+                    // The dataset's own frames are the teacher while its actions last; MuJoCo replays the rest.
+                    let e = recordedActions[k]
+                    if h + t < e.frameCount { teacher.append(e); continue }
+                }
+                let sequence = (0..<t).map { [actions[$0][k].x, actions[$0][k].y] }
+                if k < recordedActions.count {
+                    teacher.append(try replayDatasetEpisode(recordedActions[k], actions: sequence))
+                } else {
+                    teacher.append(try recorder.replay(episode: k, seed: options.seed, policy: .waypoints, warmupSteps: h, actions: sequence).episode)
+                }
+            }
+        }
+    }
+
+    /// MuJoCo from a dataset episode's frame H (poses and velocities as recorded), then the given actions.
+    private func replayDatasetEpisode(_ e: Episode, actions: [[Float]]) throws -> Episode {
+        let h = model.historyLength, n = objects.count, sim = recorder.simulation
+        sim.reset()
+        for i in 0..<n {
+            let o = (h * n + i) * objectStateWidth, s = e.objectStates
+            sim.setObject(i, position: SIMD3(Double(s[o]), Double(s[o + 1]), Double(s[o + 2])),
+                          quaternion: SIMD4(Double(s[o + 3]), Double(s[o + 4]), Double(s[o + 5]), Double(s[o + 6])),
+                          linearVelocity: SIMD3(Double(s[o + 7]), Double(s[o + 8]), Double(s[o + 9])),
+                          angularVelocity: SIMD3(Double(s[o + 10]), Double(s[o + 11]), Double(s[o + 12])))
+        }
+        let r = h * robotStateWidth
+        sim.setRobotJoints([Double(e.robotStates[r]), Double(e.robotStates[r + 1])])
+        var states = [Float](repeating: 0, count: (actions.count + 1) * n * objectStateWidth)
+        sim.writeObjectStates(into: &states, at: 0)
+        for (t, a) in actions.enumerated() {
+            try sim.step(action: a, substeps: recorder.scene.controlSubsteps)
+            sim.writeObjectStates(into: &states, at: (t + 1) * n * objectStateWidth)
+        }
+        // Frames before H are not simulated; pad them with frame H so frame indices match the learned rollout.
+        let pad = [Float](repeating: 0, count: h * n * objectStateWidth)
+        let frames = h + actions.count + 1
+        return Episode(frameCount: frames, objectCount: n, actionDimension: 2, objectStates: pad + states,
+                       robotStates: [Float](repeating: 0, count: frames * robotStateWidth), actions: [Float](repeating: 0, count: (frames - 1) * 2),
+                       contactCounts: [Int32](repeating: 0, count: frames))
+    }
+
+    /// Object poses (N x 7: position, quaternion) of a state.
+    public func poses(of state: DynamicsState) -> [Float] {
+        var out: [Float] = []
+        for i in 0..<state.objectCount {
+            out += [state.positions[i * 3], state.positions[i * 3 + 1], state.positions[i * 3 + 2]]
+            out += Array(state.quaternions[(i * 4)..<(i * 4 + 4)])
+        }
+        return out
+    }
+
+    /// Mean object position error (m) against the teacher at the last step, over the re-simulated environments.
+    public var errorVsTeacherMeters: Double? {
+        guard let trajectories = compactResult?.trajectories, !teacher.isEmpty else { return nil }
+        let h = model.historyLength, t = options.steps, n = objects.count
+        var sum = 0.0
+        for (k, e) in teacher.enumerated() {
+            for i in 0..<n {
+                let o = ((h + t) * n + i) * objectStateWidth
+                let d = trajectories.position(frame: t, environment: k, object: i) - SIMD3(e.objectStates[o], e.objectStates[o + 1], e.objectStates[o + 2])
+                sum += Double((d * d).sum().squareRoot())
+            }
+        }
+        return sum / Double(teacher.count * n)
+    }
+
+    /// The trajectories and actions as NumPy arrays: `positions` (F, B, N, 3), `quaternions` (F, B, N, 4),
+    /// `robot_positions` (F, B, 3), `actions` (T, B, 2), `control_dt`, `failures` (B strings, "" when none).
+    public func npzArrays() -> [(name: String, array: NumPyArray)] {
+        guard let r = compactResult, let trajectories = r.trajectories else { return [] }
+        let f = trajectories.frames, b = trajectories.environments, n = trajectories.objects
+        var flatActions: [Float] = []
+        for step in actions { for a in step { flatActions += [a.x, a.y] } }
+        return [
+            ("positions", NumPyArray(floats: trajectories.positions, shape: [f, b, n, 3])),
+            ("quaternions", NumPyArray(floats: trajectories.quaternions, shape: [f, b, n, 4])),
+            ("robot_positions", NumPyArray(floats: trajectories.robotPositions, shape: [f, b, 3])),
+            ("actions", NumPyArray(floats: flatActions, shape: [actions.count, b, 2])),
+            ("control_dt", NumPyArray(doubles: [Double(model.dtSeconds)], shape: [])),
+            ("failures", NumPyArray(strings: r.failures.map { $0 ?? "" }, shape: [b])),
+        ]
+    }
+
+    /// Writes PNG frames of environment 0 every `every` steps: the field at the predicted poses, beside the
+    /// teacher's ray-cast view at MuJoCo's poses when the teacher was re-simulated. Returns the files written.
+    public func renderFrames(to directory: String, every: Int, size: Int = 128) throws -> [String] {
+        guard let fields, let trajectories = compactResult?.trajectories else {
+            throw WorldModelError("rendering needs a field (--field) and a compact rollout")
+        }
+        let n = objects.count, h = model.historyLength
+        let teacherRenderer = RayCastRenderer(simulation: recorder.simulation)
+        let first = poses(of: initialStates[0])
+        let camera = PinholeCamera.aroundObjects(poses: first, objectCount: n, count: 1, azimuthOffsetDegrees: 210, size: size)[0]
+        let renderer = fields.makeRenderer()
+        var written: [String] = []
+        for t in stride(from: 0, through: options.steps, by: max(1, every)) {
+            var predicted: [Float] = []
+            for i in 0..<n {
+                let p = trajectories.position(frame: t, environment: 0, object: i), q = trajectories.quaternion(frame: t, environment: 0, object: i)
+                predicted += [p.x, p.y, p.z, q.x, q.y, q.z, q.w]
+            }
+            var image = renderer.render(camera: camera, fields: fields.placed(poses: predicted)).image
+            if let e = teacher.first {
+                let width = n * objectStateWidth, f = h + t
+                let state = Array(e.objectStates[(f * width)..<((f + 1) * width)])
+                image = image.besides(teacherRenderer.views(poses: [state], cameras: [camera])[0].image.image)
+            }
+            let name = String(t)
+            let path = directory + "/frame" + String(repeating: "0", count: max(0, 5 - name.count)) + name + ".png"
+            try PNGFile.write(image, to: path)
+            written.append(path)
+        }
+        return written
+    }
+}

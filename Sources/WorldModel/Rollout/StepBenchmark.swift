@@ -1,0 +1,103 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Speed of the learned control step against MuJoCo's on the same scene, measured in one run.
+public struct StepBenchmarkReport: Codable, Sendable {
+    /// The configuration measured (a preset name or a checkpoint path) and its shape.
+    public var config: String
+    public var objects: Int
+    public var messagePassingSteps: Int
+    public var latentWidth: Int
+    public var allPairs: Bool
+    public var parameters: Int
+    /// Median milliseconds of one learned step at batch 1 (graph building, network, integration).
+    public var stepMillisecondsBatch1: Double
+    /// Graph-steps per second of a batch of `plannerBatch` environments (one graph per environment per step).
+    public var plannerGraphStepsPerSecond: Double
+    public var plannerBatch: Int
+    /// Learned control steps per second at batch 1, and MuJoCo's control steps per second (10 physics steps
+    /// each, through the C API) on the same scene, measured one after the other.
+    public var learnedControlStepsPerSecond: Double
+    public var mujocoControlStepsPerSecond: Double
+    public var threads: Int
+
+    enum CodingKeys: String, CodingKey {
+        case config, objects, parameters, threads
+        case messagePassingSteps = "message_passing_steps"
+        case latentWidth = "latent_width"
+        case allPairs = "all_pairs"
+        case stepMillisecondsBatch1 = "step_ms_batch1"
+        case plannerGraphStepsPerSecond = "planner_graph_steps_per_second"
+        case plannerBatch = "planner_batch"
+        case learnedControlStepsPerSecond = "learned_control_steps_per_second"
+        case mujocoControlStepsPerSecond = "mujoco_control_steps_per_second"
+    }
+}
+
+public enum StepBenchmark {
+    /// Measures `model` on the scene at `scenePath` (its objects placed by the teacher, seeded).
+    public static func run(model: DynamicsModel, configName: String, scenePath: String, plannerBatch: Int = 256,
+                           repeats: Int = 7, threads: Int = 1) throws -> StepBenchmarkReport {
+        BLASThreads.set(threads)
+        let recorder = try TeacherRecorder(scenePath: scenePath)
+        let objects = recorder.scene.objects
+        let h = model.historyLength, dt = model.dtSeconds
+        let warmup = try recorder.record(episode: 0, steps: h + 1, seed: 1, policy: .waypoints).episode
+        let start = DynamicsState(episode: warmup, frame: h, historyLength: h, dtSeconds: dt)
+        let action: (Int, Int, DynamicsState) -> SIMD2<Float> = { t, k, _ in SIMD2(0.1 * Float((t + k) % 3 - 1), 0.05) }
+
+        // Batch 1: median over repeats of 50 steps each.
+        let single = try RolloutEngine(model: model, objects: objects, batchSize: 1)
+        var one = [start]
+        for t in 0..<10 { try single.advance(&one, step: t, action: action) { _ in } }
+        var perStep: [Double] = []
+        for _ in 0..<repeats {
+            one = [start]
+            let t0 = now()
+            for t in 0..<50 { try single.advance(&one, step: t, action: action) { _ in } }
+            perStep.append((now() - t0) / 50)
+        }
+        let stepSeconds = median(perStep)
+
+        // Planner batch: median over repeats of 5 steps of `plannerBatch` environments.
+        let batch = try RolloutEngine(model: model, objects: objects, batchSize: plannerBatch)
+        var many = [DynamicsState](repeating: start, count: plannerBatch)
+        try batch.advance(&many, step: 0, action: action) { _ in }
+        var batchRates: [Double] = []
+        for _ in 0..<max(3, repeats / 2) {
+            many = [DynamicsState](repeating: start, count: plannerBatch)
+            let t0 = now()
+            for t in 0..<5 { try batch.advance(&many, step: t, action: action) { _ in } }
+            batchRates.append(Double(plannerBatch * 5) / (now() - t0))
+        }
+
+        // MuJoCo's control step (10 physics steps) on the same scene, right after.
+        let sim = recorder.simulation
+        let substeps = recorder.scene.controlSubsteps
+        var mujocoRates: [Double] = []
+        for r in 0..<repeats {
+            _ = try recorder.record(episode: r, steps: 1, seed: 1, policy: .waypoints)
+            let t0 = now()
+            for t in 0..<50 { try sim.step(action: [0.1 * Float(t % 3 - 1), 0.05], substeps: substeps) }
+            mujocoRates.append(50 / (now() - t0))
+        }
+        let c = model.configuration
+        return StepBenchmarkReport(
+            config: configName, objects: objects.count, messagePassingSteps: c.messagePassingSteps, latentWidth: c.latentWidth,
+            allPairs: c.features.allPairs, parameters: model.parameters.scalarCount, stepMillisecondsBatch1: stepSeconds * 1000,
+            plannerGraphStepsPerSecond: median(batchRates), plannerBatch: plannerBatch,
+            learnedControlStepsPerSecond: 1 / stepSeconds, mujocoControlStepsPerSecond: median(mujocoRates), threads: threads)
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        return sorted.isEmpty ? .nan : sorted[sorted.count / 2]
+    }
+
+    static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
+}

@@ -1,0 +1,235 @@
+@preconcurrency import CMuJoCo
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How wm's views are lit: one directional light plus ambient, Lambertian surfaces, no shadows, and a flat
+/// background colour for rays that hit nothing. The ray-cast teacher and the field renderer share it.
+///
+/// A surface point with albedo `a` and unit normal `n` (world) has colour `a * (ambient + diffuse * max(0, n . towardsLight))`.
+public struct ViewLighting: Sendable, Equatable, Codable {
+    /// Unit vector from a surface towards the light (world frame).
+    public var towardsLight: SIMD3<Float>
+    public var ambient: Float
+    public var diffuse: Float
+    /// RGB in [0, 1] of rays that miss everything.
+    public var background: SIMD3<Float>
+
+    public init(towardsLight: SIMD3<Float>, ambient: Float, diffuse: Float, background: SIMD3<Float>) {
+        self.towardsLight = normalized(towardsLight)
+        self.ambient = ambient
+        self.diffuse = diffuse
+        self.background = background
+    }
+
+    /// The lighting of every wm view: a light above and to one side, so box faces differ in brightness.
+    public static let standard = ViewLighting(towardsLight: [0.4, 0.3, 1.0], ambient: 0.35, diffuse: 0.65, background: [0.60, 0.70, 0.85])
+
+    /// The shaded colour of a surface with `albedo` and unit world `normal`.
+    @inline(__always)
+    public func shade(albedo: SIMD3<Float>, normal: SIMD3<Float>) -> SIMD3<Float> {
+        albedo * (ambient + diffuse * max(0, dot(normal, towardsLight)))
+    }
+}
+
+/// The table of a scene: the plane z = `heightMeters`, a rectangle of half-size `halfExtentsMeters` (x, y)
+/// centred at the origin (0 = unbounded, as MuJoCo's plane size), with albedo `rgb`. Rays see it only from above.
+public struct TableDescription: Sendable, Equatable, Codable {
+    public var heightMeters: Float
+    public var halfExtentsMeters: SIMD2<Float>
+    public var rgb: SIMD3<Float>
+
+    public init(heightMeters: Float, halfExtentsMeters: SIMD2<Float>, rgb: SIMD3<Float>) {
+        self.heightMeters = heightMeters
+        self.halfExtentsMeters = halfExtentsMeters
+        self.rgb = rgb
+    }
+
+    /// The ray parameter where a ray meets the table from above, or nil.
+    @inline(__always)
+    public func intersect(origin: SIMD3<Float>, direction: SIMD3<Float>) -> Float? {
+        guard direction.z < -1e-9 else { return nil }
+        let t = (heightMeters - origin.z) / direction.z
+        guard t > 0 else { return nil }
+        let x = origin.x + t * direction.x, y = origin.y + t * direction.y
+        if halfExtentsMeters.x > 0 && abs(x) > halfExtentsMeters.x { return nil }
+        if halfExtentsMeters.y > 0 && abs(y) > halfExtentsMeters.y { return nil }
+        return t
+    }
+}
+
+/// An RGB-D image: `rgb[(y * width + x) * 3 + c]` in [0, 1] (linear, as shaded) and `depth[y * width + x]`,
+/// the distance in metres along the pixel's unit ray to the first surface, 0 where the ray hits nothing.
+public struct RGBDImage: Sendable, Equatable {
+    public var width: Int
+    public var height: Int
+    public var rgb: [Float]
+    public var depth: [Float]
+
+    public init(width: Int, height: Int) {
+        self.width = width
+        self.height = height
+        rgb = [Float](repeating: 0, count: width * height * 3)
+        depth = [Float](repeating: 0, count: width * height)
+    }
+
+    /// The 8-bit colour image.
+    public var image: RGBImage { RGBImage(width: width, height: height, rgb: rgb) }
+}
+
+/// One view for training or evaluating a field: a camera, the objects' poses (`N x 7`: position (m, world),
+/// quaternion (w, x, y, z)), and the teacher's RGB-D image of the scene at those poses.
+public struct TrainingView: Sendable {
+    public var camera: PinholeCamera
+    public var objectPoses: [Float]
+    public var image: RGBDImage
+
+    public init(camera: PinholeCamera, objectPoses: [Float], image: RGBDImage) {
+        self.camera = camera
+        self.objectPoses = objectPoses
+        self.image = image
+    }
+}
+
+/// The teacher's camera: RGB-D images of a MuJoCo scene by ray casting (`mj_ray`) against its geoms, with the
+/// geoms' colours and `ViewLighting` shading. The robot is left out (it is a kinematic node, drawn by whoever
+/// knows its pose), so views show the table and the objects.
+///
+/// ```swift
+/// let sim = try MuJoCoSimulation(path: "scenes/push.xml")
+/// let renderer = RayCastRenderer(simulation: sim)
+/// let camera = PinholeCamera(lookFrom: [0.6, 0, 0.5], at: .zero, fieldOfViewDegrees: 50, width: 128, height: 128)
+/// let view = renderer.render(camera: camera)   // at the simulation's current state
+/// ```
+public final class RayCastRenderer {
+    public let simulation: MuJoCoSimulation
+    public let lighting: ViewLighting
+    /// The scene's table (its first plane geom).
+    public let table: TableDescription
+    private let robotBodyID: Int32
+
+    public init(simulation: MuJoCoSimulation, lighting: ViewLighting = .standard) {
+        self.simulation = simulation
+        self.lighting = lighting
+        let m = simulation.model.pointee
+        var table = TableDescription(heightMeters: 0, halfExtentsMeters: .zero, rgb: [0.5, 0.5, 0.5])
+        for g in 0..<Int(m.ngeom) where m.geom_type[g] == Int32(mjGEOM_PLANE.rawValue) {
+            table = TableDescription(
+                heightMeters: Float(m.geom_pos[3 * g + 2]),
+                halfExtentsMeters: SIMD2(Float(m.geom_size[3 * g]), Float(m.geom_size[3 * g + 1])),
+                rgb: SIMD3(Float(m.geom_rgba[4 * g]), Float(m.geom_rgba[4 * g + 1]), Float(m.geom_rgba[4 * g + 2])))
+            break
+        }
+        self.table = table
+        robotBodyID = mj_name2id(simulation.model, Int32(mjOBJ_BODY.rawValue), simulation.scene.robot.name)
+    }
+
+    /// Places the objects at `poses` (`N x 7`, or `N x 13` object states whose velocities are ignored).
+    public func place(poses: [Float]) {
+        let n = simulation.scene.objects.count
+        let width = poses.count / max(n, 1)
+        for i in 0..<n {
+            let o = i * width
+            simulation.setObject(i, position: SIMD3(Double(poses[o]), Double(poses[o + 1]), Double(poses[o + 2])),
+                                 quaternion: SIMD4(Double(poses[o + 3]), Double(poses[o + 4]), Double(poses[o + 5]), Double(poses[o + 6])))
+        }
+    }
+
+    /// Renders the scene at the simulation's current state.
+    public func render(camera: PinholeCamera) -> RGBDImage {
+        let model = simulation.model, data = simulation.data
+        mj_forward(model, data)
+        var out = RGBDImage(width: camera.width, height: camera.height)
+        var origin = [Double](repeating: 0, count: 3), direction = [Double](repeating: 0, count: 3)
+        for k in 0..<3 { origin[k] = Double(camera.position[k]) }
+        var geom: Int32 = -1
+        for y in 0..<camera.height {
+            for x in 0..<camera.width {
+                let d = camera.rayDirection(x: Float(x) + 0.5, y: Float(y) + 0.5)
+                for k in 0..<3 { direction[k] = Double(d[k]) }
+                let t = mj_ray(model, data, origin, direction, nil, 1, robotBodyID, &geom)
+                let p = y * camera.width + x
+                var colour = lighting.background
+                if t >= 0 && geom >= 0 {
+                    let hit = camera.position + Float(t) * d
+                    let normal = surfaceNormal(geom: Int(geom), at: hit)
+                    let g = Int(geom)
+                    let albedo = SIMD3(Float(model.pointee.geom_rgba[4 * g]), Float(model.pointee.geom_rgba[4 * g + 1]),
+                                       Float(model.pointee.geom_rgba[4 * g + 2]))
+                    colour = lighting.shade(albedo: albedo, normal: normal)
+                    out.depth[p] = Float(t)
+                }
+                for k in 0..<3 { out.rgb[3 * p + k] = colour[k] }
+            }
+        }
+        return out
+    }
+
+    /// Renders one view per (poses, camera) pair.
+    public func views(poses: [[Float]], cameras: [PinholeCamera]) -> [TrainingView] {
+        var views: [TrainingView] = []
+        for frame in poses {
+            place(poses: frame)
+            let n = simulation.scene.objects.count, width = frame.count / max(n, 1)
+            var compact = [Float](repeating: 0, count: n * 7)
+            for i in 0..<n { for k in 0..<7 { compact[i * 7 + k] = frame[i * width + k] } }
+            for camera in cameras {
+                views.append(TrainingView(camera: camera, objectPoses: compact, image: render(camera: camera)))
+            }
+        }
+        return views
+    }
+
+    /// The outward unit normal (world) of geom `g` at a surface point `p` (world).
+    private func surfaceNormal(geom g: Int, at p: SIMD3<Float>) -> SIMD3<Float> {
+        let m = simulation.model.pointee, d = simulation.data.pointee
+        let centre = SIMD3(Float(d.geom_xpos[3 * g]), Float(d.geom_xpos[3 * g + 1]), Float(d.geom_xpos[3 * g + 2]))
+        // geom_xmat is row-major geom -> world: columns are the geom's axes in the world.
+        var axes = [SIMD3<Float>](repeating: .zero, count: 3)
+        for c in 0..<3 {
+            axes[c] = SIMD3(Float(d.geom_xmat[9 * g + c]), Float(d.geom_xmat[9 * g + 3 + c]), Float(d.geom_xmat[9 * g + 6 + c]))
+        }
+        let r = p - centre
+        let local = SIMD3(dot(r, axes[0]), dot(r, axes[1]), dot(r, axes[2]))
+        let size = SIMD3(Float(m.geom_size[3 * g]), Float(m.geom_size[3 * g + 1]), Float(m.geom_size[3 * g + 2]))
+        let n = PrimitiveSurface.normal(type: Int32(m.geom_type[g]), size: size, localPoint: local)
+        return normalized(n.x * axes[0] + n.y * axes[1] + n.z * axes[2])
+    }
+}
+
+/// Outward normals of MuJoCo primitives in their own frame: pure functions of the geom type, size and point.
+enum PrimitiveSurface {
+    static func normal(type: Int32, size: SIMD3<Float>, localPoint p: SIMD3<Float>) -> SIMD3<Float> {
+        switch type {
+        case Int32(mjGEOM_PLANE.rawValue):
+            return [0, 0, 1]
+        case Int32(mjGEOM_SPHERE.rawValue), Int32(mjGEOM_ELLIPSOID.rawValue):
+            return p
+        case Int32(mjGEOM_CAPSULE.rawValue):
+            return SIMD3(p.x, p.y, p.z - min(max(p.z, -size.y), size.y))
+        case Int32(mjGEOM_CYLINDER.rawValue):
+            let radial = (p.x * p.x + p.y * p.y).squareRoot() / size.x, axial = abs(p.z) / size.y
+            return axial > radial ? SIMD3(0, 0, p.z < 0 ? -1 : 1) : SIMD3(p.x, p.y, 0)
+        default:  // box
+            let q = SIMD3(abs(p.x), abs(p.y), abs(p.z)) / size
+            if q.x >= q.y && q.x >= q.z { return SIMD3(p.x < 0 ? -1 : 1, 0, 0) }
+            if q.y >= q.z { return SIMD3(0, p.y < 0 ? -1 : 1, 0) }
+            return SIMD3(0, 0, p.z < 0 ? -1 : 1)
+        }
+    }
+}
+
+extension RayCastRenderer {
+    /// Views of recorded frames (`frames[i]`: the objects' states, `N x 13` or `N x 7`): `camerasPerFrame` cameras
+    /// of `size` x `size` pixels around each frame's objects (`PinholeCamera.aroundObjects`), at an azimuth
+    /// offset drawn from `seed`, so training and held-out view sets built with different seeds differ.
+    public func views(frames: [[Float]], camerasPerFrame: Int, size: Int, seed: UInt64, distance: Float = 0.5) -> [TrainingView] {
+        var rng = SeededRandom(seed: seed)
+        let n = simulation.scene.objects.count
+        return frames.flatMap { frame in
+            let cameras = PinholeCamera.aroundObjects(poses: frame, objectCount: n, count: camerasPerFrame,
+                                                      azimuthOffsetDegrees: Float(rng.uniform(0, 360)), distance: distance, size: size)
+            return views(poses: [frame], cameras: cameras)
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import Testing
+@testable import WorldModel
+#if canImport(Glibc)
+import Glibc
+#endif
+
+let testBox = ObjectDescription(name: "box", shape: .box, halfExtentsMeters: [0.025, 0.025, 0.025], massKg: 0.1, rgba: [1, 0, 0, 1])
+let longBox = ObjectDescription(name: "long", shape: .box, halfExtentsMeters: [0.15, 0.02, 0.02], massKg: 0.2, rgba: [0, 1, 0, 1])
+let testPusher = RobotDescription(name: "pusher", shape: .capsule, halfExtentsMeters: [0.015, 0.03, 0], shapeCentreHeightMeters: 0.05,
+                                  actionDimension: 2, actionMeaning: "velocity", actionLow: [-0.3, -0.3], actionHigh: [0.3, 0.3])
+
+/// A state with objects at `positions` (yaw `yaws`, rad), resting, and the robot far away unless given.
+func restingState(_ positions: [SIMD3<Float>], yaws: [Float], robot: SIMD3<Float> = SIMD3(0.3, 0.3, 0), history: Int = 3) -> DynamicsState {
+    var s = DynamicsState(objectCount: positions.count, historyLength: history)
+    for (i, p) in positions.enumerated() {
+        for k in 0..<3 { s.positions[i * 3 + k] = p[k] }
+        let q = SIMD4<Float>(cosf(yaws[i] / 2), 0, 0, sinf(yaws[i] / 2))
+        for k in 0..<4 { s.quaternions[i * 4 + k] = q[k] }
+    }
+    s.robotPosition = robot
+    return s
+}
+
+func edges(_ builder: GraphBuilder) -> Set<[Int32]> {
+    Set((0..<builder.edgeCount).map { [builder.senderIndices[$0], builder.receiverIndices[$0]] })
+}
+
+func build(_ builder: GraphBuilder, _ states: [DynamicsState], robotNext: [SIMD3<Float>]? = nil) {
+    let next = robotNext ?? states.map(\.robotPosition)
+    states.withUnsafeBufferPointer { s in next.withUnsafeBufferPointer { builder.build(states: s, robotNext: $0, dtSeconds: 0.02) } }
+}
+
+@Suite struct GraphFeaturesTests {
+    @Test func edgesFollowSurfaceDistanceNotCentreDistance() {
+        let config = GraphFeatureConfiguration(historyLength: 3, connectivityRadiusMeters: 0.02, robotRadiusMeters: 0.05)
+        let builder = GraphBuilder(configuration: config, objects: [longBox, testBox, testBox], robot: testPusher, maxEnvironments: 1)
+        // The long box's end is 1 cm from box 1 although their centres are 0.185 m apart; box 2 is 10 cm from both.
+        let state = restingState([SIMD3(0, 0, 0.02), SIMD3(0.185, 0, 0.025), SIMD3(0.19, 0.2, 0.025)], yaws: [0, 0, 0])
+        build(builder, [state])
+        #expect(edges(builder) == [[0, 1], [1, 0]])
+        let e = builder.edgeView
+        #expect(abs(e[0, 4] - 0.01) < 1e-4)   // surface distance
+        #expect(abs(e[0, 3] - 0.185) < 1e-4)  // centre distance
+        // The robot, 2 cm from box 2's surface, sends to it (and only to it).
+        var near = state
+        near.robotPosition = SIMD3(0.19, 0.2 + 0.025 + 0.015 + 0.02, 0)
+        build(builder, [near])
+        #expect(edges(builder) == [[0, 1], [1, 0], [3, 2]])
+    }
+
+    @Test func receiverFrameFeaturesAreInvariantToRotatingTheScene() {
+        let config = GraphFeatureConfiguration(historyLength: 3, connectivityRadiusMeters: 0.05, frame: .receiver)
+        let builder = GraphBuilder(configuration: config, objects: [testBox, testBox], robot: testPusher, maxEnvironments: 1)
+        var a = restingState([SIMD3(0, 0, 0.025), SIMD3(0.06, 0.01, 0.025)], yaws: [0.3, -0.2], robot: SIMD3(-0.06, 0, 0))
+        for j in 0..<3 { a.linearVelocities[j * 3] = 0.1 * Float(j + 1); a.linearVelocities[(3 + j) * 3 + 1] = -0.05 }
+        let angle: Float = 1.1
+        var b = a
+        for i in 0..<2 {
+            let p = RotationMath.rotateZ(a.position(i), by: angle)
+            for k in 0..<3 { b.positions[i * 3 + k] = p[k] }
+            let q = RotationMath.multiply(SIMD4(cosf(angle / 2), 0, 0, sinf(angle / 2)), a.quaternion(i))
+            for k in 0..<4 { b.quaternions[i * 4 + k] = q[k] }
+            for j in 0..<3 {
+                let o = (i * 3 + j) * 3
+                let v = RotationMath.rotateZ(SIMD3(a.linearVelocities[o], a.linearVelocities[o + 1], a.linearVelocities[o + 2]), by: angle)
+                for k in 0..<3 { b.linearVelocities[o + k] = v[k] }
+            }
+        }
+        b.robotPosition = RotationMath.rotateZ(a.robotPosition, by: angle)
+        build(builder, [a], robotNext: [a.robotPosition + SIMD3(0.002, 0, 0)])
+        let nodesA = builder.nodeView.values, edgesA = builder.edgeView.values, edgeSetA = edges(builder)
+        build(builder, [b], robotNext: [b.robotPosition + RotationMath.rotateZ(SIMD3(0.002, 0, 0), by: angle)])
+        #expect(edges(builder) == edgeSetA)
+        let nodesB = builder.nodeView.values, edgesB = builder.edgeView.values
+        // Object nodes (rows 0, 1) and every edge are identical; the robot node keeps world axes.
+        for k in 0..<(2 * config.nodeWidth) { #expect(abs(nodesA[k] - nodesB[k]) < 1e-4, "node feature \(k)") }
+        for k in 0..<edgesA.count { #expect(abs(edgesA[k] - edgesB[k]) < 1e-4, "edge feature \(k)") }
+    }
+
+    @Test func tableFeaturesSeeTiltedShapes() {
+        let config = GraphFeatureConfiguration(historyLength: 3)
+        let builder = GraphBuilder(configuration: config, objects: [testBox], robot: testPusher, maxEnvironments: 1)
+        var s = restingState([SIMD3(0, 0, 0.1)], yaws: [0])
+        // Tilt 45 degrees about x: the lowest point drops to z - 0.025 * sqrt(2).
+        let q = SIMD4<Float>(cosf(.pi / 8), sinf(.pi / 8), 0, 0)
+        for k in 0..<4 { s.quaternions[k] = q[k] }
+        build(builder, [s])
+        let row = builder.nodeView.row(0) + 6 * 3
+        #expect(abs(row[12] - 0.1) < 1e-6)
+        #expect(abs(row[13] - (0.1 - 0.025 * 2.0.squareRoot().float)) < 1e-5)
+        #expect(row[0] == 0 && row[1] == 1)  // one-hot: box
+    }
+}
+
+extension Double { var float: Float { Float(self) } }
