@@ -54,6 +54,9 @@ let package = Package(
             ]
         ),
 
+        // An example agent over the library, for newcomers to read: `swift run -c release PushAgent MODEL SCENE`.
+        .executableTarget(name: "PushAgent", dependencies: ["WorldModel"], path: "Examples/PushAgent"),
+
         // Test support: counts heap allocations per thread by defining malloc and friends (tests only).
         .target(name: "CMallocCounter"),
 
