@@ -36,7 +36,7 @@ public final class DatasetReader {
         var closeOnError = true
         defer { if closeOnError { close(fd) } }
 
-        let preamble = try Self.read(fd, path, offset: 0, count: min(size, DatasetFormat.preambleByteCount))
+        let preamble = try FileBytes.read(descriptor: fd, path: path, offset: 0, count: min(size, DatasetFormat.preambleByteCount))
         guard preamble.count >= DatasetFormat.magic.count, Array(preamble[0..<8]) == DatasetFormat.magic else {
             throw fail("not a wm dataset (bad magic bytes)")
         }
@@ -56,7 +56,7 @@ public final class DatasetReader {
         guard DatasetFormat.preambleByteCount + headerByteCount <= size else {
             throw fail("truncated: \(size) bytes, the header alone needs \(DatasetFormat.preambleByteCount + headerByteCount)")
         }
-        let headerBytes = try Self.read(fd, path, offset: DatasetFormat.preambleByteCount, count: headerByteCount)
+        let headerBytes = try FileBytes.read(descriptor: fd, path: path, offset: DatasetFormat.preambleByteCount, count: headerByteCount)
         guard CRC32.checksum(headerBytes) == headerCRC else { throw fail("header checksum mismatch (corrupted file)") }
         let header: DatasetHeader
         do {
@@ -95,7 +95,7 @@ public final class DatasetReader {
         guard index >= 0, index < header.episodeCount else {
             throw WorldModelError(file: path, "episode \(index) out of range 0..<\(header.episodeCount)")
         }
-        let bytes = try Self.read(descriptor, path, offset: episodesOffset + index * blockByteCount, count: blockByteCount)
+        let bytes = try FileBytes.read(descriptor: descriptor, path: path, offset: episodesOffset + index * blockByteCount, count: blockByteCount)
         let payload = blockByteCount - 4
         let f = header.framesPerEpisode, n = header.objects.count, a = header.robot.actionDimension
         return try bytes.withUnsafeBytes { raw in
@@ -126,22 +126,5 @@ public final class DatasetReader {
     public func episodeIndices(in split: Split?) -> [Int] {
         guard let split else { return Array(0..<header.episodeCount) }
         return header.splits.indices.filter { header.splits[$0] == split }
-    }
-
-    private static func read(_ fd: Int32, _ path: String, offset: Int, count: Int) throws -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: count)
-        var done = 0
-        try bytes.withUnsafeMutableBytes { buffer in
-            while done < count {
-                let n = pread(fd, buffer.baseAddress! + done, count - done, off_t(offset + done))
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw WorldModelError(file: path, "read failed: \(String(cString: strerror(errno)))")
-                }
-                if n == 0 { throw WorldModelError(file: path, "truncated: unexpected end of file at byte \(offset + done)") }
-                done += n
-            }
-        }
-        return bytes
     }
 }

@@ -26,11 +26,16 @@ public enum FileBytes {
         guard offset >= 0, wanted >= 0, offset + wanted <= total else {
             throw WorldModelError(file: path, "truncated: needs bytes \(offset)..<\(offset + wanted), file has \(total)")
         }
-        var bytes = [UInt8](repeating: 0, count: wanted)
+        return try read(descriptor: fd, path: path, offset: offset, count: wanted)
+    }
+
+    /// Reads exactly `count` bytes at `offset` from an open file; a short file is a "truncated" error naming `path`.
+    public static func read(descriptor fd: Int32, path: String, offset: Int, count: Int) throws -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
         var done = 0
         try bytes.withUnsafeMutableBytes { buffer in
-            while done < wanted {
-                let n = pread(fd, buffer.baseAddress! + done, wanted - done, off_t(offset + done))
+            while done < count {
+                let n = pread(fd, buffer.baseAddress! + done, count - done, off_t(offset + done))
                 if n < 0 {
                     if errno == EINTR { continue }
                     throw WorldModelError(file: path, "read failed: \(String(cString: strerror(errno)))")
