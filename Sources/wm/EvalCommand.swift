@@ -40,6 +40,7 @@ struct EvalCommand: ParsableCommand {
     var json = false
 
     func run() throws {
+        BLASThreads.set(1)  // these products are small: OpenBLAS threads only contend on 2 cores
         let steps = try horizons.split(separator: ",").map { part -> Int in
             guard let h = Int(part.filter { $0 != " " }), h >= 1 else {
                 throw ValidationError("--horizons takes positive integers separated by commas, got '\(horizons)'")

@@ -79,6 +79,8 @@ struct PlanCommand: ParsableCommand {
     var controllerNames: [String] { controllers.split(separator: ",").map { String($0.filter { $0 != " " }) } }
 
     func run() throws {
+        // Parallelism comes from --threads over the batch; OpenBLAS's own threads fight them on 2 cores.
+        BLASThreads.set(1)
         let teacher = try MuJoCoEnvironment(scenePath: scene)
         let tasks = (0..<goals).map { PushTask.sample(for: teacher.scene, seed: seed, index: $0) }
         var configuration = PlannerConfiguration(method: planner, horizon: horizon, samples: samples,

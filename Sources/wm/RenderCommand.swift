@@ -34,6 +34,7 @@ struct RenderCommand: ParsableCommand {
     var out: String
 
     func run() throws {
+        BLASThreads.set(1)  // these products are small: OpenBLAS threads only contend on 2 cores
         let fields = try ObjectFieldSet.load(from: field)
         let reader = try DatasetReader(path: poses)
         guard episode >= 0 && episode < reader.header.episodeCount else {
