@@ -50,8 +50,8 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "Action sequences per iteration for the oracle (each a real MuJoCo rollout).")
     var oracleSamples: Int = 32
 
-    @Option(help: "Threads for the learned model's batch (the samples are split between them; on a loaded machine 2 can be slower).")
-    var threads: Int = 1
+    @Option(help: "Threads for the learned model's batch (the samples are split between them, one OpenBLAS thread each; on a machine loaded by other work 1 can be faster).")
+    var threads: Int = 2
 
     @Option(help: "Threads (each with its own MuJoCo data) for the oracle's rollouts.")
     var oracleThreads: Int = 2
