@@ -42,14 +42,7 @@ public final class GroundTruthSource: PoseSource {
     /// `settlePhysicsSteps` physics steps with zero action. Returns the objects' (N x 13) and robot's states.
     public func settledStart(seed: UInt64, episode: Int, settlePhysicsSteps: Int = 50) throws -> (objects: [Float], robot: [Float]) {
         var rng = SeededRandom(seed: seed, stream: UInt64(episode))
-        let placement = InitialPlacement.sample(for: scene, using: &rng)
-        simulation.reset()
-        for i in 0..<scene.objects.count {
-            simulation.setObject(i, position: placement.positions[i], quaternion: placement.quaternions[i])
-        }
-        simulation.setRobotJoints(placement.robotJoints)
-        let zero = [Float](repeating: 0, count: scene.robot.actionDimension)
-        if settlePhysicsSteps > 0 { try simulation.step(action: zero, substeps: settlePhysicsSteps) }
+        try simulation.start(from: InitialPlacement.sample(for: scene, using: &rng), settlePhysicsSteps: settlePhysicsSteps)
         return (simulation.objectStates(), simulation.robotState())
     }
 }

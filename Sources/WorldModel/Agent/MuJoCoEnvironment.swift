@@ -28,14 +28,7 @@ public final class MuJoCoEnvironment: Environment {
 
     @discardableResult
     public func reset(to placement: InitialPlacement) throws -> Observation {
-        simulation.reset()
-        for i in scene.objects.indices {
-            simulation.setObject(i, position: placement.positions[i], quaternion: placement.quaternions[i])
-        }
-        simulation.setRobotJoints(placement.robotJoints)
-        if settlePhysicsSteps > 0 {
-            try simulation.step(action: [Float](repeating: 0, count: scene.robot.actionDimension), substeps: settlePhysicsSteps)
-        }
+        try simulation.start(from: placement, settlePhysicsSteps: settlePhysicsSteps)
         stepCount = 0
         lastAction = .zero
         observation = makeObservation()

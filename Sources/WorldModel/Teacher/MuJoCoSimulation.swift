@@ -103,6 +103,19 @@ public final class MuJoCoSimulation {
         mj_forward(model, data)
     }
 
+    /// Resets, puts the objects and the robot where `placement` says (at rest), then lets contacts settle for
+    /// `settlePhysicsSteps` physics steps with zero action: how every teacher episode starts.
+    public func start(from placement: InitialPlacement, settlePhysicsSteps: Int) throws {
+        reset()
+        for i in 0..<scene.objects.count {
+            setObject(i, position: placement.positions[i], quaternion: placement.quaternions[i])
+        }
+        setRobotJoints(placement.robotJoints)
+        if settlePhysicsSteps > 0 {
+            try step(action: [Float](repeating: 0, count: scene.robot.actionDimension), substeps: settlePhysicsSteps)
+        }
+    }
+
     /// Places the robot's joints at `position` (one value per robot joint, e.g. (x, y) for the pusher).
     public func setRobotJoints(_ position: [Double]) {
         let q = data.pointee.qpos!

@@ -72,14 +72,7 @@ public final class TeacherRecorder {
     /// Resets, places objects and robot for episode `index` of `seed`, settles; returns the episode's generator.
     private func startEpisode(_ index: Int, seed: UInt64) throws -> SeededRandom {
         var rng = SeededRandom(seed: seed, stream: UInt64(index))
-        let placement = InitialPlacement.sample(for: scene, using: &rng)
-        simulation.reset()
-        for i in 0..<scene.objects.count {
-            simulation.setObject(i, position: placement.positions[i], quaternion: placement.quaternions[i])
-        }
-        simulation.setRobotJoints(placement.robotJoints)
-        let zero = [Float](repeating: 0, count: scene.robot.actionDimension)
-        if settlePhysicsSteps > 0 { try simulation.step(action: zero, substeps: settlePhysicsSteps) }
+        try simulation.start(from: InitialPlacement.sample(for: scene, using: &rng), settlePhysicsSteps: settlePhysicsSteps)
         return rng
     }
 
