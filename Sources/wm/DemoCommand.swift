@@ -31,7 +31,7 @@ struct DemoCommand: ParsableCommand {
             arguments += ["--field", "models/push-field.safetensors", "--render", frames, "--render-every", "20"]
         }
         print("wm demo: wm rollout " + arguments.joined(separator: " "))
-        var rollout = try RolloutCommand.parse(arguments)
+        let rollout = try RolloutCommand.parse(arguments)
         try rollout.run()
     }
 }

@@ -81,18 +81,18 @@ struct FieldTrainCommand: ParsableCommand {
         BLASThreads.set(1)
         let trainer = FieldTrainer(fields: fields, views: views, options: options)
         print("\(views.count) views of \(poses.count) frames, \(fields.fields.count) field classes, \(fields.parameterBytes) parameter bytes")
-        let start = monotonicClock(), budget = minutes * 60
+        let start = monotonicSeconds(), budget = minutes * 60
         let bar = ProgressBar(total: Int(budget.rounded(.up)), label: "field")
         var lastSave = start, recent: [Float] = []
-        while monotonicClock() - start < budget {
+        while monotonicSeconds() - start < budget {
             recent.append(trainer.step())
             if recent.count > 50 { recent.removeFirst() }
             let mse = recent.reduce(0, +) / Float(recent.count)
             let psnr = 10 * log10(1 / Double(max(mse, 1e-12)))
-            bar.update(Int(monotonicClock() - start), status: "step \(trainer.stepCount) object-ray PSNR \(format1(psnr)) dB")
-            if monotonicClock() - lastSave > 60 {
+            bar.update(Int(monotonicSeconds() - start), status: "step \(trainer.stepCount) object-ray PSNR \(format1(psnr)) dB")
+            if monotonicSeconds() - lastSave > 60 {
                 try fields.save(to: out)
-                lastSave = monotonicClock()
+                lastSave = monotonicSeconds()
             }
         }
         fields.updateOccupancy()
@@ -177,4 +177,3 @@ func format1(_ x: Double) -> String {
     return "\(scaled)"
 }
 
-func monotonicClock() -> Double { ProgressBar.now() }

@@ -1,3 +1,4 @@
+import WorldModel
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -7,7 +8,7 @@ import Glibc
 final class ProgressBar {
     private let total: Int
     private let label: String
-    private let start = ProgressBar.now()
+    private let start = monotonicSeconds()
     private var lastDraw = 0.0
     private var lastLoggedTenth = 0
     private let interactive = isatty(2) != 0
@@ -17,18 +18,13 @@ final class ProgressBar {
         self.label = label
     }
 
-    static func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-    }
 
     /// Seconds since the bar was created.
-    var elapsedSeconds: Double { ProgressBar.now() - start }
+    var elapsedSeconds: Double { monotonicSeconds() - start }
 
     /// Redraws with `done` of `total` finished and an optional status such as "loss 0.013".
     func update(_ done: Int, status: String = "") {
-        let t = ProgressBar.now()
+        let t = monotonicSeconds()
         if !interactive {
             let tenth = min(done, total) * 10 / total
             if tenth > lastLoggedTenth && done < total {
@@ -48,7 +44,7 @@ final class ProgressBar {
     }
 
     private func line(_ done: Int, status: String) -> String {
-        let elapsed = ProgressBar.now() - start
+        let elapsed = monotonicSeconds() - start
         let fraction = Double(min(done, total)) / Double(total)
         let width = 24
         let filled = Int(fraction * Double(width))

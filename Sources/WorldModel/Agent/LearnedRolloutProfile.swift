@@ -29,7 +29,7 @@ extension LearnedRolloutModel {
         var profile = LearnedRolloutProfile(graphBuildingSeconds: 0, networkSeconds: 0, integrationSeconds: 0, edgesPerGraph: 0, networkFlops: 0)
         let n = objectCount
         for t in 0..<horizon {
-            let start = Planner<LearnedRolloutModel>.now()
+            let start = monotonicSeconds()
             for s in 0..<samples {
                 robotNext[s] = model.robotKinematics.nextPosition(of: states[s], action: actions[s * horizon + t], dtSeconds: dt)
             }
@@ -38,11 +38,11 @@ extension LearnedRolloutModel {
             }
             model.nodeStatistics.normalize(runner.builder.nodeView)
             model.edgeStatistics.normalize(runner.builder.edgeView)
-            let built = Planner<LearnedRolloutModel>.now()
+            let built = monotonicSeconds()
             let b = runner.builder
             let out = network.forward(nodeFeatures: b.nodeView, edgeFeatures: b.edgeView, senders: b.senderIndices,
                                                   receivers: b.receiverIndices, outputRows: b.objectRowIndices, workspace: workspace)
-            let ran = Planner<LearnedRolloutModel>.now()
+            let ran = monotonicSeconds()
             var accelerations = [Float](repeating: 0, count: n * 6)
             for s in 0..<samples {
                 for i in 0..<n {
@@ -59,7 +59,7 @@ extension LearnedRolloutModel {
                 states[s].integrate(accelerations: accelerations, dtSeconds: dt)
                 states[s].moveRobot(to: robotNext[s], action: actions[s * horizon + t], dtSeconds: dt)
             }
-            let done = Planner<LearnedRolloutModel>.now()
+            let done = monotonicSeconds()
             profile.graphBuildingSeconds += built - start
             profile.networkSeconds += ran - built
             profile.integrationSeconds += done - ran

@@ -85,15 +85,15 @@ public final class Planner<Model: BatchRolloutModel> {
     /// returns the lowest sample cost seen.
     @discardableResult
     public func optimize(from state: Model.State, goal: PushGoal) throws -> Float {
-        let start = Self.now()
+        let start = monotonicSeconds()
         let c = configuration, h = c.horizon, n = c.samples
         for t in 0..<h { deviation[t] = SIMD2(repeating: c.initialStandardDeviation) }
         bestCost = .infinity
         for iteration in 0..<max(1, c.iterations) {
             sample()
-            let rolloutStart = Self.now()
+            let rolloutStart = monotonicSeconds()
             try model.rollout(from: state, actions: UnsafeBufferPointer(candidates), samples: n, horizon: h, into: trajectories)
-            rolloutSeconds += Self.now() - rolloutStart
+            rolloutSeconds += monotonicSeconds() - rolloutStart
             for s in 0..<n { costs[s] = goal.cost(of: trajectories, sample: s) + smoothness(sample: s) }
             if iteration == 0 { lastCost = costs[0] }
             for s in 0..<n { bestCost = min(bestCost, costs[s]) }
@@ -102,7 +102,7 @@ public final class Planner<Model: BatchRolloutModel> {
             case .mppi: averageByExponentialWeights()
             }
         }
-        totalSeconds += Self.now() - start
+        totalSeconds += monotonicSeconds() - start
         planCalls += 1
         return bestCost
     }
@@ -174,9 +174,4 @@ public final class Planner<Model: BatchRolloutModel> {
         a.clamped(lowerBound: configuration.actionLow, upperBound: configuration.actionHigh)
     }
 
-    static func now() -> Double {
-        var t = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &t)
-        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
-    }
 }

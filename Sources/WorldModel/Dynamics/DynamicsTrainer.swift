@@ -158,7 +158,7 @@ public final class DynamicsTrainer {
         let optimizer = AdamOptimizer(parameters: model.parameters, configuration: AdamConfiguration(weightDecay: c.weightDecay))
         let schedule = LearningRateSchedule(.exponentialDecay(initial: c.learningRate, final: c.learningRate * 0.01, rate: 0.1,
                                                               steps: c.learningRateDecaySteps), warmupSteps: 200)
-        let start = Self.now()
+        let start = monotonicSeconds()
         var lastValidation = start
         var step = startStep, runningLoss: Float = 0, lossCount: Float = 0
         var best = Double.infinity, latest: Double? = nil, saved = false
@@ -167,7 +167,7 @@ public final class DynamicsTrainer {
         func validateAndSave() throws {
             let error = try validationError()
             latest = error
-            curve.append([Double(step), Self.now() - start, Double(lossCount > 0 ? runningLoss / lossCount : .nan), error])
+            curve.append([Double(step), monotonicSeconds() - start, Double(lossCount > 0 ? runningLoss / lossCount : .nan), error])
             // Without a valid split (error NaN) there is nothing to select by: keep the latest model.
             if !saved || error < best || error.isNaN {
                 saved = true
@@ -179,7 +179,7 @@ public final class DynamicsTrainer {
             }
         }
         while true {
-            let elapsed = Self.now() - start
+            let elapsed = monotonicSeconds() - start
             if elapsed >= budgetSeconds || (maxSteps.map { step - startStep >= $0 } ?? false) { break }
             if shouldStop() { stopped = true; break }
             let loss = trainStep(learningRate: schedule.rate(at: step), optimizer: optimizer)
@@ -187,24 +187,19 @@ public final class DynamicsTrainer {
             runningLoss = lossCount < 100 ? runningLoss + loss : runningLoss * 0.99 + loss
             lossCount = min(lossCount + 1, 100)
             step += 1
-            if Self.now() - lastValidation >= validateEverySeconds {
+            if monotonicSeconds() - lastValidation >= validateEverySeconds {
                 try validateAndSave()
-                lastValidation = Self.now()
+                lastValidation = monotonicSeconds()
             }
             if step % 10 == 0 {
-                progress(DynamicsTrainingProgress(step: step, elapsedSeconds: Self.now() - start, budgetSeconds: budgetSeconds,
+                progress(DynamicsTrainingProgress(step: step, elapsedSeconds: monotonicSeconds() - start, budgetSeconds: budgetSeconds,
                                                   loss: runningLoss / max(lossCount, 1), validationError: latest,
                                                   bestValidationError: best.isFinite ? best : nil))
             }
         }
         if !stopped { try validateAndSave() }
-        return DynamicsTrainingSummary(steps: step, seconds: Self.now() - start, finalLoss: runningLoss / max(lossCount, 1),
+        return DynamicsTrainingSummary(steps: step, seconds: monotonicSeconds() - start, finalLoss: runningLoss / max(lossCount, 1),
                                        bestValidationError: best, validationHorizon: validationHorizon, curve: curve, stoppedEarly: stopped)
     }
 
-    static func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-    }
 }

@@ -197,9 +197,3 @@ public final class NeuralObjectField: RadianceField {
     }
 }
 
-/// Seconds on a monotonic clock.
-@inline(__always) func monotonicSeconds() -> Double {
-    var t = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &t)
-    return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
-}

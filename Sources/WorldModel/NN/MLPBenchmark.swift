@@ -112,7 +112,7 @@ public enum MLPBenchmark {
         return Comparison(seconds: median(times), referenceSeconds: median(referenceTimes), ratio: median(ratios))
     }
 
-    private static func median(_ values: [Double]) -> Double {
+    static func median(_ values: [Double]) -> Double {
         let sorted = values.sorted()
         return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
@@ -131,13 +131,6 @@ public enum MLPBenchmark {
         let start = monotonicSeconds()
         for _ in 0..<calls { body() }
         return monotonicSeconds() - start
-    }
-
-    /// Seconds on `CLOCK_MONOTONIC`.
-    public static func monotonicSeconds() -> Double {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Double(now.tv_sec) + Double(now.tv_nsec) * 1e-9
     }
 }
 

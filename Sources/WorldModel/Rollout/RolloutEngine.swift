@@ -68,14 +68,14 @@ public final class RolloutEngine {
         var failures = [String?](repeating: nil, count: b)
         for k in 0..<b { active[k] = true }
         trajectories?.record(states, frame: 0)
-        let start = Self.now()
+        let start = monotonicSeconds()
         for t in 0..<steps {
             try advance(&states, step: t, action: action) { k in
                 failures[k] = "environment \(k) diverged at step \(t + 1): the model's accelerations left any sane range; it keeps its last finite state"
             }
             trajectories?.record(states, frame: t + 1)
         }
-        let seconds = Self.now() - start
+        let seconds = monotonicSeconds() - start
         trajectories?.failures = failures
         return Result(trajectories: trajectories, failures: failures, seconds: seconds,
                       environmentStepsPerSecond: Double(b * steps) / max(seconds, 1e-9))
@@ -103,9 +103,4 @@ public final class RolloutEngine {
         runner.workspaceBytes + batchSize * (MemoryLayout<SIMD3<Float>>.stride + MemoryLayout<Bool>.stride + MemoryLayout<SIMD2<Float>>.stride)
     }
 
-    static func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-    }
 }

@@ -54,11 +54,11 @@ public enum StepBenchmark {
         var perStep: [Double] = []
         for _ in 0..<repeats {
             one = [start]
-            let t0 = now()
+            let t0 = monotonicSeconds()
             for t in 0..<50 { try single.advance(&one, step: t, action: action) { _ in } }
-            perStep.append((now() - t0) / 50)
+            perStep.append((monotonicSeconds() - t0) / 50)
         }
-        let stepSeconds = median(perStep)
+        let stepSeconds = MLPBenchmark.median(perStep)
 
         // Planner batch: median over repeats of 5 steps of `plannerBatch` environments.
         let batch = try RolloutEngine(model: model, objects: objects, batchSize: plannerBatch)
@@ -67,9 +67,9 @@ public enum StepBenchmark {
         var batchRates: [Double] = []
         for _ in 0..<max(3, repeats / 2) {
             many = [DynamicsState](repeating: start, count: plannerBatch)
-            let t0 = now()
+            let t0 = monotonicSeconds()
             for t in 0..<5 { try batch.advance(&many, step: t, action: action) { _ in } }
-            batchRates.append(Double(plannerBatch * 5) / (now() - t0))
+            batchRates.append(Double(plannerBatch * 5) / (monotonicSeconds() - t0))
         }
 
         // MuJoCo's control step (10 physics steps) on the same scene, right after.
@@ -78,26 +78,17 @@ public enum StepBenchmark {
         var mujocoRates: [Double] = []
         for r in 0..<repeats {
             _ = try recorder.record(episode: r, steps: 1, seed: 1, policy: .waypoints)
-            let t0 = now()
+            let t0 = monotonicSeconds()
             for t in 0..<50 { try sim.step(action: [0.1 * Float(t % 3 - 1), 0.05], substeps: substeps) }
-            mujocoRates.append(50 / (now() - t0))
+            mujocoRates.append(50 / (monotonicSeconds() - t0))
         }
         let c = model.configuration
         return StepBenchmarkReport(
             config: configName, objects: objects.count, messagePassingSteps: c.messagePassingSteps, latentWidth: c.latentWidth,
             allPairs: c.features.allPairs, parameters: model.parameters.scalarCount, stepMillisecondsBatch1: stepSeconds * 1000,
-            plannerGraphStepsPerSecond: median(batchRates), plannerBatch: plannerBatch,
-            learnedControlStepsPerSecond: 1 / stepSeconds, mujocoControlStepsPerSecond: median(mujocoRates), threads: threads)
+            plannerGraphStepsPerSecond: MLPBenchmark.median(batchRates), plannerBatch: plannerBatch,
+            learnedControlStepsPerSecond: 1 / stepSeconds, mujocoControlStepsPerSecond: MLPBenchmark.median(mujocoRates), threads: threads)
     }
 
-    static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        return sorted.isEmpty ? .nan : sorted[sorted.count / 2]
-    }
 
-    static func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-    }
 }

@@ -34,9 +34,7 @@ extension TeacherRecorder {
             tableHeightMeters: scene.tableHeightMeters, objects: scene.objects, robot: scene.robot, episodeCount: episodes,
             framesPerEpisode: steps + 1, splits: splits)
         let writer = try DatasetWriter(path: path, header: header)
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        let start = Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+        let start = monotonicSeconds()
         var touched = 0, moved = 0
         for k in 0..<episodes {
             let recording = try record(episode: k, steps: steps, seed: seed, policy: policy)
@@ -45,8 +43,7 @@ extension TeacherRecorder {
             try writer.append(recording.episode)
             progress(k + 1)
         }
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        let seconds = Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9 - start
+        let seconds = monotonicSeconds() - start
         header.contactFraction = Double(touched) / Double(episodes)
         try writer.finish(updating: header)
         let controlSteps = Double(episodes * steps)
