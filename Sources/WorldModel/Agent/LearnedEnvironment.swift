@@ -71,7 +71,7 @@ public final class LearnedEnvironment: Environment {
     @discardableResult
     public func step(action: SIMD2<Float>) throws -> Observation {
         single[0].overwrite(with: state)
-        try runner.step(&single, actions: [clamped(action)])
+        try runner.step(&single, actions: [scene.robot.clamped(action)])
         state.overwrite(with: single[0])
         stepCount += 1
         return observation
@@ -86,7 +86,7 @@ public final class LearnedEnvironment: Environment {
             var states = [DynamicsState](repeating: state, count: chunk.count)
             var observed = [[Observation]](repeating: [], count: chunk.count)
             for t in 0..<horizon {
-                let step = chunk.map { t < $0.count ? clamped($0[t]) : SIMD2<Float>.zero }
+                let step = chunk.map { t < $0.count ? scene.robot.clamped($0[t]) : SIMD2<Float>.zero }
                 try runner.step(&states, actions: step)
                 for k in chunk.indices where t < chunk[k].count {
                     observed[k].append(states[k].observation(step: stepCount + t + 1))
@@ -137,10 +137,4 @@ public final class LearnedEnvironment: Environment {
                         stateBytes: MemoryFootprint.stateBytes([state]) * (maxBatch + 2), sceneBytes: 0)
     }
 
-    private func clamped(_ action: SIMD2<Float>) -> SIMD2<Float> {
-        let robot = scene.robot
-        var out = action
-        for k in 0..<min(2, robot.actionDimension) { out[k] = min(max(action[k], robot.actionLow[k]), robot.actionHigh[k]) }
-        return out
-    }
 }

@@ -39,7 +39,7 @@ public final class MuJoCoEnvironment: Environment {
     public func step(action: SIMD2<Float>) throws -> Observation {
         try simulation.step(action: actuatorCommand(action), substeps: scene.controlSubsteps)
         stepCount += 1
-        lastAction = clamped(action)
+        lastAction = scene.robot.clamped(action)
         observation = makeObservation()
         return observation
     }
@@ -86,13 +86,6 @@ public final class MuJoCoEnvironment: Environment {
         return command
     }
 
-    /// The action as the actuators apply it (clamped to their control range).
-    private func clamped(_ action: SIMD2<Float>) -> SIMD2<Float> {
-        let robot = scene.robot
-        var out = action
-        for k in 0..<min(2, robot.actionDimension) { out[k] = min(max(action[k], robot.actionLow[k]), robot.actionHigh[k]) }
-        return out
-    }
 
     private func makeObservation() -> Observation {
         let states = simulation.objectStates(), robot = simulation.robotState()

@@ -66,3 +66,12 @@ extension ObjectDescription {
         }
     }
 }
+
+extension RobotDescription {
+    /// A planar action as the actuators apply it: each component clamped to its control range.
+    public func clamped(_ action: SIMD2<Float>) -> SIMD2<Float> {
+        var out = action
+        for k in 0..<min(2, actionDimension) { out[k] = min(max(action[k], actionLow[k]), actionHigh[k]) }
+        return out
+    }
+}
