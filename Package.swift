@@ -30,12 +30,14 @@ let package = Package(
             cxxSettings: [.define("NDEBUG", .when(configuration: .release))],
             linkerSettings: [.linkedLibrary("m"), .linkedLibrary("stdc++")]
         ),
+        // Fused row kernels (AVX2 and baseline clones) and the persistent thread team of the inference path.
+        .target(name: "CKernels", linkerSettings: [.linkedLibrary("pthread"), .linkedLibrary("m")]),
         // MuJoCo error handling: a handler that longjmps back to the guarded call.
         .target(name: "CMuJoCoGuard", dependencies: ["CMuJoCo"], linkerSettings: [.linkedLibrary("mujoco")]),
 
         .target(
             name: "WorldModel",
-            dependencies: ["CGeometry", "CBLAS", "CMuJoCo", "CMuJoCoGuard", "CPNG", "CZlib"],
+            dependencies: ["CGeometry", "CBLAS", "CKernels", "CMuJoCo", "CMuJoCoGuard", "CPNG", "CZlib"],
             linkerSettings: [.linkedLibrary("m")]
         ),
         // The viewer: all its sources are inside `#if Viewer` (an empty module without the trait), and GLFW is a

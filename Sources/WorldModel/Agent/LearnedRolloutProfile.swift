@@ -20,7 +20,7 @@ extension LearnedRolloutModel {
     /// stage of `DynamicsRunner.step` separately (the same computation, split by stage). Graph networks only.
     public func profile(from state: DynamicsState, actions: [SIMD2<Float>], samples: Int, horizon: Int) throws -> LearnedRolloutProfile {
         let model = runner.model, dt = model.dtSeconds
-        guard let network = model.graphNetwork, let workspace = runner.graphWorkspace else {
+        guard let network = model.graphNetwork, let workspace = runner.inferenceWorkspace else {
             throw WorldModelError(file: world.dynamicsPath, "profiling splits graph-network steps; this checkpoint holds the dense baseline")
         }
         precondition(samples <= runner.maxEnvironments && actions.count >= samples * horizon, "LearnedRolloutModel.profile: batch too large")
@@ -40,7 +40,7 @@ extension LearnedRolloutModel {
             model.edgeStatistics.normalize(runner.builder.edgeView)
             let built = monotonicSeconds()
             let b = runner.builder
-            let out = network.forward(nodeFeatures: b.nodeView, edgeFeatures: b.edgeView, senders: b.senderIndices,
+            let out = network.infer(nodeFeatures: b.nodeView, edgeFeatures: b.edgeView, senders: b.senderIndices,
                                                   receivers: b.receiverIndices, outputRows: b.objectRowIndices, workspace: workspace)
             let ran = monotonicSeconds()
             var accelerations = [Float](repeating: 0, count: n * 6)

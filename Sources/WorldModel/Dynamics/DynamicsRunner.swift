@@ -1,18 +1,25 @@
 /// A dynamics model bound to one scene's objects and a maximum batch: builds graphs, runs the network, and
-/// integrates. All buffers are allocated here, so `step` allocates nothing. Not thread-safe: one per thread.
+/// integrates. All buffers are allocated here, so `step` allocates nothing. Stepping runs the network's
+/// inference pass (``GraphNetwork/infer(nodeFeatures:edgeFeatures:senders:receivers:outputRows:workspace:)``) on
+/// `threads` threads; the buffers `backward` needs are allocated by the first `forward` (training) only.
+/// Not thread-safe: one per thread.
 public final class DynamicsRunner {
     public let model: DynamicsModel
     public let objects: [ObjectDescription]
     public let maxEnvironments: Int
     let builder: GraphBuilder
-    let graphWorkspace: GraphNetworkWorkspace?
+    let team: ThreadTeam
+    let inferenceWorkspace: GraphInferenceWorkspace?
+    private(set) var trainingWorkspace: GraphNetworkWorkspace?
     let denseWorkspace: MLPWorkspace?
     let denseInput: Matrix?
     /// World-frame accelerations of the last step: [environments * objects, 6].
     let accelerations: Matrix
     private let robotNext: UnsafeMutableBufferPointer<SIMD3<Float>>
 
-    public init(model: DynamicsModel, objects: [ObjectDescription], maxEnvironments: Int) throws {
+    /// A runner for up to `maxEnvironments` environments of `objects`, whose network runs on `threads` threads
+    /// (the caller's and `threads - 1` workers).
+    public init(model: DynamicsModel, objects: [ObjectDescription], maxEnvironments: Int, threads: Int = 1) throws {
         if model.configuration.kind == .denseMLP && objects.count != model.trainedObjects.count {
             throw WorldModelError("the dense MLP baseline was trained on \(model.trainedObjects.count) objects and cannot take \(objects.count): its input is a fixed-size concatenation of every object's state")
         }
@@ -21,12 +28,13 @@ public final class DynamicsRunner {
         self.maxEnvironments = maxEnvironments
         builder = GraphBuilder(configuration: model.configuration.features, objects: objects, robot: model.robot, maxEnvironments: maxEnvironments)
         let n = objects.count
+        team = try ThreadTeam(threads: model.graphNetwork == nil ? 1 : threads)
         if let network = model.graphNetwork {
-            graphWorkspace = network.makeWorkspace(maxNodes: builder.maxNodes, maxEdges: builder.maxEdges)
+            inferenceWorkspace = network.makeInferenceWorkspace(maxNodes: builder.maxNodes, maxEdges: builder.maxEdges, team: team)
             denseWorkspace = nil
             denseInput = nil
         } else {
-            graphWorkspace = nil
+            inferenceWorkspace = nil
             denseWorkspace = model.denseNetwork!.makeWorkspace(maxBatch: maxEnvironments)
             denseInput = Matrix(rows: maxEnvironments, cols: (n + 1) * model.configuration.features.nodeWidth)
         }
@@ -41,20 +49,35 @@ public final class DynamicsRunner {
         let f = MemoryLayout<Float>.stride
         var bytes = (builder.nodeFeatures.count + builder.edgeFeatures.count + accelerations.count) * f
         bytes += builder.maxEdges * 2 * 4 + builder.maxNodes * 4 * 3
-        bytes += graphWorkspace?.byteCount ?? 0
+        bytes += (inferenceWorkspace?.byteCount ?? 0) + (trainingWorkspace?.byteCount ?? 0)
         bytes += (denseWorkspace?.byteCount ?? 0) + (denseInput?.count ?? 0) * f
         return bytes
     }
 
     /// Runs the network on `states` with the robots moving to `robotNext`; returns the normalised outputs
-    /// [environments * objects, 6], in each object's output frame. Keeps what `backward` needs.
+    /// [environments * objects, 6], in each object's output frame. Keeps what `backward` needs (training).
     public func forward(states: UnsafeBufferPointer<DynamicsState>, robotNext: UnsafeBufferPointer<SIMD3<Float>>) -> MatrixView {
+        run(states: states, robotNext: robotNext, training: true)
+    }
+
+    /// The outputs of `forward` from the network's inference pass: faster, and nothing kept for `backward`.
+    public func infer(states: UnsafeBufferPointer<DynamicsState>, robotNext: UnsafeBufferPointer<SIMD3<Float>>) -> MatrixView {
+        run(states: states, robotNext: robotNext, training: false)
+    }
+
+    private func run(states: UnsafeBufferPointer<DynamicsState>, robotNext: UnsafeBufferPointer<SIMD3<Float>>, training: Bool) -> MatrixView {
         builder.build(states: states, robotNext: robotNext, dtSeconds: model.dtSeconds)
         model.nodeStatistics.normalize(builder.nodeView)
-        if let network = model.graphNetwork, let workspace = graphWorkspace {
+        if let network = model.graphNetwork {
             model.edgeStatistics.normalize(builder.edgeView)
-            return network.forward(nodeFeatures: builder.nodeView, edgeFeatures: builder.edgeView, senders: builder.senderIndices,
-                                   receivers: builder.receiverIndices, outputRows: builder.objectRowIndices, workspace: workspace)
+            if training {
+                let workspace = trainingWorkspace ?? network.makeWorkspace(maxNodes: builder.maxNodes, maxEdges: builder.maxEdges)
+                trainingWorkspace = workspace
+                return network.forward(nodeFeatures: builder.nodeView, edgeFeatures: builder.edgeView, senders: builder.senderIndices,
+                                       receivers: builder.receiverIndices, outputRows: builder.objectRowIndices, workspace: workspace)
+            }
+            return network.infer(nodeFeatures: builder.nodeView, edgeFeatures: builder.edgeView, senders: builder.senderIndices,
+                                 receivers: builder.receiverIndices, outputRows: builder.objectRowIndices, workspace: inferenceWorkspace!)
         }
         let input = denseInput!.view.rows(0..<states.count)
         let width = model.configuration.features.nodeWidth, perEnvironment = objects.count + 1
@@ -67,7 +90,8 @@ public final class DynamicsRunner {
 
     /// Backpropagates the gradient of the loss with respect to the last `forward`'s outputs.
     public func backward(outputGradient: MatrixView) {
-        if let network = model.graphNetwork, let workspace = graphWorkspace {
+        if let network = model.graphNetwork {
+            guard let workspace = trainingWorkspace else { preconditionFailure("DynamicsRunner.backward: call forward (not infer) first") }
             network.backward(outputGradient: outputGradient, workspace: workspace)
             return
         }
@@ -111,7 +135,7 @@ public final class DynamicsRunner {
     public func advance(_ states: inout [DynamicsState], robotNext: UnsafeBufferPointer<SIMD3<Float>>, actions: UnsafeBufferPointer<SIMD2<Float>>,
                         active: UnsafeMutableBufferPointer<Bool>? = nil, onDivergence: (Int) -> Void) {
         let n = objects.count
-        let out = states.withUnsafeBufferPointer { forward(states: $0, robotNext: robotNext) }
+        let out = states.withUnsafeBufferPointer { infer(states: $0, robotNext: robotNext) }
         let stats = model.targetStatistics
         let a = accelerations.view
         for k in 0..<out.rows {

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CKernels
 
 /// A fully connected layer `Z = X * W + b`, optionally followed by an activation `A = f(Z)` in the same pass.
 ///
@@ -56,21 +57,13 @@ public final class Dense {
     static let blockFloats = 65_536
 
     private func addBiasAndActivate(_ output: MatrixView, _ activated: MatrixView, _ activation: Activation) {
-        let b = bias.value.base
-        let cols = outputWidth
         let inPlace = activated.base == output.base
-        for r in 0..<output.rows {
-            let z = output.row(r)
-            switch activation {
-            case .relu where inPlace:
-                for c in 0..<cols { z[c] = max(z[c] + b[c], 0) }
-            case .identity where inPlace:
-                for c in 0..<cols { z[c] += b[c] }
-            default:
-                for c in 0..<cols { z[c] += b[c] }
-                activation.apply(z, activated.row(r), cols)
-            }
+        if inPlace && (activation == .relu || activation == .identity) {
+            wm_rows_bias_activate(output.base, output.rows, outputWidth, output.stride, bias.value.base, activation == .relu ? 1 : 0)
+            return
         }
+        wm_rows_bias_activate(output.base, output.rows, outputWidth, output.stride, bias.value.base, 0)
+        for r in 0..<output.rows { activation.apply(output.row(r), activated.row(r), outputWidth) }
     }
 
     /// Accumulates `dW += X^T dZ` and `db += column sums of dZ`; writes `dX = dZ W^T` when `inputGradient` is given.

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import CKernels
 
 /// Layer normalisation over the features of each row, with a learned affine map:
 /// `y = (x - mean) / sqrt(var + epsilon) * gamma + beta`.
@@ -36,20 +34,9 @@ public final class LayerNorm {
     public func forward(_ input: MatrixView, into output: MatrixView, statistics: MatrixView) {
         precondition(input.cols == width && output.cols == width && output.rows == input.rows, "LayerNorm.forward: shape mismatch")
         precondition(statistics.rows >= input.rows && statistics.cols >= 2, "LayerNorm.forward: statistics must be [batch, 2]")
-        let g = gamma.value.base, b = beta.value.base
-        let n = Float(width)
-        for r in 0..<input.rows {
-            let x = input.row(r), y = output.row(r)
-            var sum: Float = 0
-            for c in 0..<width { sum += x[c] }
-            let mean = sum / n
-            var squares: Float = 0
-            for c in 0..<width { let d = x[c] - mean; squares += d * d }
-            let inverseStd = 1 / sqrtf(squares / n + epsilon)
-            for c in 0..<width { y[c] = (x[c] - mean) * inverseStd * g[c] + b[c] }
-            statistics.row(r)[0] = mean
-            statistics.row(r)[1] = inverseStd
-        }
+        precondition(statistics.stride == 2 || input.rows <= 1, "LayerNorm.forward: statistics must be contiguous [batch, 2]")
+        wm_rows_layer_norm(input.base, input.stride, output.base, output.stride, input.rows, width,
+                           gamma.value.base, beta.value.base, epsilon, statistics.base)
     }
 
     /// Accumulates `dgamma`, `dbeta` and writes `dx` (which may be `outputGradient`, not `input`).

@@ -25,11 +25,14 @@ public final class RolloutEngine {
     private let active: UnsafeMutableBufferPointer<Bool>
     private let actions: UnsafeMutableBufferPointer<SIMD2<Float>>
 
-    public init(model: DynamicsModel, objects: [ObjectDescription], batchSize: Int) throws {
+    /// An engine for up to `batchSize` environments of `objects`; the network runs on `threads` threads (split by
+    /// rows of every layer; see ``GraphNetwork/infer(nodeFeatures:edgeFeatures:senders:receivers:outputRows:workspace:)``).
+    /// Keep OpenBLAS on one thread when `threads` > 1 (`BLASThreads.set(1)`): its own threads would fight the team's.
+    public init(model: DynamicsModel, objects: [ObjectDescription], batchSize: Int, threads: Int = 1) throws {
         self.model = model
         self.objects = objects
         self.batchSize = batchSize
-        runner = try DynamicsRunner(model: model, objects: objects, maxEnvironments: batchSize)
+        runner = try DynamicsRunner(model: model, objects: objects, maxEnvironments: batchSize, threads: threads)
         robotNext = .allocate(capacity: max(batchSize, 1))
         active = .allocate(capacity: max(batchSize, 1))
         active.initialize(repeating: true)

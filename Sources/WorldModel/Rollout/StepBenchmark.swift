@@ -20,6 +20,7 @@ public struct StepBenchmarkReport: Codable, Sendable {
     /// each, through the C API) on the same scene, measured one after the other.
     public var learnedControlStepsPerSecond: Double
     public var mujocoControlStepsPerSecond: Double
+    /// Threads of the learned step's team (OpenBLAS itself on one).
     public var threads: Int
 
     enum CodingKeys: String, CodingKey {
@@ -36,10 +37,11 @@ public struct StepBenchmarkReport: Codable, Sendable {
 }
 
 public enum StepBenchmark {
-    /// Measures `model` on the scene at `scenePath` (its objects placed by the teacher, seeded).
+    /// Measures `model` on the scene at `scenePath` (its objects placed by the teacher, seeded), its network on a
+    /// team of `threads` threads (OpenBLAS on one).
     public static func run(model: DynamicsModel, configName: String, scenePath: String, plannerBatch: Int = 256,
                            repeats: Int = 7, threads: Int = 1) throws -> StepBenchmarkReport {
-        BLASThreads.set(threads)
+        BLASThreads.set(1)
         let recorder = try TeacherRecorder(scenePath: scenePath)
         let objects = recorder.scene.objects
         let h = model.historyLength, dt = model.dtSeconds
@@ -48,7 +50,7 @@ public enum StepBenchmark {
         let action: (Int, Int, DynamicsState) -> SIMD2<Float> = { t, k, _ in SIMD2(0.1 * Float((t + k) % 3 - 1), 0.05) }
 
         // Batch 1: median over repeats of 50 steps each.
-        let single = try RolloutEngine(model: model, objects: objects, batchSize: 1)
+        let single = try RolloutEngine(model: model, objects: objects, batchSize: 1, threads: threads)
         var one = [start]
         for t in 0..<10 { try single.advance(&one, step: t, action: action) { _ in } }
         var perStep: [Double] = []
@@ -61,7 +63,7 @@ public enum StepBenchmark {
         let stepSeconds = MLPBenchmark.median(perStep)
 
         // Planner batch: median over repeats of 5 steps of `plannerBatch` environments.
-        let batch = try RolloutEngine(model: model, objects: objects, batchSize: plannerBatch)
+        let batch = try RolloutEngine(model: model, objects: objects, batchSize: plannerBatch, threads: threads)
         var many = [DynamicsState](repeating: start, count: plannerBatch)
         try batch.advance(&many, step: 0, action: action) { _ in }
         var batchRates: [Double] = []

@@ -1,0 +1,61 @@
+// Row kernels and a thread team for the NN core's hot loops.
+//
+// Row kernels work on row-major float32 matrices given as (pointer, row stride in floats); `cols` is the
+// row width. They fuse the elementwise passes that sit between two matrix products (bias, activation,
+// gathers, LayerNorm, residual add, scatter-add), so the data of a block of rows is read once while it is
+// still in cache. On x86-64 each kernel is compiled twice, for AVX2+FMA and for the baseline, and the
+// dynamic loader picks one for the running CPU (GNU ifunc through `target_clones`).
+//
+// The thread team runs one function on T threads (the caller is thread 0) with a barrier between phases;
+// its workers are persistent and sleep on a condition variable when idle, so a run allocates nothing.
+#ifndef WM_KERNELS_H
+#define WM_KERNELS_H
+#include <stdint.h>
+
+/// z[r] = f(z[r] + bias) for `rows` rows; f is ReLU when `relu` is non-zero, else the identity.
+/// ReLU keeps NaN (so a diverging network stays visibly non-finite).
+void wm_rows_bias_activate(float *z, long rows, long cols, long stride, const float *bias, int relu);
+
+/// The node terms and bias of the first layer of an edge MLP whose node terms were multiplied once per node:
+/// z[r] = bias + projected[senders[r]][0..<cols] + projected[receivers[r]][cols..<2cols]
+/// (the edge term is then added by a product with beta = 1).
+void wm_rows_edge_input(float *z, long rows, long cols, long stride, const float *bias,
+                        const float *projected, long projected_stride,
+                        const int32_t *senders, const int32_t *receivers);
+
+/// z[r] = bias for every row (a product with beta = 1 then adds X W: the bias costs no extra pass).
+void wm_rows_broadcast(float *z, long rows, long cols, long stride, const float *bias);
+
+/// z = max(z, 0), keeping NaN.
+void wm_rows_relu(float *z, long rows, long cols, long stride);
+
+/// LayerNorm of each row of x with affine (gamma, beta): y = (x - mean) / sqrt(var + epsilon) * gamma + beta.
+/// `y` may be `x`. When `statistics` is not NULL it receives [mean, 1/std] per row (stride 2).
+void wm_rows_layer_norm(const float *x, long x_stride, float *y, long y_stride, long rows, long cols,
+                        const float *gamma, const float *beta, float epsilon, float *statistics);
+
+/// latent[r] = (accumulate ? latent[r] : 0) + LayerNorm(x[r]); then, when `receivers` is not NULL,
+/// aggregate[receivers[r]] += latent[r]. The residual edge update and the message sum in one pass.
+void wm_rows_layer_norm_residual(const float *x, long x_stride, float *latent, long latent_stride,
+                                 long rows, long cols, const float *gamma, const float *beta, float epsilon,
+                                 int accumulate, const int32_t *receivers, float *aggregate, long aggregate_stride);
+
+/// dst[r] += src[r].
+void wm_rows_add(float *dst, long dst_stride, const float *src, long src_stride, long rows, long cols);
+
+/// A team of threads; thread 0 is the caller of wm_team_run.
+typedef struct wm_team wm_team;
+
+/// A team of `threads` threads (1 starts none). Returns NULL if a thread could not be started.
+wm_team *wm_team_create(int threads);
+/// Stops and joins the workers.
+void wm_team_destroy(wm_team *team);
+int wm_team_size(const wm_team *team);
+/// Runs body(context, t) on every thread t of the team (t = 0 on the caller) and returns when all are done.
+/// Not reentrant: one run at a time per team.
+void wm_team_run(wm_team *team, void (*body)(void *context, int thread), void *context);
+/// Waits until every thread of the running team has reached this barrier (call it from inside a run, from
+/// every thread, the same number of times).
+void wm_team_barrier(wm_team *team);
+
+#endif

@@ -1,0 +1,290 @@
+import CKernels
+
+/// The inference pass of a ``GraphNetwork``: the same function as `forward`, without what only `backward` needs.
+///
+/// - Edges go through each edge MLP in blocks of `chunkRows` rows, so a block's activations stay in cache
+///   between the products; the bias, ReLU, LayerNorm, residual add and message sum are fused row kernels.
+/// - Latents are updated in place (e_{m+1} overwrites e_m), so memory does not grow with the number of steps.
+/// - With a team of T threads, every phase is split by rows: each thread encodes and processes its share of
+///   the edges (summing messages into its own aggregate buffer) and of the nodes (adding up the T aggregates
+///   of its rows); two barriers per message-passing step separate the edge and node phases.
+///
+/// Buffers (V nodes, E edges, L latent width, T threads, R chunk rows):
+///   edgeLatent [E, L]; nodeInput [V, 2L] = [h | sum of incoming edges]; projected [V, 2L] = [h W_s | h W_r];
+///   aggregates T x [V, L]; per thread two chunk buffers [R, L], an MLP workspace for node rows, and one for the
+///   decoder; output [O, outputWidth].
+public final class GraphInferenceWorkspace: ThreadTeamTask {
+    /// What one `infer` call works on (bound for the duration of the call).
+    struct Inputs {
+        var nodeFeatures: MatrixView, edgeFeatures: MatrixView
+        var senders: UnsafeBufferPointer<Int32>, receivers: UnsafeBufferPointer<Int32>, outputRows: UnsafeBufferPointer<Int32>
+        var columns: Bool
+    }
+
+    let network: GraphNetwork
+    var inputs: Inputs?
+    public let maxNodes: Int
+    public let maxEdges: Int
+    /// Edge rows per block through an edge MLP.
+    public let chunkRows: Int
+    let team: ThreadTeam
+    let edgeLatent: Matrix
+    let nodeInput: Matrix
+    let projected: Matrix
+    let aggregates: [Matrix]
+    let chunkA: [Matrix]
+    let chunkB: [Matrix]
+    let nodeEncoder: [MLPWorkspace]
+    let nodeProcessor: [MLPWorkspace]
+    let decoder: [MLPWorkspace]
+    let decoderInput: [Matrix]
+    let output: Matrix
+    /// Small graphs on a team: node-side layers split by output columns instead of rows (a product over a
+    /// handful of rows costs the same whoever computes it, so splitting rows would only duplicate the work of
+    /// packing the weights). Used up to `columnSplitMaxNodes` nodes; rows are padded to a multiple of 4.
+    let columnSplitMaxNodes: Int
+    let paddedFeatures: Matrix
+    let sharedEncoder: MLPWorkspace?
+    let sharedProcessor: MLPWorkspace?
+    let sharedDecoder: MLPWorkspace?
+    let sharedDecoderInput: Matrix
+
+    init(network: GraphNetwork, maxNodes: Int, maxEdges: Int, team: ThreadTeam, chunkRows: Int) {
+        let l = network.architecture.latentWidth, t = team.size
+        self.network = network
+        self.maxNodes = maxNodes
+        self.maxEdges = maxEdges
+        self.chunkRows = chunkRows
+        self.team = team
+        let nodeShare = (maxNodes + t - 1) / t + 1
+        let padded = (maxNodes + 7) / 8 * 8
+        edgeLatent = Matrix(rows: max(maxEdges, 1), cols: l)
+        nodeInput = Matrix(rows: padded, cols: 2 * l)
+        projected = Matrix(rows: padded, cols: 2 * l)
+        aggregates = (0..<t).map { _ in Matrix(rows: maxNodes, cols: l) }
+        chunkA = (0..<t).map { _ in Matrix(rows: chunkRows, cols: l) }
+        chunkB = (0..<t).map { _ in Matrix(rows: chunkRows, cols: l) }
+        nodeEncoder = (0..<t).map { _ in network.nodeEncoder.makeWorkspace(maxBatch: nodeShare) }
+        nodeProcessor = (0..<t).map { _ in (network.nodeProcessors.first ?? network.nodeEncoder).makeWorkspace(maxBatch: nodeShare) }
+        decoder = (0..<t).map { _ in network.decoder.makeWorkspace(maxBatch: nodeShare) }
+        decoderInput = (0..<t).map { _ in Matrix(rows: nodeShare, cols: l) }
+        output = Matrix(rows: maxNodes, cols: network.architecture.outputWidth)
+        columnSplitMaxNodes = t > 1 ? 64 : 0
+        let small = min(padded, (columnSplitMaxNodes + 7) / 8 * 8)
+        let column = columnSplitMaxNodes > 0
+        paddedFeatures = Matrix(rows: column ? small : 0, cols: network.architecture.nodeInputWidth)
+        sharedEncoder = column ? network.nodeEncoder.makeWorkspace(maxBatch: small) : nil
+        sharedProcessor = column ? (network.nodeProcessors.first ?? network.nodeEncoder).makeWorkspace(maxBatch: small) : nil
+        sharedDecoder = column ? network.decoder.makeWorkspace(maxBatch: small) : nil
+        sharedDecoderInput = Matrix(rows: column ? small : 0, cols: l)
+    }
+
+    public func run(thread t: Int) {
+        let i = inputs!
+        network.inferShare(thread: t, columns: i.columns, nodeFeatures: i.nodeFeatures, edgeFeatures: i.edgeFeatures, senders: i.senders,
+                           receivers: i.receivers, outputRows: i.outputRows, workspace: self)
+    }
+
+    /// Bytes of every buffer held.
+    public var byteCount: Int {
+        var floats = edgeLatent.count + nodeInput.count + projected.count + output.count + paddedFeatures.count + sharedDecoderInput.count
+        for m in aggregates + chunkA + chunkB + decoderInput { floats += m.count }
+        let mlps = nodeEncoder + nodeProcessor + decoder + [sharedEncoder, sharedProcessor, sharedDecoder].compactMap { $0 }
+        return floats * MemoryLayout<Float>.stride + mlps.reduce(0) { $0 + $1.byteCount }
+    }
+}
+
+extension GraphNetwork {
+    /// Buffers for `infer` on graphs of up to `maxNodes` nodes and `maxEdges` edges, run by `team`, edges in
+    /// blocks of `chunkRows` (256 rows of 128 floats: 128 KiB per buffer, so a block's buffers fit in L2).
+    public func makeInferenceWorkspace(maxNodes: Int, maxEdges: Int, team: ThreadTeam, chunkRows: Int = 256) -> GraphInferenceWorkspace {
+        precondition(chunkRows >= 1, "GraphNetwork.makeInferenceWorkspace: chunkRows must be positive")
+        return GraphInferenceWorkspace(network: self, maxNodes: maxNodes, maxEdges: maxEdges, team: team, chunkRows: chunkRows)
+    }
+
+    /// The same outputs as `forward` (up to float rounding), faster and in less memory; nothing is kept for
+    /// `backward`. Returns `[O, outputWidth]`, a view into `workspace` valid until its next use. Allocates nothing.
+    @discardableResult
+    public func infer(nodeFeatures: MatrixView, edgeFeatures: MatrixView,
+                      senders: UnsafeBufferPointer<Int32>, receivers: UnsafeBufferPointer<Int32>,
+                      outputRows: UnsafeBufferPointer<Int32>, workspace w: GraphInferenceWorkspace) -> MatrixView {
+        let v = nodeFeatures.rows, e = edgeFeatures.rows, o = outputRows.count
+        precondition(v <= w.maxNodes && e <= w.maxEdges && o <= w.maxNodes, "GraphNetwork.infer: batch exceeds workspace")
+        precondition(senders.count == e && receivers.count == e, "GraphNetwork.infer: \(e) edges, \(senders.count) senders")
+        let team = w.team
+        let columns = v <= w.columnSplitMaxNodes && o <= w.columnSplitMaxNodes
+        precondition(w.network === self, "GraphNetwork.infer: the workspace belongs to another network")
+        w.inputs = GraphInferenceWorkspace.Inputs(nodeFeatures: nodeFeatures, edgeFeatures: edgeFeatures, senders: senders, receivers: receivers,
+                                                  outputRows: outputRows, columns: columns)
+        team.run(w)
+        w.inputs = nil
+        return columns ? w.sharedDecoder!.activated[decoder.layers.count - 1].view.rows(0..<o) : w.output.view.rows(0..<o)
+    }
+
+    /// What thread `t` of the team does in `infer`.
+    fileprivate func inferShare(thread t: Int, columns: Bool, nodeFeatures: MatrixView, edgeFeatures: MatrixView,
+                            senders: UnsafeBufferPointer<Int32>, receivers: UnsafeBufferPointer<Int32>,
+                            outputRows: UnsafeBufferPointer<Int32>, workspace w: GraphInferenceWorkspace) {
+        let team = w.team, l = architecture.latentWidth, steps = architecture.messagePassingSteps
+        let v = nodeFeatures.rows, e = edgeFeatures.rows, o = outputRows.count
+        let myNodes = team.share(of: v, thread: t), myEdges = team.share(of: e, thread: t), myOutputs = team.share(of: o, thread: t)
+        let h = w.nodeInput.view.columns(0..<l), aggregateColumns = w.nodeInput.view.columns(l..<(2 * l))
+        let latent = w.edgeLatent.view, aggregate = w.aggregates[t].view
+
+        // Rows of the node-side products in column mode (padded to a multiple of 4: odd row counts are slow).
+        let paddedRows = (v + 3) / 4 * 4
+
+        // Encoders: h = nodeEncoder(x) for my nodes (or my columns), e = edgeEncoder(y) for my edges.
+        if columns {
+            if !myNodes.isEmpty { w.paddedFeatures.view.rows(myNodes).copy(from: nodeFeatures.rows(myNodes)) }
+            team.barrier()
+            let y = columnForward(nodeEncoder, input: w.paddedFeatures.view.rows(0..<paddedRows), workspace: w.sharedEncoder!, thread: t, team: team)
+            if !myNodes.isEmpty { normalize(y.rows(myNodes), with: nodeEncoder.norm!, into: h.rows(myNodes), accumulate: false, receivers: nil, aggregate: aggregate) }
+            team.barrier()
+            if steps > 0 { projectColumns(h.rows(0..<paddedRows), step: 0, into: w.projected.view.rows(0..<paddedRows), thread: t, team: team) }
+        } else if !myNodes.isEmpty {
+            h.rows(myNodes).copy(from: nodeEncoder.forward(nodeFeatures.rows(myNodes), workspace: w.nodeEncoder[t]))
+            if steps > 0 { project(h.rows(myNodes), step: 0, into: w.projected.view.rows(myNodes)) }
+        }
+        forEachChunk(of: myEdges, rows: w.chunkRows) { rows in
+            let y = runHidden(edgeEncoder, input: edgeFeatures.rows(rows), thread: t, workspace: w)
+            normalize(y, with: edgeEncoder.norm!, into: latent.rows(rows), accumulate: false, receivers: nil, aggregate: aggregate)
+        }
+        team.barrier()
+
+        for m in 0..<steps {
+            // Edge phase: e += rest(f(e W_e + b + P_s[sender] + P_r[receiver])); my aggregate += e at receivers.
+            if !myEdges.isEmpty { aggregate.rows(0..<v).fill(0) }
+            let first = edgeFirstLayers[m], weightE = first.weight.value.view.rows(0..<l)
+            forEachChunk(of: myEdges, rows: w.chunkRows) { rows in
+                let z = w.chunkA[t].view.rows(0..<rows.count)
+                wm_rows_edge_input(z.base, z.rows, l, z.stride, first.bias.value.base, w.projected.base, 2 * l,
+                                   senders.baseAddress! + rows.lowerBound, receivers.baseAddress! + rows.lowerBound)
+                matrixMultiply(latent.rows(rows), weightE, into: z, beta: 1)
+                activate(z, architecture.activation)
+                let y = runHidden(edgeRest[m], input: z, thread: t, workspace: w)
+                normalize(y, with: edgeRest[m].norm!, into: latent.rows(rows), accumulate: true,
+                          receivers: receivers.baseAddress! + rows.lowerBound, aggregate: aggregate)
+            }
+            team.barrier()
+            // Node phase: h += nodeMLP([h, sum of the team's aggregates]) for my nodes; then their projections.
+            if !myNodes.isEmpty {
+                let mine = aggregateColumns.rows(myNodes)
+                mine.fill(0)
+                for k in 0..<team.size where !team.share(of: e, thread: k).isEmpty {
+                    let a = w.aggregates[k].view.rows(myNodes)
+                    wm_rows_add(mine.base, mine.stride, a.base, a.stride, mine.rows, l)
+                }
+            }
+            if columns {
+                team.barrier()
+                let y = columnForward(nodeProcessors[m], input: w.nodeInput.view.rows(0..<paddedRows), workspace: w.sharedProcessor!, thread: t, team: team)
+                if !myNodes.isEmpty { normalize(y.rows(myNodes), with: nodeProcessors[m].norm!, into: h.rows(myNodes), accumulate: true, receivers: nil, aggregate: aggregate) }
+                if m + 1 < steps {
+                    team.barrier()
+                    projectColumns(h.rows(0..<paddedRows), step: m + 1, into: w.projected.view.rows(0..<paddedRows), thread: t, team: team)
+                }
+            } else if !myNodes.isEmpty {
+                let update = nodeProcessors[m].forward(w.nodeInput.view.rows(myNodes), workspace: w.nodeProcessor[t])
+                let hm = h.rows(myNodes)
+                wm_rows_add(hm.base, hm.stride, update.base, update.stride, hm.rows, l)
+                if m + 1 < steps { project(hm, step: m + 1, into: w.projected.view.rows(myNodes)) }
+            }
+            team.barrier()
+        }
+
+        // Decoder on my output rows (or my columns of all of them).
+        if columns {
+            let input = w.sharedDecoderInput.view
+            if !myOutputs.isEmpty {
+                RowIndexing.gather(h, indices: UnsafeBufferPointer(rebasing: outputRows[myOutputs]), into: input.rows(myOutputs))
+            }
+            team.barrier()
+            _ = columnForward(decoder, input: input.rows(0..<((o + 3) / 4 * 4)), workspace: w.sharedDecoder!, thread: t, team: team)
+        } else if !myOutputs.isEmpty {
+            let input = w.decoderInput[t].view.rows(0..<myOutputs.count)
+            RowIndexing.gather(h, indices: UnsafeBufferPointer(rebasing: outputRows[myOutputs]), into: input)
+            w.output.view.rows(myOutputs).copy(from: decoder.forward(input, workspace: w.decoder[t]))
+        }
+    }
+
+    /// [h W_s, h W_r] for the edge MLP of step `m`.
+    private func project(_ h: MatrixView, step m: Int, into projected: MatrixView) {
+        let l = architecture.latentWidth, weight = edgeFirstLayers[m].weight.value.view
+        matrixMultiply(h, weight.rows(l..<(2 * l)), into: projected.columns(0..<l))
+        matrixMultiply(h, weight.rows((2 * l)..<(3 * l)), into: projected.columns(l..<(2 * l)))
+    }
+
+    /// [h W_s, h W_r], the columns of thread `t` only.
+    private func projectColumns(_ h: MatrixView, step m: Int, into projected: MatrixView, thread t: Int, team: ThreadTeam) {
+        let l = architecture.latentWidth, weight = edgeFirstLayers[m].weight.value.view
+        let mine = team.share(of: 2 * l, thread: t)
+        // Columns 0..<L come from W_s (weight rows L..<2L), columns L..<2L from W_r (rows 2L..<3L).
+        for block in 0..<2 {
+            let c = mine.clamped(to: (block * l)..<((block + 1) * l))
+            guard !c.isEmpty else { continue }
+            let local = (c.lowerBound - block * l)..<(c.upperBound - block * l)
+            matrixMultiply(h, weight.rows(((block + 1) * l)..<((block + 2) * l)).columns(local), into: projected.columns(c))
+        }
+    }
+
+    /// Every dense layer of `mlp` on all rows of `input`, thread `t` computing its share of each layer's output
+    /// columns, with a barrier after each layer; returns the last layer's output (before the MLP's LayerNorm).
+    private func columnForward(_ mlp: MLP, input: MatrixView, workspace ws: MLPWorkspace, thread t: Int, team: ThreadTeam) -> MatrixView {
+        var x = input
+        for i in 0..<mlp.layers.count {
+            let layer = mlp.layers[i]
+            let y = ws.activated[i].view.rows(0..<input.rows)
+            let activation = i == mlp.layers.count - 1 ? mlp.architecture.outputActivation : mlp.architecture.activation
+            let c = team.share(of: layer.outputWidth, thread: t)
+            if !c.isEmpty {
+                let yc = y.columns(c)
+                wm_rows_broadcast(yc.base, yc.rows, yc.cols, yc.stride, layer.bias.value.base + c.lowerBound)
+                matrixMultiply(x, layer.weight.value.view.columns(c), into: yc, beta: 1)
+                activate(yc, activation)
+            }
+            team.barrier()
+            x = y
+        }
+        return x
+    }
+
+    /// Runs every dense layer of `mlp` on a chunk through the thread's two chunk buffers; returns the last
+    /// layer's output (before the MLP's LayerNorm).
+    private func runHidden(_ mlp: MLP, input: MatrixView, thread t: Int, workspace w: GraphInferenceWorkspace) -> MatrixView {
+        var x = input
+        for i in 0..<mlp.layers.count {
+            let layer = mlp.layers[i]
+            let buffer = (x.base == w.chunkA[t].base ? w.chunkB[t] : w.chunkA[t]).view.rows(0..<input.rows)
+            let activation = i == mlp.layers.count - 1 ? mlp.architecture.outputActivation : mlp.architecture.activation
+            wm_rows_broadcast(buffer.base, buffer.rows, buffer.cols, buffer.stride, layer.bias.value.base)
+            matrixMultiply(x, layer.weight.value.view, into: buffer, beta: 1)
+            activate(buffer, activation)
+            x = buffer
+        }
+        return x
+    }
+
+    private func activate(_ z: MatrixView, _ activation: Activation) {
+        switch activation {
+        case .identity: break
+        case .relu: wm_rows_relu(z.base, z.rows, z.cols, z.stride)
+        default: activation.forward(z, into: z)
+        }
+    }
+
+    private func normalize(_ y: MatrixView, with norm: LayerNorm, into latent: MatrixView, accumulate: Bool,
+                           receivers: UnsafePointer<Int32>?, aggregate: MatrixView) {
+        wm_rows_layer_norm_residual(y.base, y.stride, latent.base, latent.stride, y.rows, y.cols, norm.gamma.value.base,
+                                    norm.beta.value.base, norm.epsilon, accumulate ? 1 : 0, receivers, aggregate.base, aggregate.stride)
+    }
+
+    private func forEachChunk(of range: Range<Int>, rows chunk: Int, _ body: (Range<Int>) -> Void) {
+        var start = range.lowerBound
+        while start < range.upperBound {
+            let end = min(range.upperBound, start + chunk)
+            body(start..<end)
+            start = end
+        }
+    }
+}
