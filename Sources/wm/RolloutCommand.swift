@@ -37,27 +37,28 @@ struct RolloutCommand: ParsableCommand {
     @Option(help: "Write PNG frames (field prediction beside MuJoCo) of environment 0 to this folder.") var render: String?
     @Option(help: "Steps between rendered frames.") var renderEvery: Int = 25
     @Option(help: "Voxels along x of the dense baseline's voxel grid.") var denseResolution: Int = 256
-    @Option(help: "OpenBLAS threads.") var threads: Int = 1
+    @Option(help: "Threads of the compact rollout (the graph network split over them; OpenBLAS stays on one).") var threads: Int = 1
     @Option(help: .hidden) var only: RolloutRunOptions.Only?
     @Option(help: .hidden) var replay: String?
     @Flag(help: "Skip the child processes that measure each model's peak RSS alone.") var noPeakRss = false
     @Flag(help: "Print JSON: env_steps_per_second, memory (compact, dense, ratio), error_vs_teacher_m.") var json = false
 
     func run() throws {
-        BLASThreads.set(threads)
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        BLASThreads.set(1)
         if let replay, let only {
             // A child run: one model alone on the parent's rollout, no MuJoCo; prints its peak RSS.
             let objects = try JSONDecoder().decode([ObjectDescription].self, from: Data(RolloutReplay.read(replay).objectsJSON.utf8))
             let compact = only == .compact
             guard compact || dense != nil else { throw ValidationError("--only dense needs --dense") }
             _ = try RolloutReplay.runAlone(compact: compact, modelPath: compact ? model : dense!, fieldPath: field,
-                                           denseResolution: denseResolution, replayPath: replay, objects: objects)
+                                           denseResolution: denseResolution, replayPath: replay, objects: objects, threads: threads)
             print(MemoryFootprint.peakResidentBytesOfThisProcess())
             return
         }
         let options = RolloutRunOptions(modelPath: model, densePath: dense, fieldPath: field, scenePath: scene, dataPath: data,
                                         episode: episode, steps: steps, batch: batch, seed: seed, denseResolution: denseResolution,
-                                        teacherEnvironments: 1)
+                                        teacherEnvironments: 1, threads: threads)
         let run = try RolloutRun(options: options)
         try run.run { if !json { writeStandardError("wm rollout: \($0)\n") } }
         guard let compact = run.compactResult, var compactMemory = run.compactMemory else { return }

@@ -26,7 +26,8 @@ public final class DynamicsRunner {
         self.model = model
         self.objects = objects
         self.maxEnvironments = maxEnvironments
-        builder = GraphBuilder(configuration: model.configuration.features, objects: objects, robot: model.robot, maxEnvironments: maxEnvironments)
+        builder = GraphBuilder(configuration: model.configuration.features, objects: objects, robot: model.robot, maxEnvironments: maxEnvironments,
+                               maxThreads: threads)
         let n = objects.count
         team = try ThreadTeam(threads: model.graphNetwork == nil ? 1 : threads)
         if let network = model.graphNetwork {
@@ -66,7 +67,7 @@ public final class DynamicsRunner {
     }
 
     private func run(states: UnsafeBufferPointer<DynamicsState>, robotNext: UnsafeBufferPointer<SIMD3<Float>>, training: Bool) -> MatrixView {
-        builder.build(states: states, robotNext: robotNext, dtSeconds: model.dtSeconds)
+        builder.build(states: states, robotNext: robotNext, dtSeconds: model.dtSeconds, team: team)
         model.nodeStatistics.normalize(builder.nodeView)
         if let network = model.graphNetwork {
             model.edgeStatistics.normalize(builder.edgeView)

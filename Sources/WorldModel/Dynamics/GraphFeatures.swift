@@ -55,8 +55,9 @@ public struct GraphFeatureConfiguration: Codable, Equatable, Sendable {
 /// Builds the graph of a batch of environments for one step: nodes (objects, then the robot, per environment),
 /// edges by true surface distance (the geometry shim), and raw features. Buffers are preallocated for
 /// `maxEnvironments` environments of `objects.count` objects with every pair connected, so building never
-/// allocates. Not thread-safe.
-public final class GraphBuilder {
+/// allocates. With every pair connected (`allPairs`), each environment's rows are known in advance, so a
+/// ``ThreadTeam`` can build environments in parallel. Not thread-safe itself.
+public final class GraphBuilder: ThreadTeamTask {
     public let configuration: GraphFeatureConfiguration
     public let objects: [ObjectDescription]
     public let robot: RobotDescription
@@ -72,13 +73,20 @@ public final class GraphBuilder {
     let objectRows: UnsafeMutableBufferPointer<Int32>
     /// Per object row: the heading (rad) its outputs are expressed in (0 in the world frame).
     let objectHeading: UnsafeMutableBufferPointer<Float>
-    /// Each object's shape placed at its current pose (rewritten per environment while building).
+    /// Each object's shape placed at its current pose (rewritten per environment while building), one set per
+    /// thread of the team building in parallel.
     private let objectShapes: UnsafeMutableBufferPointer<wm_shape>
-    private var robotShape: wm_shape
+    private let robotTemplate: wm_shape
     private var nodeHeading: UnsafeMutableBufferPointer<Float>
+    /// At most this many threads may build in parallel (the sets of `objectShapes`).
+    public let maxThreads: Int
+    /// What a parallel `build` works on (bound for the duration of the call).
+    private var bound: (states: UnsafeBufferPointer<DynamicsState>, robotNext: UnsafeBufferPointer<SIMD3<Float>>, dt: Float, team: ThreadTeam)?
 
-    public init(configuration: GraphFeatureConfiguration, objects: [ObjectDescription], robot: RobotDescription, maxEnvironments: Int) {
+    public init(configuration: GraphFeatureConfiguration, objects: [ObjectDescription], robot: RobotDescription, maxEnvironments: Int,
+                maxThreads: Int = 1) {
         self.configuration = configuration
+        self.maxThreads = max(1, maxThreads)
         self.objects = objects
         self.robot = robot
         self.maxEnvironments = maxEnvironments
@@ -98,9 +106,11 @@ public final class GraphBuilder {
             s.quat = (1, 0, 0, 0)
             return s
         }
-        objectShapes = .allocate(capacity: max(n, 1))
-        for (i, object) in objects.enumerated() { objectShapes[i] = template(object.shape, object.halfExtentsMeters) }
-        robotShape = template(robot.shape, robot.halfExtentsMeters)
+        objectShapes = .allocate(capacity: max(n, 1) * self.maxThreads)
+        for t in 0..<self.maxThreads {
+            for (i, object) in objects.enumerated() { objectShapes[t * n + i] = template(object.shape, object.halfExtentsMeters) }
+        }
+        robotTemplate = template(robot.shape, robot.halfExtentsMeters)
     }
 
     deinit {
@@ -120,78 +130,96 @@ public final class GraphBuilder {
     /// The heading (rad) of object row `k`'s output frame.
     public func heading(ofObjectRow k: Int) -> Float { objectHeading[k] }
 
-    /// Builds the graph of `states[range]`; `robotNext[k]` is where environment k's robot will be after the step.
+    /// Edges of one environment when every pair is connected: object pairs both ways, robot to every object.
+    private var edgesPerEnvironment: Int { objects.count * max(objects.count - 1, 0) + objects.count }
+
+    /// Builds the graph of `states`; `robotNext[k]` is where environment k's robot will be after the step.
     public func build(states: UnsafeBufferPointer<DynamicsState>, robotNext: UnsafeBufferPointer<SIMD3<Float>>, dtSeconds dt: Float) {
         precondition(states.count <= maxEnvironments, "GraphBuilder: \(states.count) environments, built for \(maxEnvironments)")
-        let n = objects.count, h = configuration.historyLength, width = configuration.nodeWidth
-        nodeCount = 0; edgeCount = 0; objectRowCount = 0
-        let useHeading = configuration.frame == .receiver
-        for (env, state) in states.enumerated() {
-            precondition(state.objectCount == n && state.historyLength == h, "GraphBuilder: state has \(state.objectCount) objects, model scene has \(n)")
-            let base = nodeCount
-            let robotNode = base + n
-            let robotDriving = (robotNext[env] - state.robotPosition) / dt
-            // Object nodes.
-            for i in 0..<n {
-                let q = state.quaternion(i)
-                let heading = useHeading ? RotationMath.yaw(q) : 0
-                nodeHeading[base + i] = heading
-                objectRows[objectRowCount] = Int32(base + i)
-                objectHeading[objectRowCount] = heading
-                objectRowCount += 1
-                let row = nodeFeatures.view.row(base + i)
-                for j in 0..<h {
-                    let o = (i * h + j) * 3
-                    let v = RotationMath.rotateZ(SIMD3(state.linearVelocities[o], state.linearVelocities[o + 1], state.linearVelocities[o + 2]), by: -heading)
-                    let w = RotationMath.rotateZ(SIMD3(state.angularVelocities[o], state.angularVelocities[o + 1], state.angularVelocities[o + 2]), by: -heading)
-                    for k in 0..<3 { row[j * 3 + k] = v[k]; row[3 * h + j * 3 + k] = w[k] }
-                }
-                let up = RotationMath.rotate(RotationMath.conjugate(q), SIMD3(0, 0, 1))
-                let p = state.position(i)
-                writeStatic(row + 6 * h, shape: objects[i].shape, half: objects[i].halfExtentsMeters, mass: objects[i].massKg,
-                            isRobot: false, driving: .zero, centreZ: p.z, up: up)
-                objectShapes[i].pos = (p.x, p.y, p.z)
-                objectShapes[i].quat = (q.x, q.y, q.z, q.w)
-            }
-            // The robot node (world heading).
-            nodeHeading[robotNode] = 0
-            let robotRow = nodeFeatures.view.row(robotNode)
-            for j in 0..<h {
-                for k in 0..<3 { robotRow[j * 3 + k] = state.robotVelocities[j * 3 + k]; robotRow[3 * h + j * 3 + k] = 0 }
-            }
-            let robotCentre = SIMD3(state.robotPosition.x, state.robotPosition.y, robot.shapeCentreHeightMeters)
-            writeStatic(robotRow + 6 * h, shape: robot.shape, half: robot.halfExtentsMeters, mass: 0, isRobot: true,
-                        driving: robotDriving, centreZ: robotCentre.z, up: SIMD3(0, 0, 1))
-            robotShape.pos = (robotCentre.x, robotCentre.y, robotCentre.z)
-            nodeCount = robotNode + 1
-            _ = width
+        var edges = 0
+        for env in 0..<states.count {
+            edges += buildEnvironment(env, state: states[env], robotNext: robotNext[env], dtSeconds: dt, edgeStart: edges, shapes: objectShapes.baseAddress!)
+        }
+        setCounts(environments: states.count, edges: edges)
+    }
 
-            // Edges.
-            let radius = configuration.connectivityRadiusMeters
-            for i in 0..<n {
-                for j in (i + 1)..<max(i + 1, n) where j < n {
-                    let gap = centreGap(objectShapes[i], objectShapes[j], objects[i].boundingRadiusMeters, objects[j].boundingRadiusMeters)
-                    if !configuration.allPairs && gap > radius { continue }
-                    var a = objectShapes[i], b = objectShapes[j]
-                    var pa: (Float, Float, Float) = (0, 0, 0), pb: (Float, Float, Float) = (0, 0, 0)
-                    let d = withUnsafeMutablePointer(to: &pa) { ap in
-                        withUnsafeMutablePointer(to: &pb) { bp in
-                            wm_shape_distance(&a, &b, UnsafeMutableRawPointer(ap).assumingMemoryBound(to: Float.self),
-                                              UnsafeMutableRawPointer(bp).assumingMemoryBound(to: Float.self))
-                        }
-                    }
-                    if !configuration.allPairs && d > radius { continue }
-                    let ca = SIMD3(pa.0, pa.1, pa.2), cb = SIMD3(pb.0, pb.1, pb.2)
-                    addEdge(sender: base + j, receiver: base + i, state: state, senderObject: j, receiverObject: i,
-                            distance: d, senderPoint: cb, receiverPoint: ca, driving: state.linearVelocity(j))
-                    addEdge(sender: base + i, receiver: base + j, state: state, senderObject: i, receiverObject: j,
-                            distance: d, senderPoint: ca, receiverPoint: cb, driving: state.linearVelocity(i))
-                }
+    /// `build`, split over the environments by `team` when every pair is connected (else on the caller alone).
+    public func build(states: UnsafeBufferPointer<DynamicsState>, robotNext: UnsafeBufferPointer<SIMD3<Float>>, dtSeconds dt: Float, team: ThreadTeam) {
+        guard configuration.allPairs, team.size > 1, states.count > 1 else { return build(states: states, robotNext: robotNext, dtSeconds: dt) }
+        precondition(states.count <= maxEnvironments, "GraphBuilder: \(states.count) environments, built for \(maxEnvironments)")
+        precondition(team.size <= maxThreads, "GraphBuilder: a team of \(team.size) threads, built for \(maxThreads)")
+        bound = (states, robotNext, dt, team)
+        team.run(self)
+        bound = nil
+        setCounts(environments: states.count, edges: states.count * edgesPerEnvironment)
+    }
+
+    public func run(thread t: Int) {
+        let b = bound!, perEnvironment = edgesPerEnvironment
+        let shapes = objectShapes.baseAddress! + t * objects.count
+        for env in b.team.share(of: b.states.count, thread: t) {
+            let written = buildEnvironment(env, state: b.states[env], robotNext: b.robotNext[env], dtSeconds: b.dt, edgeStart: env * perEnvironment, shapes: shapes)
+            precondition(written == perEnvironment, "GraphBuilder: an all-pairs environment wrote \(written) edges, not \(perEnvironment)")
+        }
+    }
+
+    private func setCounts(environments: Int, edges: Int) {
+        nodeCount = environments * (objects.count + 1)
+        objectRowCount = environments * objects.count
+        edgeCount = edges
+    }
+
+    /// Writes environment `env`'s nodes (rows env * (n + 1) ...), object rows, and its edges from row `edgeStart`,
+    /// placing shapes in `shapes` (n of them, the calling thread's); returns the number of edges written.
+    private func buildEnvironment(_ env: Int, state: DynamicsState, robotNext: SIMD3<Float>, dtSeconds dt: Float, edgeStart: Int,
+                                  shapes objectShapes: UnsafeMutablePointer<wm_shape>) -> Int {
+        let n = objects.count, h = configuration.historyLength
+        precondition(state.objectCount == n && state.historyLength == h, "GraphBuilder: state has \(state.objectCount) objects, model scene has \(n)")
+        let useHeading = configuration.frame == .receiver
+        let base = env * (n + 1)
+        let robotNode = base + n
+        let robotDriving = (robotNext - state.robotPosition) / dt
+        var edge = edgeStart
+        // Object nodes.
+        for i in 0..<n {
+            let q = state.quaternion(i)
+            let heading = useHeading ? RotationMath.yaw(q) : 0
+            nodeHeading[base + i] = heading
+            objectRows[env * n + i] = Int32(base + i)
+            objectHeading[env * n + i] = heading
+            let row = nodeFeatures.view.row(base + i)
+            for j in 0..<h {
+                let o = (i * h + j) * 3
+                let v = RotationMath.rotateZ(SIMD3(state.linearVelocities[o], state.linearVelocities[o + 1], state.linearVelocities[o + 2]), by: -heading)
+                let w = RotationMath.rotateZ(SIMD3(state.angularVelocities[o], state.angularVelocities[o + 1], state.angularVelocities[o + 2]), by: -heading)
+                for k in 0..<3 { row[j * 3 + k] = v[k]; row[3 * h + j * 3 + k] = w[k] }
             }
-            for i in 0..<n {
-                let gap = centreGap(robotShape, objectShapes[i], robot.halfExtentsMeters[0] + robot.halfExtentsMeters[1], objects[i].boundingRadiusMeters)
-                if !configuration.allPairs && gap > configuration.robotRadiusMeters { continue }
-                var a = robotShape, b = objectShapes[i]
+            let up = RotationMath.rotate(RotationMath.conjugate(q), SIMD3(0, 0, 1))
+            let p = state.position(i)
+            writeStatic(row + 6 * h, shape: objects[i].shape, half: objects[i].halfExtentsMeters, mass: objects[i].massKg,
+                        isRobot: false, driving: .zero, centreZ: p.z, up: up)
+            objectShapes[i].pos = (p.x, p.y, p.z)
+            objectShapes[i].quat = (q.x, q.y, q.z, q.w)
+        }
+        // The robot node (world heading).
+        nodeHeading[robotNode] = 0
+        let robotRow = nodeFeatures.view.row(robotNode)
+        for j in 0..<h {
+            for k in 0..<3 { robotRow[j * 3 + k] = state.robotVelocities[j * 3 + k]; robotRow[3 * h + j * 3 + k] = 0 }
+        }
+        let robotCentre = SIMD3(state.robotPosition.x, state.robotPosition.y, robot.shapeCentreHeightMeters)
+        writeStatic(robotRow + 6 * h, shape: robot.shape, half: robot.halfExtentsMeters, mass: 0, isRobot: true,
+                    driving: robotDriving, centreZ: robotCentre.z, up: SIMD3(0, 0, 1))
+        var robotShape = robotTemplate
+        robotShape.pos = (robotCentre.x, robotCentre.y, robotCentre.z)
+
+        // Edges.
+        let radius = configuration.connectivityRadiusMeters
+        for i in 0..<n {
+            for j in (i + 1)..<max(i + 1, n) where j < n {
+                let gap = centreGap(objectShapes[i], objectShapes[j], objects[i].boundingRadiusMeters, objects[j].boundingRadiusMeters)
+                if !configuration.allPairs && gap > radius { continue }
+                var a = objectShapes[i], b = objectShapes[j]
                 var pa: (Float, Float, Float) = (0, 0, 0), pb: (Float, Float, Float) = (0, 0, 0)
                 let d = withUnsafeMutablePointer(to: &pa) { ap in
                     withUnsafeMutablePointer(to: &pb) { bp in
@@ -199,11 +227,32 @@ public final class GraphBuilder {
                                           UnsafeMutableRawPointer(bp).assumingMemoryBound(to: Float.self))
                     }
                 }
-                if !configuration.allPairs && d > configuration.robotRadiusMeters { continue }
-                addEdge(sender: robotNode, receiver: base + i, state: state, senderObject: -1, receiverObject: i, distance: d,
-                        senderPoint: SIMD3(pa.0, pa.1, pa.2), receiverPoint: SIMD3(pb.0, pb.1, pb.2), driving: robotDriving)
+                if !configuration.allPairs && d > radius { continue }
+                let ca = SIMD3(pa.0, pa.1, pa.2), cb = SIMD3(pb.0, pb.1, pb.2)
+                writeEdge(edge, sender: base + j, receiver: base + i, state: state, senderObject: j, receiverObject: i,
+                          distance: d, senderPoint: cb, receiverPoint: ca, driving: state.linearVelocity(j))
+                writeEdge(edge + 1, sender: base + i, receiver: base + j, state: state, senderObject: i, receiverObject: j,
+                          distance: d, senderPoint: ca, receiverPoint: cb, driving: state.linearVelocity(i))
+                edge += 2
             }
         }
+        for i in 0..<n {
+            let gap = centreGap(robotShape, objectShapes[i], robot.halfExtentsMeters[0] + robot.halfExtentsMeters[1], objects[i].boundingRadiusMeters)
+            if !configuration.allPairs && gap > configuration.robotRadiusMeters { continue }
+            var a = robotShape, b = objectShapes[i]
+            var pa: (Float, Float, Float) = (0, 0, 0), pb: (Float, Float, Float) = (0, 0, 0)
+            let d = withUnsafeMutablePointer(to: &pa) { ap in
+                withUnsafeMutablePointer(to: &pb) { bp in
+                    wm_shape_distance(&a, &b, UnsafeMutableRawPointer(ap).assumingMemoryBound(to: Float.self),
+                                      UnsafeMutableRawPointer(bp).assumingMemoryBound(to: Float.self))
+                }
+            }
+            if !configuration.allPairs && d > configuration.robotRadiusMeters { continue }
+            writeEdge(edge, sender: robotNode, receiver: base + i, state: state, senderObject: -1, receiverObject: i, distance: d,
+                      senderPoint: SIMD3(pa.0, pa.1, pa.2), receiverPoint: SIMD3(pb.0, pb.1, pb.2), driving: robotDriving)
+            edge += 1
+        }
+        return edge - edgeStart
     }
 
     private func centreGap(_ a: wm_shape, _ b: wm_shape, _ ra: Float, _ rb: Float) -> Float {
@@ -231,9 +280,8 @@ public final class GraphBuilder {
         for k in 0..<3 { row[14 + k] = up[k] }
     }
 
-    private func addEdge(sender: Int, receiver: Int, state: DynamicsState, senderObject: Int, receiverObject: Int, distance: Float,
-                         senderPoint: SIMD3<Float>, receiverPoint: SIMD3<Float>, driving: SIMD3<Float>) {
-        let e = edgeCount
+    private func writeEdge(_ e: Int, sender: Int, receiver: Int, state: DynamicsState, senderObject: Int, receiverObject: Int, distance: Float,
+                           senderPoint: SIMD3<Float>, receiverPoint: SIMD3<Float>, driving: SIMD3<Float>) {
         senders[e] = Int32(sender)
         receivers[e] = Int32(receiver)
         let heading = -nodeHeading[receiver]
@@ -251,6 +299,5 @@ public final class GraphBuilder {
         row[8] = lever.x; row[9] = lever.y; row[10] = lever.z
         let rv = RotationMath.rotateZ(driving - state.linearVelocity(receiverObject), by: heading)
         row[11] = rv.x; row[12] = rv.y; row[13] = rv.z
-        edgeCount += 1
     }
 }

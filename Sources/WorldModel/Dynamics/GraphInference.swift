@@ -143,7 +143,8 @@ extension GraphNetwork {
             team.barrier()
             if steps > 0 { projectColumns(h.rows(0..<paddedRows), step: 0, into: w.projected.view.rows(0..<paddedRows), thread: t, team: team) }
         } else if !myNodes.isEmpty {
-            h.rows(myNodes).copy(from: nodeEncoder.forward(nodeFeatures.rows(myNodes), workspace: w.nodeEncoder[t]))
+            let y = rowForward(nodeEncoder, input: nodeFeatures.rows(myNodes), workspace: w.nodeEncoder[t])
+            normalize(y, with: nodeEncoder.norm!, into: h.rows(myNodes), accumulate: false, receivers: nil, aggregate: aggregate)
             if steps > 0 { project(h.rows(myNodes), step: 0, into: w.projected.view.rows(myNodes)) }
         }
         forEachChunk(of: myEdges, rows: w.chunkRows) { rows in
@@ -185,9 +186,9 @@ extension GraphNetwork {
                     projectColumns(h.rows(0..<paddedRows), step: m + 1, into: w.projected.view.rows(0..<paddedRows), thread: t, team: team)
                 }
             } else if !myNodes.isEmpty {
-                let update = nodeProcessors[m].forward(w.nodeInput.view.rows(myNodes), workspace: w.nodeProcessor[t])
+                let y = rowForward(nodeProcessors[m], input: w.nodeInput.view.rows(myNodes), workspace: w.nodeProcessor[t])
                 let hm = h.rows(myNodes)
-                wm_rows_add(hm.base, hm.stride, update.base, update.stride, hm.rows, l)
+                normalize(y, with: nodeProcessors[m].norm!, into: hm, accumulate: true, receivers: nil, aggregate: aggregate)
                 if m + 1 < steps { project(hm, step: m + 1, into: w.projected.view.rows(myNodes)) }
             }
             team.barrier()
@@ -204,7 +205,7 @@ extension GraphNetwork {
         } else if !myOutputs.isEmpty {
             let input = w.decoderInput[t].view.rows(0..<myOutputs.count)
             RowIndexing.gather(h, indices: UnsafeBufferPointer(rebasing: outputRows[myOutputs]), into: input)
-            w.output.view.rows(myOutputs).copy(from: decoder.forward(input, workspace: w.decoder[t]))
+            w.output.view.rows(myOutputs).copy(from: rowForward(decoder, input: input, workspace: w.decoder[t]))
         }
     }
 
@@ -244,6 +245,21 @@ extension GraphNetwork {
                 activate(yc, activation)
             }
             team.barrier()
+            x = y
+        }
+        return x
+    }
+
+    /// Every dense layer of `mlp` on `input` through `workspace`'s buffers; returns the last layer's output
+    /// (before the MLP's LayerNorm). Bias first, then the product with beta = 1: no separate bias pass.
+    private func rowForward(_ mlp: MLP, input: MatrixView, workspace ws: MLPWorkspace) -> MatrixView {
+        var x = input
+        for i in 0..<mlp.layers.count {
+            let layer = mlp.layers[i]
+            let y = ws.activated[i].view.rows(0..<input.rows)
+            wm_rows_broadcast(y.base, y.rows, y.cols, y.stride, layer.bias.value.base)
+            matrixMultiply(x, layer.weight.value.view, into: y, beta: 1)
+            activate(y, i == mlp.layers.count - 1 ? mlp.architecture.outputActivation : mlp.architecture.activation)
             x = y
         }
         return x

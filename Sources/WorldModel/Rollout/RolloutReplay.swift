@@ -65,10 +65,10 @@ public enum RolloutReplay {
     /// read from its checkpoint, validated; the renderer's buffers are not built, as nothing is drawn); `dense`
     /// loads the flat-state MLP and fills its dense voxel grid. Returns the model's footprint.
     public static func runAlone(compact: Bool, modelPath: String, fieldPath: String?, denseResolution: Int, replayPath: String,
-                                objects: [ObjectDescription]) throws -> MemoryFootprint {
+                                objects: [ObjectDescription], threads: Int = 1) throws -> MemoryFootprint {
         let (initial, actions, _) = try read(replayPath)
         let model = try DynamicsModel.load(from: modelPath)
-        let engine = try RolloutEngine(model: model, objects: objects, batchSize: initial.count)
+        let engine = try RolloutEngine(model: model, objects: objects, batchSize: initial.count, threads: compact ? threads : 1)
         var sceneBytes = 0
         var grid: DenseVoxelGrid?
         var field: SafetensorsFile?

@@ -21,12 +21,14 @@ public struct RolloutRunOptions: Sendable {
     public var teacherEnvironments: Int
     /// Which models to build and run: both, or one alone (to measure a process's peak RSS).
     public var only: Only?
+    /// Threads of the compact rollout's team (the graph network split by rows or columns; OpenBLAS on one).
+    public var threads: Int
 
     public enum Only: String, Sendable, CaseIterable { case compact, dense }
 
     public init(modelPath: String, densePath: String? = nil, fieldPath: String? = nil, scenePath: String, dataPath: String? = nil,
                 episode: Int = 0, steps: Int, batch: Int = 1, seed: UInt64 = 1, denseResolution: Int = 256,
-                teacherEnvironments: Int = 1, only: Only? = nil) {
+                teacherEnvironments: Int = 1, only: Only? = nil, threads: Int = 1) {
         self.modelPath = modelPath
         self.densePath = densePath
         self.fieldPath = fieldPath
@@ -39,6 +41,7 @@ public struct RolloutRunOptions: Sendable {
         self.denseResolution = denseResolution
         self.teacherEnvironments = teacherEnvironments
         self.only = only
+        self.threads = threads
     }
 }
 
@@ -116,7 +119,7 @@ public final class RolloutRun {
         let runCompact = options.only != .dense, runDense = options.densePath != nil && options.only != .compact
         if runCompact || options.densePath == nil {
             progress("compact rollout")
-            let engine = try RolloutEngine(model: model, objects: objects, batchSize: b)
+            let engine = try RolloutEngine(model: model, objects: objects, batchSize: b, threads: options.threads)
             var policies = (0..<b).map { k in
                 ActionPolicy(kind: .waypoints, actionLow: recorder.scene.robot.actionLow, actionHigh: recorder.scene.robot.actionHigh,
                              controlDtSeconds: recorder.scene.controlDtSeconds, rng: SeededRandom(seed: options.seed &+ 7919, stream: UInt64(k)))

@@ -31,6 +31,29 @@ func build(_ builder: GraphBuilder, _ states: [DynamicsState], robotNext: [SIMD3
 }
 
 @Suite struct GraphFeaturesTests {
+    @Test(arguments: [2, 3])
+    func parallelAllPairsBuildEqualsSerialBuild(threads: Int) throws {
+        let config = GraphFeatureConfiguration(historyLength: 3, allPairs: true)
+        let objects = [longBox, testBox, testBox]
+        let serial = GraphBuilder(configuration: config, objects: objects, robot: testPusher, maxEnvironments: 5)
+        let parallel = GraphBuilder(configuration: config, objects: objects, robot: testPusher, maxEnvironments: 5, maxThreads: threads)
+        let states = (0..<5).map { k in
+            restingState([SIMD3(0.01 * Float(k), 0, 0.02), SIMD3(0.1, 0.02 * Float(k), 0.025), SIMD3(-0.1, 0.1, 0.025)],
+                         yaws: [0.1 * Float(k), 0.3, -0.2], robot: SIMD3(0.05 * Float(k), -0.1, 0))
+        }
+        let next = states.map { $0.robotPosition + SIMD3(0.004, 0, 0) }
+        build(serial, states, robotNext: next)
+        let team = try ThreadTeam(threads: threads)
+        states.withUnsafeBufferPointer { s in next.withUnsafeBufferPointer { parallel.build(states: s, robotNext: $0, dtSeconds: 0.02, team: team) } }
+        #expect(parallel.nodeCount == serial.nodeCount && parallel.edgeCount == serial.edgeCount && parallel.objectRowCount == serial.objectRowCount)
+        #expect(parallel.edgeCount == 5 * (3 * 2 + 3))
+        #expect(parallel.nodeView.values == serial.nodeView.values)
+        #expect(parallel.edgeView.values == serial.edgeView.values)
+        #expect(Array(parallel.senderIndices) == Array(serial.senderIndices))
+        #expect(Array(parallel.receiverIndices) == Array(serial.receiverIndices))
+        #expect(Array(parallel.objectRowIndices) == Array(serial.objectRowIndices))
+    }
+
     @Test func edgesFollowSurfaceDistanceNotCentreDistance() {
         let config = GraphFeatureConfiguration(historyLength: 3, connectivityRadiusMeters: 0.02, robotRadiusMeters: 0.05)
         let builder = GraphBuilder(configuration: config, objects: [longBox, testBox, testBox], robot: testPusher, maxEnvironments: 1)

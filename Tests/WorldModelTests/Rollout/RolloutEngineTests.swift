@@ -36,6 +36,22 @@ import Testing
         }
     }
 
+    @Test func aTeamOfThreadsGivesTheSameTrajectories() throws {
+        let (model, _, _) = try trainedOneBoxModel(steps: 20)
+        let episode = oneBoxData.test[1]
+        let start = [3, 7, 11].map { DynamicsState(episode: episode, frame: $0, historyLength: 3, dtSeconds: 0.02) }
+        let action: (Int, Int, DynamicsState) -> SIMD2<Float> = { t, k, _ in SIMD2(0.2 * Float(k) - 0.2, 0.01 * Float(t)) }
+        var one = start, two = start
+        let alone = try RolloutEngine(model: model, objects: oneBoxData.scene.objects, batchSize: 3).rollout(&one, steps: 15, action: action)
+        let team = try RolloutEngine(model: model, objects: oneBoxData.scene.objects, batchSize: 3, threads: 2).rollout(&two, steps: 15, action: action)
+        for k in 0..<3 {
+            for t in 0...15 {
+                let d = team.trajectories!.position(frame: t, environment: k, object: 0) - alone.trajectories!.position(frame: t, environment: k, object: 0)
+                #expect((d * d).sum() < 1e-10, "environment \(k), frame \(t)")
+            }
+        }
+    }
+
     @Test func aDivergingEnvironmentStopsAndTheOthersGoOn() throws {
         let (model, _, _) = try trainedOneBoxModel(steps: 5)
         let episode = oneBoxData.test[0]
