@@ -94,14 +94,20 @@ void wm_rows_layer_norm_residual(const float *x, long x_stride, float *latent, l
         float *restrict lr = latent + r * latent_stride;
         float mean, inverse_std;
         row_moments(xr, cols, &mean, &inverse_std, epsilon);
-        if (accumulate) {
-            for (long c = 0; c < cols; c++) lr[c] += (xr[c] - mean) * inverse_std * gamma[c] + beta[c];
+        float *restrict ar = receivers ? aggregate + (long)receivers[r] * aggregate_stride : NULL;
+        if (accumulate && ar) {
+            for (long c = 0; c < cols; c++) {
+                float v = lr[c] + (xr[c] - mean) * inverse_std * gamma[c] + beta[c];
+                lr[c] = v;
+                ar[c] += v;
+            }
         } else {
-            for (long c = 0; c < cols; c++) lr[c] = (xr[c] - mean) * inverse_std * gamma[c] + beta[c];
-        }
-        if (receivers) {
-            float *restrict ar = aggregate + (long)receivers[r] * aggregate_stride;
-            for (long c = 0; c < cols; c++) ar[c] += lr[c];
+            if (accumulate) {
+                for (long c = 0; c < cols; c++) lr[c] += (xr[c] - mean) * inverse_std * gamma[c] + beta[c];
+            } else {
+                for (long c = 0; c < cols; c++) lr[c] = (xr[c] - mean) * inverse_std * gamma[c] + beta[c];
+            }
+            if (ar) for (long c = 0; c < cols; c++) ar[c] += lr[c];
         }
     }
 }

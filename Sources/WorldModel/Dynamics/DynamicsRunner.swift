@@ -135,8 +135,15 @@ public final class DynamicsRunner {
     /// with a mask, its flag is cleared. Allocates nothing.
     public func advance(_ states: inout [DynamicsState], robotNext: UnsafeBufferPointer<SIMD3<Float>>, actions: UnsafeBufferPointer<SIMD2<Float>>,
                         active: UnsafeMutableBufferPointer<Bool>? = nil, onDivergence: (Int) -> Void) {
+        states.withUnsafeMutableBufferPointer { advance($0, robotNext: robotNext, actions: actions, active: active, onDivergence: onDivergence) }
+    }
+
+    /// `advance` on the environments of a buffer (a slice of a larger batch, for instance).
+    public func advance(_ states: UnsafeMutableBufferPointer<DynamicsState>, robotNext: UnsafeBufferPointer<SIMD3<Float>>,
+                        actions: UnsafeBufferPointer<SIMD2<Float>>, active: UnsafeMutableBufferPointer<Bool>? = nil,
+                        onDivergence: (Int) -> Void) {
         let n = objects.count
-        let out = states.withUnsafeBufferPointer { infer(states: $0, robotNext: robotNext) }
+        let out = infer(states: UnsafeBufferPointer(states), robotNext: robotNext)
         let stats = model.targetStatistics
         let a = accelerations.view
         for k in 0..<out.rows {

@@ -32,6 +32,9 @@ public final class GraphInferenceWorkspace: ThreadTeamTask {
     let nodeInput: Matrix
     let projected: Matrix
     let aggregates: [Matrix]
+    /// Per thread: the rows its edges send messages to, [lowest, highest + 1) (edges of a batch come
+    /// environment by environment, so each thread's messages land in about its share of the rows).
+    let touched: UnsafeMutableBufferPointer<Int>
     let chunkA: [Matrix]
     let chunkB: [Matrix]
     let nodeEncoder: [MLPWorkspace]
@@ -54,6 +57,7 @@ public final class GraphInferenceWorkspace: ThreadTeamTask {
         self.network = network
         self.maxNodes = maxNodes
         self.maxEdges = maxEdges
+        let chunkRows = min(chunkRows, max(maxEdges, 1))
         self.chunkRows = chunkRows
         self.team = team
         let nodeShare = (maxNodes + t - 1) / t + 1
@@ -62,6 +66,8 @@ public final class GraphInferenceWorkspace: ThreadTeamTask {
         nodeInput = Matrix(rows: padded, cols: 2 * l)
         projected = Matrix(rows: padded, cols: 2 * l)
         aggregates = (0..<t).map { _ in Matrix(rows: maxNodes, cols: l) }
+        touched = .allocate(capacity: 2 * t)
+        touched.initialize(repeating: 0)
         chunkA = (0..<t).map { _ in Matrix(rows: chunkRows, cols: l) }
         chunkB = (0..<t).map { _ in Matrix(rows: chunkRows, cols: l) }
         nodeEncoder = (0..<t).map { _ in network.nodeEncoder.makeWorkspace(maxBatch: nodeShare) }
@@ -78,6 +84,8 @@ public final class GraphInferenceWorkspace: ThreadTeamTask {
         sharedDecoder = column ? network.decoder.makeWorkspace(maxBatch: small) : nil
         sharedDecoderInput = Matrix(rows: column ? small : 0, cols: l)
     }
+
+    deinit { touched.deallocate() }
 
     public func run(thread t: Int) {
         let i = inputs!
@@ -155,7 +163,13 @@ extension GraphNetwork {
 
         for m in 0..<steps {
             // Edge phase: e += rest(f(e W_e + b + P_s[sender] + P_r[receiver])); my aggregate += e at receivers.
-            if !myEdges.isEmpty { aggregate.rows(0..<v).fill(0) }
+            if m == 0 {
+                var low = Int.max, high = Int.min
+                for k in myEdges { let r = Int(receivers[k]); low = min(low, r); high = max(high, r) }
+                w.touched[2 * t] = myEdges.isEmpty ? 0 : low
+                w.touched[2 * t + 1] = myEdges.isEmpty ? 0 : high + 1
+            }
+            aggregate.rows(w.touched[2 * t]..<w.touched[2 * t + 1]).fill(0)
             let first = edgeFirstLayers[m], weightE = first.weight.value.view.rows(0..<l)
             forEachChunk(of: myEdges, rows: w.chunkRows) { rows in
                 let z = w.chunkA[t].view.rows(0..<rows.count)
@@ -172,9 +186,11 @@ extension GraphNetwork {
             if !myNodes.isEmpty {
                 let mine = aggregateColumns.rows(myNodes)
                 mine.fill(0)
-                for k in 0..<team.size where !team.share(of: e, thread: k).isEmpty {
-                    let a = w.aggregates[k].view.rows(myNodes)
-                    wm_rows_add(mine.base, mine.stride, a.base, a.stride, mine.rows, l)
+                for k in 0..<team.size {
+                    let rows = myNodes.clamped(to: w.touched[2 * k]..<w.touched[2 * k + 1])
+                    guard !rows.isEmpty else { continue }
+                    let a = w.aggregates[k].view.rows(rows), into = aggregateColumns.rows(rows)
+                    wm_rows_add(into.base, into.stride, a.base, a.stride, rows.count, l)
                 }
             }
             if columns {

@@ -14,16 +14,29 @@ import Glibc
 /// let result = try engine.rollout(&states, steps: 25) { step, environment, state in SIMD2(0.1, 0) }
 /// print(result.trajectories.position(frame: 25, environment: 0, object: 0))
 /// ```
+/// On several threads, small batches run as one graph whose every layer is split over the team; batches of at
+/// least `environmentSplitBatch` environments per thread are split by environments instead: each thread steps
+/// its own slice with its own runner (graph, network, integration), with no barrier inside a step.
 /// Not thread-safe: one engine per thread.
-public final class RolloutEngine {
+public final class RolloutEngine: ThreadTeamTask {
     public let model: DynamicsModel
     public let objects: [ObjectDescription]
     /// The largest batch `rollout` takes.
     public let batchSize: Int
-    let runner: DynamicsRunner
+    /// One runner, or one per thread (each for its slice of the environments).
+    let runners: [DynamicsRunner]
+    var runner: DynamicsRunner { runners[0] }
+    /// Runs the slices when `runners.count` > 1.
+    private let sliceTeam: ThreadTeam?
+    /// Environments per thread from which a batch is split by environments.
+    public static let environmentSplitBatch = 16
     private let robotNext: UnsafeMutableBufferPointer<SIMD3<Float>>
     private let active: UnsafeMutableBufferPointer<Bool>
     private let actions: UnsafeMutableBufferPointer<SIMD2<Float>>
+    /// Per environment: whether the divergence guard stopped it during the current step (slices run in parallel).
+    private let divergedNow: UnsafeMutableBufferPointer<Bool>
+    /// The states of the step being taken by the slices.
+    private var stepping: UnsafeMutableBufferPointer<DynamicsState>?
 
     /// An engine for up to `batchSize` environments of `objects`; the network runs on `threads` threads (split by
     /// rows of every layer; see ``GraphNetwork/infer(nodeFeatures:edgeFeatures:senders:receivers:outputRows:workspace:)``).
@@ -32,17 +45,28 @@ public final class RolloutEngine {
         self.model = model
         self.objects = objects
         self.batchSize = batchSize
-        runner = try DynamicsRunner(model: model, objects: objects, maxEnvironments: batchSize, threads: threads)
+        guard threads >= 1 else { throw WorldModelError("a rollout engine needs at least one thread, not \(threads)") }
+        if threads > 1 && batchSize >= threads * Self.environmentSplitBatch {
+            let slice = (batchSize + threads - 1) / threads
+            runners = try (0..<threads).map { _ in try DynamicsRunner(model: model, objects: objects, maxEnvironments: slice, threads: 1) }
+            sliceTeam = try ThreadTeam(threads: threads)
+        } else {
+            runners = [try DynamicsRunner(model: model, objects: objects, maxEnvironments: batchSize, threads: threads)]
+            sliceTeam = nil
+        }
         robotNext = .allocate(capacity: max(batchSize, 1))
         active = .allocate(capacity: max(batchSize, 1))
         active.initialize(repeating: true)
         actions = .allocate(capacity: max(batchSize, 1))
+        divergedNow = .allocate(capacity: max(batchSize, 1))
+        divergedNow.initialize(repeating: false)
     }
 
     deinit {
         robotNext.deallocate()
         active.deallocate()
         actions.deallocate()
+        divergedNow.deallocate()
     }
 
     /// What a rollout did.
@@ -97,13 +121,37 @@ public final class RolloutEngine {
             actions[k] = a
             robotNext[k] = model.robotKinematics.nextPosition(of: states[k], action: a, dtSeconds: dt)
         }
-        runner.advance(&states, robotNext: UnsafeBufferPointer(rebasing: robotNext[0..<b]), actions: UnsafeBufferPointer(rebasing: actions[0..<b]),
-                       active: UnsafeMutableBufferPointer(rebasing: active[0..<b]), onDivergence: onDivergence)
+        guard let team = sliceTeam else {
+            runner.advance(&states, robotNext: UnsafeBufferPointer(rebasing: robotNext[0..<b]), actions: UnsafeBufferPointer(rebasing: actions[0..<b]),
+                           active: UnsafeMutableBufferPointer(rebasing: active[0..<b]), onDivergence: onDivergence)
+            return
+        }
+        states.withUnsafeMutableBufferPointer { all in
+            stepping = all
+            team.run(self)
+            stepping = nil
+        }
+        for k in 0..<b where divergedNow[k] {
+            divergedNow[k] = false
+            onDivergence(k)
+        }
+    }
+
+    /// One thread's slice of a step split by environments.
+    public func run(thread t: Int) {
+        let all = stepping!
+        let range = sliceTeam!.share(of: all.count, thread: t)
+        guard !range.isEmpty else { return }
+        let start = range.lowerBound
+        runners[t].advance(UnsafeMutableBufferPointer(rebasing: all[range]), robotNext: UnsafeBufferPointer(rebasing: robotNext[range]),
+                           actions: UnsafeBufferPointer(rebasing: actions[range]), active: UnsafeMutableBufferPointer(rebasing: active[range])) { k in
+            divergedNow[start + k] = true
+        }
     }
 
     /// Bytes held by the engine's buffers (graph, network activations, outputs, robot and action buffers).
     public var workspaceBytes: Int {
-        runner.workspaceBytes + batchSize * (MemoryLayout<SIMD3<Float>>.stride + MemoryLayout<Bool>.stride + MemoryLayout<SIMD2<Float>>.stride)
+        runners.reduce(0) { $0 + $1.workspaceBytes } + batchSize * (MemoryLayout<SIMD3<Float>>.stride + MemoryLayout<Bool>.stride + MemoryLayout<SIMD2<Float>>.stride + MemoryLayout<Bool>.stride)
     }
 
 }

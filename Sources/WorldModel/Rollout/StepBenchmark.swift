@@ -49,12 +49,13 @@ public enum StepBenchmark {
         let start = DynamicsState(episode: warmup, frame: h, historyLength: h, dtSeconds: dt)
         let action: (Int, Int, DynamicsState) -> SIMD2<Float> = { t, k, _ in SIMD2(0.1 * Float((t + k) % 3 - 1), 0.05) }
 
-        // Batch 1: median over repeats of 50 steps each.
+        // Batch 1: median over 3 x repeats samples of 50 steps each (a sample takes tens of milliseconds; bursts of
+        // load on a shared machine move single samples, not the median of many).
         let single = try RolloutEngine(model: model, objects: objects, batchSize: 1, threads: threads)
         var one = [start]
         for t in 0..<10 { try single.advance(&one, step: t, action: action) { _ in } }
         var perStep: [Double] = []
-        for _ in 0..<repeats {
+        for _ in 0..<(3 * repeats) {
             one = [start]
             let t0 = monotonicSeconds()
             for t in 0..<50 { try single.advance(&one, step: t, action: action) { _ in } }
@@ -62,12 +63,12 @@ public enum StepBenchmark {
         }
         let stepSeconds = MLPBenchmark.median(perStep)
 
-        // Planner batch: median over repeats of 5 steps of `plannerBatch` environments.
+        // Planner batch: median over `repeats` samples of 5 steps of `plannerBatch` environments.
         let batch = try RolloutEngine(model: model, objects: objects, batchSize: plannerBatch, threads: threads)
         var many = [DynamicsState](repeating: start, count: plannerBatch)
         try batch.advance(&many, step: 0, action: action) { _ in }
         var batchRates: [Double] = []
-        for _ in 0..<max(3, repeats / 2) {
+        for _ in 0..<max(3, repeats) {
             many = [DynamicsState](repeating: start, count: plannerBatch)
             let t0 = monotonicSeconds()
             for t in 0..<5 { try batch.advance(&many, step: t, action: action) { _ in } }
