@@ -19,6 +19,8 @@ public final class GraphInferenceWorkspace: ThreadTeamTask {
         var nodeFeatures: MatrixView, edgeFeatures: MatrixView
         var senders: UnsafeBufferPointer<Int32>, receivers: UnsafeBufferPointer<Int32>, outputRows: UnsafeBufferPointer<Int32>
         var columns: Bool
+        /// The team running this call: the workspace's, or `solo` when the graph is too small to share.
+        var team: ThreadTeam
     }
 
     let network: GraphNetwork
@@ -28,6 +30,12 @@ public final class GraphInferenceWorkspace: ThreadTeamTask {
     /// Edge rows per block through an edge MLP.
     public let chunkRows: Int
     let team: ThreadTeam
+    /// A team of one, for graphs whose products are too small to share (the barriers would cost more).
+    let solo: ThreadTeam
+    /// Below this many flops per pass a graph runs on the calling thread alone.
+    public let minimumSharedFlops: Double
+    /// The network's product flops per node, per edge and per output row (a pass is linear in the three).
+    let flopsPerNode: Double, flopsPerEdge: Double, flopsPerOutput: Double
     let edgeLatent: Matrix
     let nodeInput: Matrix
     let projected: Matrix
@@ -52,9 +60,14 @@ public final class GraphInferenceWorkspace: ThreadTeamTask {
     let sharedDecoder: MLPWorkspace?
     let sharedDecoderInput: Matrix
 
-    init(network: GraphNetwork, maxNodes: Int, maxEdges: Int, team: ThreadTeam, chunkRows: Int) {
+    init(network: GraphNetwork, maxNodes: Int, maxEdges: Int, team: ThreadTeam, chunkRows: Int, minimumSharedFlops: Double) {
+        self.minimumSharedFlops = minimumSharedFlops
         let l = network.architecture.latentWidth, t = team.size
         self.network = network
+        solo = try! ThreadTeam(threads: 1)  // a team of one starts no thread: it cannot fail
+        flopsPerNode = network.forwardFlops(nodes: 1, edges: 0, outputs: 0)
+        flopsPerEdge = network.forwardFlops(nodes: 0, edges: 1, outputs: 0)
+        flopsPerOutput = network.forwardFlops(nodes: 0, edges: 0, outputs: 1)
         self.maxNodes = maxNodes
         self.maxEdges = maxEdges
         let chunkRows = min(chunkRows, max(maxEdges, 1))
@@ -70,10 +83,12 @@ public final class GraphInferenceWorkspace: ThreadTeamTask {
         touched.initialize(repeating: 0)
         chunkA = (0..<t).map { _ in Matrix(rows: chunkRows, cols: l) }
         chunkB = (0..<t).map { _ in Matrix(rows: chunkRows, cols: l) }
-        nodeEncoder = (0..<t).map { _ in network.nodeEncoder.makeWorkspace(maxBatch: nodeShare) }
-        nodeProcessor = (0..<t).map { _ in (network.nodeProcessors.first ?? network.nodeEncoder).makeWorkspace(maxBatch: nodeShare) }
-        decoder = (0..<t).map { _ in network.decoder.makeWorkspace(maxBatch: nodeShare) }
-        decoderInput = (0..<t).map { _ in Matrix(rows: nodeShare, cols: l) }
+        // Thread 0 also runs small graphs alone: its buffers hold every node.
+        let rows = (0..<t).map { $0 == 0 ? maxNodes : nodeShare }
+        nodeEncoder = rows.map { network.nodeEncoder.makeWorkspace(maxBatch: $0) }
+        nodeProcessor = rows.map { (network.nodeProcessors.first ?? network.nodeEncoder).makeWorkspace(maxBatch: $0) }
+        decoder = rows.map { network.decoder.makeWorkspace(maxBatch: $0) }
+        decoderInput = rows.map { Matrix(rows: $0, cols: l) }
         output = Matrix(rows: maxNodes, cols: network.architecture.outputWidth)
         columnSplitMaxNodes = t > 1 ? 64 : 0
         let small = min(padded, (columnSplitMaxNodes + 7) / 8 * 8)
@@ -105,9 +120,13 @@ public final class GraphInferenceWorkspace: ThreadTeamTask {
 extension GraphNetwork {
     /// Buffers for `infer` on graphs of up to `maxNodes` nodes and `maxEdges` edges, run by `team`, edges in
     /// blocks of `chunkRows` (256 rows of 128 floats: 128 KiB per buffer, so a block's buffers fit in L2).
-    public func makeInferenceWorkspace(maxNodes: Int, maxEdges: Int, team: ThreadTeam, chunkRows: Int = 256) -> GraphInferenceWorkspace {
+    /// Graphs under `minimumSharedFlops` per pass run on the calling thread alone: below about 4 MFLOP (a batch-1
+    /// step of the small push model is 0.05 MFLOP) the barriers cost more than the second thread brings.
+    public func makeInferenceWorkspace(maxNodes: Int, maxEdges: Int, team: ThreadTeam, chunkRows: Int = 256,
+                                       minimumSharedFlops: Double = 4e6) -> GraphInferenceWorkspace {
         precondition(chunkRows >= 1, "GraphNetwork.makeInferenceWorkspace: chunkRows must be positive")
-        return GraphInferenceWorkspace(network: self, maxNodes: maxNodes, maxEdges: maxEdges, team: team, chunkRows: chunkRows)
+        return GraphInferenceWorkspace(network: self, maxNodes: maxNodes, maxEdges: maxEdges, team: team, chunkRows: chunkRows,
+                                       minimumSharedFlops: minimumSharedFlops)
     }
 
     /// The same outputs as `forward` (up to float rounding), faster and in less memory; nothing is kept for
@@ -119,11 +138,13 @@ extension GraphNetwork {
         let v = nodeFeatures.rows, e = edgeFeatures.rows, o = outputRows.count
         precondition(v <= w.maxNodes && e <= w.maxEdges && o <= w.maxNodes, "GraphNetwork.infer: batch exceeds workspace")
         precondition(senders.count == e && receivers.count == e, "GraphNetwork.infer: \(e) edges, \(senders.count) senders")
-        let team = w.team
-        let columns = v <= w.columnSplitMaxNodes && o <= w.columnSplitMaxNodes
+        let flops = Double(v) * w.flopsPerNode + Double(e) * w.flopsPerEdge + Double(o) * w.flopsPerOutput
+        let shared = w.team.size > 1 && flops >= w.minimumSharedFlops
+        let team = shared ? w.team : w.solo
+        let columns = shared && v <= w.columnSplitMaxNodes && o <= w.columnSplitMaxNodes
         precondition(w.network === self, "GraphNetwork.infer: the workspace belongs to another network")
         w.inputs = GraphInferenceWorkspace.Inputs(nodeFeatures: nodeFeatures, edgeFeatures: edgeFeatures, senders: senders, receivers: receivers,
-                                                  outputRows: outputRows, columns: columns)
+                                                  outputRows: outputRows, columns: columns, team: team)
         team.run(w)
         w.inputs = nil
         return columns ? w.sharedDecoder!.activated[decoder.layers.count - 1].view.rows(0..<o) : w.output.view.rows(0..<o)
@@ -133,7 +154,7 @@ extension GraphNetwork {
     fileprivate func inferShare(thread t: Int, columns: Bool, nodeFeatures: MatrixView, edgeFeatures: MatrixView,
                             senders: UnsafeBufferPointer<Int32>, receivers: UnsafeBufferPointer<Int32>,
                             outputRows: UnsafeBufferPointer<Int32>, workspace w: GraphInferenceWorkspace) {
-        let team = w.team, l = architecture.latentWidth, steps = architecture.messagePassingSteps
+        let team = w.inputs!.team, l = architecture.latentWidth, steps = architecture.messagePassingSteps
         let v = nodeFeatures.rows, e = edgeFeatures.rows, o = outputRows.count
         let myNodes = team.share(of: v, thread: t), myEdges = team.share(of: e, thread: t), myOutputs = team.share(of: o, thread: t)
         let h = w.nodeInput.view.columns(0..<l), aggregateColumns = w.nodeInput.view.columns(l..<(2 * l))

@@ -22,7 +22,7 @@ import Testing
         }
     }
 
-    func compare(activation: Activation, nodes v: Int, edges e: Int, threads: Int, chunkRows: Int) throws {
+    func compare(activation: Activation, nodes v: Int, edges e: Int, threads: Int, chunkRows: Int, sharedFrom: Double = 0) throws {
         let architecture = GraphNetworkArchitecture(nodeInputWidth: 7, edgeInputWidth: 5, outputWidth: 6, latentWidth: 16,
                                                     hiddenLayers: 2, messagePassingSteps: 3, activation: activation)
         let net = GraphNetwork(architecture, seed: 21)
@@ -32,7 +32,7 @@ import Testing
             net.forward(nodeFeatures: g.nodes.view, edgeFeatures: g.edges.view, senders: s, receivers: r, outputRows: o, workspace: training).values
         }
         let team = try ThreadTeam(threads: threads)
-        let inference = net.makeInferenceWorkspace(maxNodes: v, maxEdges: e, team: team, chunkRows: chunkRows)
+        let inference = net.makeInferenceWorkspace(maxNodes: v, maxEdges: e, team: team, chunkRows: chunkRows, minimumSharedFlops: sharedFrom)
         for _ in 0..<2 {  // twice: the second pass must not depend on what the first left in the buffers
             let got = g.run { s, r, o in
                 net.infer(nodeFeatures: g.nodes.view, edgeFeatures: g.edges.view, senders: s, receivers: r, outputRows: o, workspace: inference).values
@@ -48,6 +48,8 @@ import Testing
         // Few nodes: on a team the node-side layers are split by columns.
         try compare(activation: .relu, nodes: 9, edges: 64, threads: threads, chunkRows: 16)
         try compare(activation: .silu, nodes: 5, edges: 7, threads: threads, chunkRows: 256)
+        // Too small to share: the caller runs it alone.
+        try compare(activation: .relu, nodes: 9, edges: 64, threads: threads, chunkRows: 16, sharedFrom: .infinity)
     }
 
     @Test(arguments: [1, 2])
@@ -70,7 +72,7 @@ import Testing
         let small = Graph(nodes: 9, edges: 64, nodeWidth: 7, edgeWidth: 5, seed: 22)
         let large = Graph(nodes: 120, edges: 300, nodeWidth: 7, edgeWidth: 5, seed: 23)
         let team = try ThreadTeam(threads: threads)
-        let workspace = net.makeInferenceWorkspace(maxNodes: 120, maxEdges: 300, team: team, chunkRows: 32)
+        let workspace = net.makeInferenceWorkspace(maxNodes: 120, maxEdges: 300, team: team, chunkRows: 32, minimumSharedFlops: 0)
         for g in [small, large] {
             _ = g.run { s, r, o in
                 net.infer(nodeFeatures: g.nodes.view, edgeFeatures: g.edges.view, senders: s, receivers: r, outputRows: o, workspace: workspace)
