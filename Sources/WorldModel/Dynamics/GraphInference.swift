@@ -5,14 +5,19 @@ import CKernels
 /// - Edges go through each edge MLP in blocks of `chunkRows` rows, so a block's activations stay in cache
 ///   between the products; the bias, ReLU, LayerNorm, residual add and message sum are fused row kernels.
 /// - Latents are updated in place (e_{m+1} overwrites e_m), so memory does not grow with the number of steps.
-/// - With a team of T threads, every phase is split by rows: each thread encodes and processes its share of
-///   the edges (summing messages into its own aggregate buffer) and of the nodes (adding up the T aggregates
-///   of its rows); two barriers per message-passing step separate the edge and node phases.
+/// - With a team of T threads, edges are split by rows: each thread encodes and processes its share of the
+///   edges, summing messages into its own aggregate buffer. Nodes are split by rows too (each thread adds up
+///   the T aggregates of its rows; two barriers per message-passing step), except in small graphs (up to
+///   `columnSplitMaxNodes` nodes, a batch-1 step): there a product over a handful of rows costs the same
+///   whoever computes it, so each thread computes its share of every node-side product's output columns, and
+///   the cheap row-wise steps (message sums, LayerNorm, residual) for every row in a private copy (five
+///   barriers per step). Graphs under `minimumSharedFlops` run on the caller alone.
 ///
 /// Buffers (V nodes, E edges, L latent width, T threads, R chunk rows):
 ///   edgeLatent [E, L]; nodeInput [V, 2L] = [h | sum of incoming edges]; projected [V, 2L] = [h W_s | h W_r];
 ///   aggregates T x [V, L]; per thread two chunk buffers [R, L], an MLP workspace for node rows, and one for the
-///   decoder; output [O, outputWidth].
+///   decoder; output [O, outputWidth]. Column mode: per thread features, [h | sum] and decoder input for up to
+///   64 rows; shared MLP workspaces for the products' outputs.
 public final class GraphInferenceWorkspace: ThreadTeamTask {
     /// What one `infer` call works on (bound for the duration of the call).
     struct Inputs {
@@ -54,11 +59,15 @@ public final class GraphInferenceWorkspace: ThreadTeamTask {
     /// handful of rows costs the same whoever computes it, so splitting rows would only duplicate the work of
     /// packing the weights). Used up to `columnSplitMaxNodes` nodes; rows are padded to a multiple of 4.
     let columnSplitMaxNodes: Int
-    let paddedFeatures: Matrix
+    /// Per thread, in column mode: every node's features, [h | sum of messages], and the decoder's input rows. Each
+    /// thread computes the (cheap) row-wise steps for every row itself, so only the products need barriers.
+    let privateFeatures: [Matrix]
+    let privateInput: [Matrix]
+    let privateDecoderInput: [Matrix]
+    /// In column mode: the products' outputs, written by columns by the team.
     let sharedEncoder: MLPWorkspace?
     let sharedProcessor: MLPWorkspace?
     let sharedDecoder: MLPWorkspace?
-    let sharedDecoderInput: Matrix
 
     init(network: GraphNetwork, maxNodes: Int, maxEdges: Int, team: ThreadTeam, chunkRows: Int, minimumSharedFlops: Double) {
         self.minimumSharedFlops = minimumSharedFlops
@@ -93,11 +102,12 @@ public final class GraphInferenceWorkspace: ThreadTeamTask {
         columnSplitMaxNodes = t > 1 ? 64 : 0
         let small = min(padded, (columnSplitMaxNodes + 7) / 8 * 8)
         let column = columnSplitMaxNodes > 0
-        paddedFeatures = Matrix(rows: column ? small : 0, cols: network.architecture.nodeInputWidth)
+        privateFeatures = (0..<t).map { _ in Matrix(rows: column ? small : 0, cols: network.architecture.nodeInputWidth) }
+        privateInput = (0..<t).map { _ in Matrix(rows: column ? small : 0, cols: 2 * l) }
+        privateDecoderInput = (0..<t).map { _ in Matrix(rows: column ? small : 0, cols: l) }
         sharedEncoder = column ? network.nodeEncoder.makeWorkspace(maxBatch: small) : nil
         sharedProcessor = column ? (network.nodeProcessors.first ?? network.nodeEncoder).makeWorkspace(maxBatch: small) : nil
         sharedDecoder = column ? network.decoder.makeWorkspace(maxBatch: small) : nil
-        sharedDecoderInput = Matrix(rows: column ? small : 0, cols: l)
     }
 
     deinit { touched.deallocate() }
@@ -110,8 +120,8 @@ public final class GraphInferenceWorkspace: ThreadTeamTask {
 
     /// Bytes of every buffer held.
     public var byteCount: Int {
-        var floats = edgeLatent.count + nodeInput.count + projected.count + output.count + paddedFeatures.count + sharedDecoderInput.count
-        for m in aggregates + chunkA + chunkB + decoderInput { floats += m.count }
+        var floats = edgeLatent.count + nodeInput.count + projected.count + output.count
+        for m in aggregates + chunkA + chunkB + decoderInput + privateFeatures + privateInput + privateDecoderInput { floats += m.count }
         let mlps = nodeEncoder + nodeProcessor + decoder + [sharedEncoder, sharedProcessor, sharedDecoder].compactMap { $0 }
         return floats * MemoryLayout<Float>.stride + mlps.reduce(0) { $0 + $1.byteCount }
     }
@@ -162,15 +172,16 @@ extension GraphNetwork {
 
         // Rows of the node-side products in column mode (padded to a multiple of 4: odd row counts are slow).
         let paddedRows = (v + 3) / 4 * 4
+        let privateInput = w.privateInput[t].view
+        let privateH = privateInput.columns(0..<l)
 
         // Encoders: h = nodeEncoder(x) for my nodes (or my columns), e = edgeEncoder(y) for my edges.
         if columns {
-            if !myNodes.isEmpty { w.paddedFeatures.view.rows(myNodes).copy(from: nodeFeatures.rows(myNodes)) }
-            team.barrier()
-            let y = columnForward(nodeEncoder, input: w.paddedFeatures.view.rows(0..<paddedRows), workspace: w.sharedEncoder!, thread: t, team: team)
-            if !myNodes.isEmpty { normalize(y.rows(myNodes), with: nodeEncoder.norm!, into: h.rows(myNodes), accumulate: false, receivers: nil, aggregate: aggregate) }
-            team.barrier()
-            if steps > 0 { projectColumns(h.rows(0..<paddedRows), step: 0, into: w.projected.view.rows(0..<paddedRows), thread: t, team: team) }
+            w.privateFeatures[t].view.rows(0..<v).copy(from: nodeFeatures)
+            let y = columnForward(nodeEncoder, input: w.privateFeatures[t].view.rows(0..<paddedRows), workspace: w.sharedEncoder!, thread: t,
+                                  team: team, barrierAfterLast: true)
+            normalize(y.rows(0..<v), with: nodeEncoder.norm!, into: privateH.rows(0..<v), accumulate: false, receivers: nil, aggregate: aggregate)
+            if steps > 0 { projectColumns(privateH.rows(0..<paddedRows), step: 0, into: w.projected.view.rows(0..<paddedRows), thread: t, team: team) }
         } else if !myNodes.isEmpty {
             let y = rowForward(nodeEncoder, input: nodeFeatures.rows(myNodes), workspace: w.nodeEncoder[t])
             normalize(y, with: nodeEncoder.norm!, into: h.rows(myNodes), accumulate: false, receivers: nil, aggregate: aggregate)
@@ -203,42 +214,44 @@ extension GraphNetwork {
                           receivers: receivers.baseAddress! + rows.lowerBound, aggregate: aggregate)
             }
             team.barrier()
-            // Node phase: h += nodeMLP([h, sum of the team's aggregates]) for my nodes; then their projections.
-            if !myNodes.isEmpty {
-                let mine = aggregateColumns.rows(myNodes)
-                mine.fill(0)
+            // Node phase: h += nodeMLP([h, sum of the team's aggregates]) for my nodes (in column mode: for every
+            // node, in my private copy, my columns of each product); then the projections for the next step.
+            let sumRows = columns ? 0..<v : myNodes
+            let sumInto = columns ? privateInput.columns(l..<(2 * l)) : aggregateColumns
+            if !sumRows.isEmpty {
+                sumInto.rows(sumRows).fill(0)
                 for k in 0..<team.size {
-                    let rows = myNodes.clamped(to: w.touched[2 * k]..<w.touched[2 * k + 1])
+                    let rows = sumRows.clamped(to: w.touched[2 * k]..<w.touched[2 * k + 1])
                     guard !rows.isEmpty else { continue }
-                    let a = w.aggregates[k].view.rows(rows), into = aggregateColumns.rows(rows)
+                    let a = w.aggregates[k].view.rows(rows), into = sumInto.rows(rows)
                     wm_rows_add(into.base, into.stride, a.base, a.stride, rows.count, l)
                 }
             }
             if columns {
-                team.barrier()
-                let y = columnForward(nodeProcessors[m], input: w.nodeInput.view.rows(0..<paddedRows), workspace: w.sharedProcessor!, thread: t, team: team)
-                if !myNodes.isEmpty { normalize(y.rows(myNodes), with: nodeProcessors[m].norm!, into: h.rows(myNodes), accumulate: true, receivers: nil, aggregate: aggregate) }
+                let y = columnForward(nodeProcessors[m], input: privateInput.rows(0..<paddedRows), workspace: w.sharedProcessor!, thread: t,
+                                      team: team, barrierAfterLast: true)
+                normalize(y.rows(0..<v), with: nodeProcessors[m].norm!, into: privateH.rows(0..<v), accumulate: true, receivers: nil, aggregate: aggregate)
                 if m + 1 < steps {
+                    projectColumns(privateH.rows(0..<paddedRows), step: m + 1, into: w.projected.view.rows(0..<paddedRows), thread: t, team: team)
                     team.barrier()
-                    projectColumns(h.rows(0..<paddedRows), step: m + 1, into: w.projected.view.rows(0..<paddedRows), thread: t, team: team)
                 }
-            } else if !myNodes.isEmpty {
-                let y = rowForward(nodeProcessors[m], input: w.nodeInput.view.rows(myNodes), workspace: w.nodeProcessor[t])
-                let hm = h.rows(myNodes)
-                normalize(y, with: nodeProcessors[m].norm!, into: hm, accumulate: true, receivers: nil, aggregate: aggregate)
-                if m + 1 < steps { project(hm, step: m + 1, into: w.projected.view.rows(myNodes)) }
+            } else {
+                if !myNodes.isEmpty {
+                    let y = rowForward(nodeProcessors[m], input: w.nodeInput.view.rows(myNodes), workspace: w.nodeProcessor[t])
+                    let hm = h.rows(myNodes)
+                    normalize(y, with: nodeProcessors[m].norm!, into: hm, accumulate: true, receivers: nil, aggregate: aggregate)
+                    if m + 1 < steps { project(hm, step: m + 1, into: w.projected.view.rows(myNodes)) }
+                }
+                team.barrier()
             }
-            team.barrier()
         }
 
         // Decoder on my output rows (or my columns of all of them).
         if columns {
-            let input = w.sharedDecoderInput.view
-            if !myOutputs.isEmpty {
-                RowIndexing.gather(h, indices: UnsafeBufferPointer(rebasing: outputRows[myOutputs]), into: input.rows(myOutputs))
-            }
-            team.barrier()
-            _ = columnForward(decoder, input: input.rows(0..<((o + 3) / 4 * 4)), workspace: w.sharedDecoder!, thread: t, team: team)
+            let input = w.privateDecoderInput[t].view
+            RowIndexing.gather(privateH, indices: outputRows, into: input.rows(0..<o))
+            _ = columnForward(decoder, input: input.rows(0..<((o + 3) / 4 * 4)), workspace: w.sharedDecoder!, thread: t, team: team,
+                              barrierAfterLast: false)
         } else if !myOutputs.isEmpty {
             let input = w.decoderInput[t].view.rows(0..<myOutputs.count)
             RowIndexing.gather(h, indices: UnsafeBufferPointer(rebasing: outputRows[myOutputs]), into: input)
@@ -268,7 +281,8 @@ extension GraphNetwork {
 
     /// Every dense layer of `mlp` on all rows of `input`, thread `t` computing its share of each layer's output
     /// columns, with a barrier after each layer; returns the last layer's output (before the MLP's LayerNorm).
-    private func columnForward(_ mlp: MLP, input: MatrixView, workspace ws: MLPWorkspace, thread t: Int, team: ThreadTeam) -> MatrixView {
+    private func columnForward(_ mlp: MLP, input: MatrixView, workspace ws: MLPWorkspace, thread t: Int, team: ThreadTeam,
+                               barrierAfterLast: Bool) -> MatrixView {
         var x = input
         for i in 0..<mlp.layers.count {
             let layer = mlp.layers[i]
@@ -281,7 +295,7 @@ extension GraphNetwork {
                 matrixMultiply(x, layer.weight.value.view.columns(c), into: yc, beta: 1)
                 activate(yc, activation)
             }
-            team.barrier()
+            if i < mlp.layers.count - 1 || barrierAfterLast { team.barrier() }
             x = y
         }
         return x
