@@ -154,6 +154,7 @@ public final class GraphBuilder: ThreadTeamTask {
         setCounts(environments: states.count, edges: states.count * edgesPerEnvironment)
     }
 
+    /// Thread `t`'s environments of the bound parallel `build`. Called by the team inside `build`; not for direct use.
     public func run(thread t: Int) {
         let b = bound!, perEnvironment = edgesPerEnvironment
         let shapes = objectShapes.baseAddress! + t * objects.count

@@ -112,6 +112,7 @@ public final class GraphInferenceWorkspace: ThreadTeamTask {
 
     deinit { touched.deallocate() }
 
+    /// Thread `t`'s share of the bound `infer` call. Called by the team inside `infer`; not for direct use.
     public func run(thread t: Int) {
         let i = inputs!
         network.inferShare(thread: t, columns: i.columns, nodeFeatures: i.nodeFeatures, edgeFeatures: i.edgeFeatures, senders: i.senders,

@@ -137,7 +137,7 @@ public final class RolloutEngine: ThreadTeamTask {
         }
     }
 
-    /// One thread's slice of a step split by environments.
+    /// One thread's slice of a step split by environments. Called by the team inside `advance`; not for direct use.
     public func run(thread t: Int) {
         let all = stepping!
         let range = sliceTeam!.share(of: all.count, thread: t)
