@@ -2,7 +2,7 @@ import CKernels
 
 /// The inference pass of a ``GraphNetwork``: the same function as `forward`, without what only `backward` needs.
 ///
-/// - Edges go through each edge MLP in blocks of `chunkRows` rows, so a block's activations stay in cache
+/// - Edges (and nodes) go through each MLP in blocks of `chunkRows` rows, so a block's activations stay in cache
 ///   between the products; the bias, ReLU, LayerNorm, residual add and message sum are fused row kernels.
 /// - Latents are updated in place (e_{m+1} overwrites e_m), so memory does not grow with the number of steps.
 /// - With a team of T threads, edges are split by rows: each thread encodes and processes its share of the
@@ -15,8 +15,8 @@ import CKernels
 ///
 /// Buffers (V nodes, E edges, L latent width, T threads, R chunk rows):
 ///   edgeLatent [E, L]; nodeInput [V, 2L] = [h | sum of incoming edges]; projected [V, 2L] = [h W_s | h W_r];
-///   aggregates T x [V, L]; per thread two chunk buffers [R, L], an MLP workspace for node rows, and one for the
-///   decoder; output [O, outputWidth]. Column mode: per thread features, [h | sum] and decoder input for up to
+///   aggregates T x [V, L]; per thread two block buffers [R, L] (edge and node rows both go through the MLPs in
+///   blocks); output [O, outputWidth]. Column mode: per thread features, [h | sum] and decoder input for up to
 ///   64 rows; shared MLP workspaces for the products' outputs.
 public final class GraphInferenceWorkspace: ThreadTeamTask {
     /// What one `infer` call works on (bound for the duration of the call).
@@ -50,10 +50,6 @@ public final class GraphInferenceWorkspace: ThreadTeamTask {
     let touched: UnsafeMutableBufferPointer<Int>
     let chunkA: [Matrix]
     let chunkB: [Matrix]
-    let nodeEncoder: [MLPWorkspace]
-    let nodeProcessor: [MLPWorkspace]
-    let decoder: [MLPWorkspace]
-    let decoderInput: [Matrix]
     let output: Matrix
     /// Small graphs on a team: node-side layers split by output columns instead of rows (a product over a
     /// handful of rows costs the same whoever computes it, so splitting rows would only duplicate the work of
@@ -79,10 +75,9 @@ public final class GraphInferenceWorkspace: ThreadTeamTask {
         flopsPerOutput = network.forwardFlops(nodes: 0, edges: 0, outputs: 1)
         self.maxNodes = maxNodes
         self.maxEdges = maxEdges
-        let chunkRows = min(chunkRows, max(maxEdges, 1))
+        let chunkRows = min(chunkRows, max(maxEdges, maxNodes, 1))
         self.chunkRows = chunkRows
         self.team = team
-        let nodeShare = (maxNodes + t - 1) / t + 1
         let padded = (maxNodes + 7) / 8 * 8
         edgeLatent = Matrix(rows: max(maxEdges, 1), cols: l)
         nodeInput = Matrix(rows: padded, cols: 2 * l)
@@ -92,12 +87,6 @@ public final class GraphInferenceWorkspace: ThreadTeamTask {
         touched.initialize(repeating: 0)
         chunkA = (0..<t).map { _ in Matrix(rows: chunkRows, cols: l) }
         chunkB = (0..<t).map { _ in Matrix(rows: chunkRows, cols: l) }
-        // Thread 0 also runs small graphs alone: its buffers hold every node.
-        let rows = (0..<t).map { $0 == 0 ? maxNodes : nodeShare }
-        nodeEncoder = rows.map { network.nodeEncoder.makeWorkspace(maxBatch: $0) }
-        nodeProcessor = rows.map { (network.nodeProcessors.first ?? network.nodeEncoder).makeWorkspace(maxBatch: $0) }
-        decoder = rows.map { network.decoder.makeWorkspace(maxBatch: $0) }
-        decoderInput = rows.map { Matrix(rows: $0, cols: l) }
         output = Matrix(rows: maxNodes, cols: network.architecture.outputWidth)
         columnSplitMaxNodes = t > 1 ? 64 : 0
         let small = min(padded, (columnSplitMaxNodes + 7) / 8 * 8)
@@ -122,8 +111,8 @@ public final class GraphInferenceWorkspace: ThreadTeamTask {
     /// Bytes of every buffer held.
     public var byteCount: Int {
         var floats = edgeLatent.count + nodeInput.count + projected.count + output.count
-        for m in aggregates + chunkA + chunkB + decoderInput + privateFeatures + privateInput + privateDecoderInput { floats += m.count }
-        let mlps = nodeEncoder + nodeProcessor + decoder + [sharedEncoder, sharedProcessor, sharedDecoder].compactMap { $0 }
+        for m in aggregates + chunkA + chunkB + privateFeatures + privateInput + privateDecoderInput { floats += m.count }
+        let mlps = [sharedEncoder, sharedProcessor, sharedDecoder].compactMap { $0 }
         return floats * MemoryLayout<Float>.stride + mlps.reduce(0) { $0 + $1.byteCount }
     }
 }
@@ -183,10 +172,13 @@ extension GraphNetwork {
                                   team: team, barrierAfterLast: true)
             normalize(y.rows(0..<v), with: nodeEncoder.norm!, into: privateH.rows(0..<v), accumulate: false, receivers: nil, aggregate: aggregate)
             if steps > 0 { projectColumns(privateH.rows(0..<paddedRows), step: 0, into: w.projected.view.rows(0..<paddedRows), thread: t, team: team) }
-        } else if !myNodes.isEmpty {
-            let y = rowForward(nodeEncoder, input: nodeFeatures.rows(myNodes), workspace: w.nodeEncoder[t])
-            normalize(y, with: nodeEncoder.norm!, into: h.rows(myNodes), accumulate: false, receivers: nil, aggregate: aggregate)
-            if steps > 0 { project(h.rows(myNodes), step: 0, into: w.projected.view.rows(myNodes)) }
+        } else {
+            // Node rows in blocks too: a block's activations stay in cache through the MLP, LayerNorm and projections.
+            forEachChunk(of: myNodes, rows: w.chunkRows) { rows in
+                let y = runHidden(nodeEncoder, input: nodeFeatures.rows(rows), thread: t, workspace: w)
+                normalize(y, with: nodeEncoder.norm!, into: h.rows(rows), accumulate: false, receivers: nil, aggregate: aggregate)
+                if steps > 0 { project(h.rows(rows), step: 0, into: w.projected.view.rows(rows)) }
+            }
         }
         forEachChunk(of: myEdges, rows: w.chunkRows) { rows in
             let y = runHidden(edgeEncoder, input: edgeFeatures.rows(rows), thread: t, workspace: w)
@@ -237,11 +229,10 @@ extension GraphNetwork {
                     team.barrier()
                 }
             } else {
-                if !myNodes.isEmpty {
-                    let y = rowForward(nodeProcessors[m], input: w.nodeInput.view.rows(myNodes), workspace: w.nodeProcessor[t])
-                    let hm = h.rows(myNodes)
-                    normalize(y, with: nodeProcessors[m].norm!, into: hm, accumulate: true, receivers: nil, aggregate: aggregate)
-                    if m + 1 < steps { project(hm, step: m + 1, into: w.projected.view.rows(myNodes)) }
+                forEachChunk(of: myNodes, rows: w.chunkRows) { rows in
+                    let y = runHidden(nodeProcessors[m], input: w.nodeInput.view.rows(rows), thread: t, workspace: w)
+                    normalize(y, with: nodeProcessors[m].norm!, into: h.rows(rows), accumulate: true, receivers: nil, aggregate: aggregate)
+                    if m + 1 < steps { project(h.rows(rows), step: m + 1, into: w.projected.view.rows(rows)) }
                 }
                 team.barrier()
             }
@@ -253,10 +244,12 @@ extension GraphNetwork {
             RowIndexing.gather(privateH, indices: outputRows, into: input.rows(0..<o))
             _ = columnForward(decoder, input: input.rows(0..<((o + 3) / 4 * 4)), workspace: w.sharedDecoder!, thread: t, team: team,
                               barrierAfterLast: false)
-        } else if !myOutputs.isEmpty {
-            let input = w.decoderInput[t].view.rows(0..<myOutputs.count)
-            RowIndexing.gather(h, indices: UnsafeBufferPointer(rebasing: outputRows[myOutputs]), into: input)
-            w.output.view.rows(myOutputs).copy(from: rowForward(decoder, input: input, workspace: w.decoder[t]))
+        } else {
+            forEachChunk(of: myOutputs, rows: w.chunkRows) { rows in
+                let input = w.chunkB[t].view.rows(0..<rows.count)
+                RowIndexing.gather(h, indices: UnsafeBufferPointer(rebasing: outputRows[rows]), into: input)
+                w.output.view.rows(rows).copy(from: runHidden(decoder, input: input, thread: t, workspace: w))
+            }
         }
     }
 
@@ -302,28 +295,14 @@ extension GraphNetwork {
         return x
     }
 
-    /// Every dense layer of `mlp` on `input` through `workspace`'s buffers; returns the last layer's output
-    /// (before the MLP's LayerNorm). Bias first, then the product with beta = 1: no separate bias pass.
-    private func rowForward(_ mlp: MLP, input: MatrixView, workspace ws: MLPWorkspace) -> MatrixView {
-        var x = input
-        for i in 0..<mlp.layers.count {
-            let layer = mlp.layers[i]
-            let y = ws.activated[i].view.rows(0..<input.rows)
-            wm_rows_broadcast(y.base, y.rows, y.cols, y.stride, layer.bias.value.base)
-            matrixMultiply(x, layer.weight.value.view, into: y, beta: 1)
-            activate(y, i == mlp.layers.count - 1 ? mlp.architecture.outputActivation : mlp.architecture.activation)
-            x = y
-        }
-        return x
-    }
-
-    /// Runs every dense layer of `mlp` on a chunk through the thread's two chunk buffers; returns the last
-    /// layer's output (before the MLP's LayerNorm).
+    /// Runs every dense layer of `mlp` on a block of rows (at most `chunkRows`) through the thread's two chunk
+    /// buffers; returns the last layer's output (before the MLP's LayerNorm). Bias first, then the product with
+    /// beta = 1: no separate bias pass.
     private func runHidden(_ mlp: MLP, input: MatrixView, thread t: Int, workspace w: GraphInferenceWorkspace) -> MatrixView {
         var x = input
         for i in 0..<mlp.layers.count {
             let layer = mlp.layers[i]
-            let buffer = (x.base == w.chunkA[t].base ? w.chunkB[t] : w.chunkA[t]).view.rows(0..<input.rows)
+            let buffer = (x.base == w.chunkA[t].base ? w.chunkB[t] : w.chunkA[t]).view.rows(0..<input.rows).columns(0..<layer.outputWidth)
             let activation = i == mlp.layers.count - 1 ? mlp.architecture.outputActivation : mlp.architecture.activation
             wm_rows_broadcast(buffer.base, buffer.rows, buffer.cols, buffer.stride, layer.bias.value.base)
             matrixMultiply(x, layer.weight.value.view, into: buffer, beta: 1)
