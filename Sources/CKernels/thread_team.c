@@ -35,6 +35,8 @@ struct wm_team {
     _Atomic int stopping;
     void (*body)(void *, int);
     void *context;
+    // Work claimed with wm_team_next during the current run.
+    _Atomic long next;
     // Barrier state.
     _Atomic int arrived;
     _Atomic int sense;
@@ -119,6 +121,7 @@ void wm_team_destroy(wm_team *team) {
 int wm_team_size(const wm_team *team) { return team->size; }
 
 void wm_team_run(wm_team *team, void (*body)(void *, int), void *context) {
+    atomic_store(&team->next, 0);
     if (team->size == 1) { body(context, 0); return; }
     team->body = body;
     team->context = context;
@@ -144,3 +147,5 @@ void wm_team_barrier(wm_team *team) {
         if (++spins < SPINS_BEFORE_YIELD) cpu_relax(); else sched_yield();
     }
 }
+
+long wm_team_next(wm_team *team) { return atomic_fetch_add(&team->next, 1); }

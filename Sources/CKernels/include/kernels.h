@@ -54,6 +54,9 @@ int wm_team_size(const wm_team *team);
 /// Runs body(context, t) on every thread t of the team (t = 0 on the caller) and returns when all are done.
 /// Not reentrant: one run at a time per team.
 void wm_team_run(wm_team *team, void (*body)(void *context, int thread), void *context);
+/// The next work item of the current run: 0, 1, 2, ... across all the team's threads (each value once), so
+/// threads that run faster take more items.
+long wm_team_next(wm_team *team);
 /// Waits until every thread of the running team has reached this barrier (call it from inside a run, from
 /// every thread, the same number of times).
 void wm_team_barrier(wm_team *team);

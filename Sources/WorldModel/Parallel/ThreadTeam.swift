@@ -42,13 +42,16 @@ public final class ThreadTeam: @unchecked Sendable {
 
     /// Runs `task.run(thread: t)` on every thread `t` in `0..<size` and waits for all of them.
     public func run(_ task: any ThreadTeamTask) {
-        if size == 1 { task.run(thread: 0); return }
         self.task = task
         wm_team_run(team, { context, t in
             Unmanaged<ThreadTeam>.fromOpaque(context!).takeUnretainedValue().task!.run(thread: Int(t))
         }, Unmanaged.passUnretained(self).toOpaque())
         self.task = nil
     }
+
+    /// The next work item of the current `run`, counting from 0 across all threads (each value handed out once):
+    /// threads that happen to run faster (a busy machine rarely slows both cores alike) take more items.
+    public func next() -> Int { Int(wm_team_next(team)) }
 
     /// Waits until every thread of the current `run` has reached this barrier.
     public func barrier() { wm_team_barrier(team) }

@@ -15,8 +15,9 @@ import Glibc
 /// print(result.trajectories.position(frame: 25, environment: 0, object: 0))
 /// ```
 /// On several threads, small batches run as one graph whose every layer is split over the team; batches of at
-/// least `environmentSplitBatch` environments per thread are split by environments instead: each thread steps
-/// its own slice with its own runner (graph, network, integration), with no barrier inside a step.
+/// least `environmentSplitBatch` environments per thread are split by environments instead: the batch is cut
+/// into about four blocks per thread, and each thread steps the blocks it claims with its own runner (graph,
+/// network, integration), with no barrier inside a step; a thread on a busier core simply claims fewer blocks.
 /// Not thread-safe: one engine per thread.
 public final class RolloutEngine: ThreadTeamTask {
     public let model: DynamicsModel
@@ -26,8 +27,10 @@ public final class RolloutEngine: ThreadTeamTask {
     /// One runner, or one per thread (each for its slice of the environments).
     let runners: [DynamicsRunner]
     var runner: DynamicsRunner { runners[0] }
-    /// Runs the slices when `runners.count` > 1.
+    /// Runs the blocks when `runners.count` > 1.
     private let sliceTeam: ThreadTeam?
+    /// Environments per block when split by environments.
+    private let blockSize: Int
     /// Environments per thread from which a batch is split by environments.
     public static let environmentSplitBatch = 16
     private let robotNext: UnsafeMutableBufferPointer<SIMD3<Float>>
@@ -47,10 +50,12 @@ public final class RolloutEngine: ThreadTeamTask {
         self.batchSize = batchSize
         guard threads >= 1 else { throw WorldModelError("a rollout engine needs at least one thread, not \(threads)") }
         if threads > 1 && batchSize >= threads * Self.environmentSplitBatch {
-            let slice = (batchSize + threads - 1) / threads
-            runners = try (0..<threads).map { _ in try DynamicsRunner(model: model, objects: objects, maxEnvironments: slice, threads: 1) }
+            let block = max(4, (batchSize + 4 * threads - 1) / (4 * threads))
+            blockSize = block
+            runners = try (0..<threads).map { _ in try DynamicsRunner(model: model, objects: objects, maxEnvironments: block, threads: 1) }
             sliceTeam = try ThreadTeam(threads: threads)
         } else {
+            blockSize = batchSize
             runners = [try DynamicsRunner(model: model, objects: objects, maxEnvironments: batchSize, threads: threads)]
             sliceTeam = nil
         }
@@ -137,15 +142,17 @@ public final class RolloutEngine: ThreadTeamTask {
         }
     }
 
-    /// One thread's slice of a step split by environments. Called by the team inside `advance`; not for direct use.
+    /// One thread's blocks of a step split by environments. Called by the team inside `advance`; not for direct use.
     public func run(thread t: Int) {
-        let all = stepping!
-        let range = sliceTeam!.share(of: all.count, thread: t)
-        guard !range.isEmpty else { return }
-        let start = range.lowerBound
-        runners[t].advance(UnsafeMutableBufferPointer(rebasing: all[range]), robotNext: UnsafeBufferPointer(rebasing: robotNext[range]),
-                           actions: UnsafeBufferPointer(rebasing: actions[range]), active: UnsafeMutableBufferPointer(rebasing: active[range])) { k in
-            divergedNow[start + k] = true
+        let all = stepping!, team = sliceTeam!
+        while true {
+            let start = team.next() * blockSize
+            guard start < all.count else { return }
+            let range = start..<min(all.count, start + blockSize)
+            runners[t].advance(UnsafeMutableBufferPointer(rebasing: all[range]), robotNext: UnsafeBufferPointer(rebasing: robotNext[range]),
+                               actions: UnsafeBufferPointer(rebasing: actions[range]), active: UnsafeMutableBufferPointer(rebasing: active[range])) { k in
+                divergedNow[start + k] = true
+            }
         }
     }
 

@@ -37,6 +37,35 @@ import Testing
         }
     }
 
+    /// Threads claim items with `next()` until none are left: every item is claimed exactly once.
+    final class Claim: ThreadTeamTask {
+        let team: ThreadTeam
+        let claims: UnsafeMutableBufferPointer<Int>
+        init(team: ThreadTeam, items: Int) {
+            self.team = team
+            claims = .allocate(capacity: items)
+            claims.initialize(repeating: 0)
+        }
+        deinit { claims.deallocate() }
+        func run(thread t: Int) {
+            while true {
+                let k = team.next()
+                guard k < claims.count else { return }
+                claims[k] += 1  // each k reaches one thread only
+            }
+        }
+    }
+
+    @Test(arguments: [1, 2, 3])
+    func nextHandsOutEveryItemOnce(threads: Int) throws {
+        let team = try ThreadTeam(threads: threads)
+        for _ in 0..<20 {  // the count starts again at 0 in every run
+            let task = Claim(team: team, items: 500)
+            team.run(task)
+            #expect(Array(task.claims) == Array(repeating: 1, count: 500))
+        }
+    }
+
     @Test func sharesCoverTheRangeOnce() throws {
         let team = try ThreadTeam(threads: 3)
         for count in [0, 1, 2, 7, 64] {
