@@ -18,15 +18,7 @@ public enum RawDeflate {
         let bound = Int(deflateBound(&stream, uLong(input.count)))
         var output = [UInt8](repeating: 0, count: bound)
         var input = input
-        let status = input.withUnsafeMutableBufferPointer { src in
-            output.withUnsafeMutableBufferPointer { dst in
-                stream.next_in = src.baseAddress
-                stream.avail_in = uInt(src.count)
-                stream.next_out = dst.baseAddress
-                stream.avail_out = uInt(dst.count)
-                return deflate(&stream, Z_FINISH)
-            }
-        }
+        let status = finish(&stream, input: &input, output: &output) { deflate(&$0, Z_FINISH) }
         guard status == Z_STREAM_END else { throw WorldModelError("zlib deflate failed (\(status))") }
         output.removeLast(Int(stream.avail_out))
         return output
@@ -41,15 +33,7 @@ public enum RawDeflate {
         defer { inflateEnd(&stream) }
         var output = [UInt8](repeating: 0, count: expectedCount)
         var input = Array(input)
-        let status = input.withUnsafeMutableBufferPointer { src in
-            output.withUnsafeMutableBufferPointer { dst in
-                stream.next_in = src.baseAddress
-                stream.avail_in = uInt(src.count)
-                stream.next_out = dst.baseAddress
-                stream.avail_out = uInt(dst.count)
-                return inflate(&stream, Z_FINISH)
-            }
-        }
+        let status = finish(&stream, input: &input, output: &output) { inflate(&$0, Z_FINISH) }
         switch status {
         case Z_STREAM_END: break
         case Z_BUF_ERROR where stream.avail_out == 0:
@@ -61,5 +45,19 @@ public enum RawDeflate {
             throw WorldModelError("inflated to \(stream.total_out) bytes, the directory says \(expectedCount)")
         }
         return output
+    }
+
+    /// Points `stream` at all of `input` and `output` and runs `step` (deflate or inflate with Z_FINISH) once.
+    private static func finish(_ stream: inout z_stream, input: inout [UInt8], output: inout [UInt8],
+                               _ step: (inout z_stream) -> Int32) -> Int32 {
+        input.withUnsafeMutableBufferPointer { src in
+            output.withUnsafeMutableBufferPointer { dst in
+                stream.next_in = src.baseAddress
+                stream.avail_in = uInt(src.count)
+                stream.next_out = dst.baseAddress
+                stream.avail_out = uInt(dst.count)
+                return step(&stream)
+            }
+        }
     }
 }

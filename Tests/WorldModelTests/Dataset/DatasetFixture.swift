@@ -3,16 +3,11 @@ import WorldModel
 
 /// Seeded synthetic datasets and scratch folders for the dataset and NumPy tests (no MuJoCo needed).
 enum DatasetFixture {
-    /// A small deterministic random stream (SplitMix64).
+    /// A small deterministic random stream (the library's SplitMix64).
     struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        private var generator: SplitMix64
+        init(state: UInt64) { generator = SplitMix64(seed: state) }
+        mutating func next() -> UInt64 { generator.next() }
         /// Uniform in [low, high).
         mutating func float(_ low: Float, _ high: Float) -> Float {
             low + (high - low) * Float(next() >> 40) / Float(1 << 24)
