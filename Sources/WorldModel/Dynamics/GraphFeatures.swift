@@ -220,16 +220,8 @@ public final class GraphBuilder: ThreadTeamTask {
             for j in (i + 1)..<max(i + 1, n) where j < n {
                 let gap = centreGap(objectShapes[i], objectShapes[j], objects[i].boundingRadiusMeters, objects[j].boundingRadiusMeters)
                 if !configuration.allPairs && gap > radius { continue }
-                var a = objectShapes[i], b = objectShapes[j]
-                var pa: (Float, Float, Float) = (0, 0, 0), pb: (Float, Float, Float) = (0, 0, 0)
-                let d = withUnsafeMutablePointer(to: &pa) { ap in
-                    withUnsafeMutablePointer(to: &pb) { bp in
-                        wm_shape_distance(&a, &b, UnsafeMutableRawPointer(ap).assumingMemoryBound(to: Float.self),
-                                          UnsafeMutableRawPointer(bp).assumingMemoryBound(to: Float.self))
-                    }
-                }
+                let (d, ca, cb) = surfaceDistance(objectShapes[i], objectShapes[j])
                 if !configuration.allPairs && d > radius { continue }
-                let ca = SIMD3(pa.0, pa.1, pa.2), cb = SIMD3(pb.0, pb.1, pb.2)
                 writeEdge(edge, sender: base + j, receiver: base + i, state: state, senderObject: j, receiverObject: i,
                           distance: d, senderPoint: cb, receiverPoint: ca, driving: state.linearVelocity(j))
                 writeEdge(edge + 1, sender: base + i, receiver: base + j, state: state, senderObject: i, receiverObject: j,
@@ -240,20 +232,27 @@ public final class GraphBuilder: ThreadTeamTask {
         for i in 0..<n {
             let gap = centreGap(robotShape, objectShapes[i], robot.halfExtentsMeters[0] + robot.halfExtentsMeters[1], objects[i].boundingRadiusMeters)
             if !configuration.allPairs && gap > configuration.robotRadiusMeters { continue }
-            var a = robotShape, b = objectShapes[i]
-            var pa: (Float, Float, Float) = (0, 0, 0), pb: (Float, Float, Float) = (0, 0, 0)
-            let d = withUnsafeMutablePointer(to: &pa) { ap in
-                withUnsafeMutablePointer(to: &pb) { bp in
-                    wm_shape_distance(&a, &b, UnsafeMutableRawPointer(ap).assumingMemoryBound(to: Float.self),
-                                      UnsafeMutableRawPointer(bp).assumingMemoryBound(to: Float.self))
-                }
-            }
+            let (d, ca, cb) = surfaceDistance(robotShape, objectShapes[i])
             if !configuration.allPairs && d > configuration.robotRadiusMeters { continue }
             writeEdge(edge, sender: robotNode, receiver: base + i, state: state, senderObject: -1, receiverObject: i, distance: d,
-                      senderPoint: SIMD3(pa.0, pa.1, pa.2), receiverPoint: SIMD3(pb.0, pb.1, pb.2), driving: robotDriving)
+                      senderPoint: ca, receiverPoint: cb, driving: robotDriving)
             edge += 1
         }
         return edge - edgeStart
+    }
+
+    /// The surface distance of two placed shapes (m; overlaps as `wm_shape_distance` says) and the closest
+    /// points on each (world), from the geometry shim.
+    private func surfaceDistance(_ a: wm_shape, _ b: wm_shape) -> (Float, SIMD3<Float>, SIMD3<Float>) {
+        var a = a, b = b
+        var pa: (Float, Float, Float) = (0, 0, 0), pb: (Float, Float, Float) = (0, 0, 0)
+        let d = withUnsafeMutablePointer(to: &pa) { ap in
+            withUnsafeMutablePointer(to: &pb) { bp in
+                wm_shape_distance(&a, &b, UnsafeMutableRawPointer(ap).assumingMemoryBound(to: Float.self),
+                                  UnsafeMutableRawPointer(bp).assumingMemoryBound(to: Float.self))
+            }
+        }
+        return (d, SIMD3(pa.0, pa.1, pa.2), SIMD3(pb.0, pb.1, pb.2))
     }
 
     private func centreGap(_ a: wm_shape, _ b: wm_shape, _ ra: Float, _ rb: Float) -> Float {

@@ -32,7 +32,7 @@ public final class GraphInferenceWorkspace: ThreadTeamTask {
     var inputs: Inputs?
     public let maxNodes: Int
     public let maxEdges: Int
-    /// Edge rows per block through an edge MLP.
+    /// Edge or node rows per block through an MLP.
     public let chunkRows: Int
     let team: ThreadTeam
     /// A team of one, for graphs whose products are too small to share (the barriers would cost more).
@@ -80,7 +80,7 @@ public final class GraphInferenceWorkspace: ThreadTeamTask {
         self.team = team
         let padded = (maxNodes + 7) / 8 * 8
         edgeLatent = Matrix(rows: max(maxEdges, 1), cols: l)
-        nodeInput = Matrix(rows: padded, cols: 2 * l)
+        nodeInput = Matrix(rows: maxNodes, cols: 2 * l)
         projected = Matrix(rows: padded, cols: 2 * l)
         aggregates = (0..<t).map { _ in Matrix(rows: maxNodes, cols: l) }
         touched = .allocate(capacity: 2 * t)
@@ -103,9 +103,7 @@ public final class GraphInferenceWorkspace: ThreadTeamTask {
 
     /// Thread `t`'s share of the bound `infer` call. Called by the team inside `infer`; not for direct use.
     public func run(thread t: Int) {
-        let i = inputs!
-        network.inferShare(thread: t, columns: i.columns, nodeFeatures: i.nodeFeatures, edgeFeatures: i.edgeFeatures, senders: i.senders,
-                           receivers: i.receivers, outputRows: i.outputRows, workspace: self)
+        network.inferShare(thread: t, workspace: self)
     }
 
     /// Bytes of every buffer held.
@@ -151,10 +149,11 @@ extension GraphNetwork {
     }
 
     /// What thread `t` of the team does in `infer`.
-    fileprivate func inferShare(thread t: Int, columns: Bool, nodeFeatures: MatrixView, edgeFeatures: MatrixView,
-                            senders: UnsafeBufferPointer<Int32>, receivers: UnsafeBufferPointer<Int32>,
-                            outputRows: UnsafeBufferPointer<Int32>, workspace w: GraphInferenceWorkspace) {
-        let team = w.inputs!.team, l = architecture.latentWidth, steps = architecture.messagePassingSteps
+    fileprivate func inferShare(thread t: Int, workspace w: GraphInferenceWorkspace) {
+        let inputs = w.inputs!, team = inputs.team, columns = inputs.columns
+        let nodeFeatures = inputs.nodeFeatures, edgeFeatures = inputs.edgeFeatures
+        let senders = inputs.senders, receivers = inputs.receivers, outputRows = inputs.outputRows
+        let l = architecture.latentWidth, steps = architecture.messagePassingSteps
         let v = nodeFeatures.rows, e = edgeFeatures.rows, o = outputRows.count
         let myNodes = team.share(of: v, thread: t), myEdges = team.share(of: e, thread: t), myOutputs = team.share(of: o, thread: t)
         let h = w.nodeInput.view.columns(0..<l), aggregateColumns = w.nodeInput.view.columns(l..<(2 * l))

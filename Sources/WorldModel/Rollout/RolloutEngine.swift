@@ -24,7 +24,7 @@ public final class RolloutEngine: ThreadTeamTask {
     public let objects: [ObjectDescription]
     /// The largest batch `rollout` takes.
     public let batchSize: Int
-    /// One runner, or one per thread (each for its slice of the environments).
+    /// One runner, or one per thread (each stepping the blocks of environments its thread claims).
     let runners: [DynamicsRunner]
     var runner: DynamicsRunner { runners[0] }
     /// Runs the blocks when `runners.count` > 1.
@@ -36,13 +36,14 @@ public final class RolloutEngine: ThreadTeamTask {
     private let robotNext: UnsafeMutableBufferPointer<SIMD3<Float>>
     private let active: UnsafeMutableBufferPointer<Bool>
     private let actions: UnsafeMutableBufferPointer<SIMD2<Float>>
-    /// Per environment: whether the divergence guard stopped it during the current step (slices run in parallel).
+    /// Per environment: whether the divergence guard stopped it during the current step (blocks run in parallel).
     private let divergedNow: UnsafeMutableBufferPointer<Bool>
-    /// The states of the step being taken by the slices.
+    /// The states of the step being taken by the blocks.
     private var stepping: UnsafeMutableBufferPointer<DynamicsState>?
 
-    /// An engine for up to `batchSize` environments of `objects`; the network runs on `threads` threads (split by
-    /// rows of every layer; see ``GraphNetwork/infer(nodeFeatures:edgeFeatures:senders:receivers:outputRows:workspace:)``).
+    /// An engine for up to `batchSize` environments of `objects`, stepped on `threads` threads: by blocks of
+    /// environments, or one graph split over the team (see
+    /// ``GraphNetwork/infer(nodeFeatures:edgeFeatures:senders:receivers:outputRows:workspace:)``).
     /// Keep OpenBLAS on one thread when `threads` > 1 (`BLASThreads.set(1)`): its own threads would fight the team's.
     public init(model: DynamicsModel, objects: [ObjectDescription], batchSize: Int, threads: Int = 1) throws {
         self.model = model
