@@ -7,6 +7,7 @@
 #   libglfw3-dev    GLFW 3 (the optional viewer)
 #   libpng-dev zlib1g-dev  PNG frames, .npz deflate
 #   pkg-config xvfb
+# Then fetches dm_control's MJCF scenes into /tmp/dmc (tools/fetch-dm-control.sh; skipped without PyPI).
 # Idempotent: packages already present are left alone. Run as root (or with sudo available).
 set -euo pipefail
 
@@ -19,8 +20,11 @@ for p in "${packages[@]}"; do
   fi
 done
 
+fetch_scenes() { bash "$(dirname "$0")/fetch-dm-control.sh" || true; }
+
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: all ${#packages[@]} packages already installed (${packages[*]})"
+  fetch_scenes
   exit 0
 fi
 
@@ -39,4 +43,5 @@ if ! $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"; then
   echo "setup: apt-get install failed once, retrying"
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+fetch_scenes
 echo "setup: done"

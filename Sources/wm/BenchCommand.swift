@@ -135,10 +135,10 @@ struct BenchCommand: ParsableCommand {
         let path = field ?? "models/\(sceneName)-field.safetensors"
         BLASThreads.set(1)
         let copies = try (0..<otherThreads).map { _ in try ObjectFieldSet.load(from: path) }
-        let teacher = RayCastRenderer(simulation: try MuJoCoSimulation(path: scenePath))
+        let teacher = try RayCastRenderer(simulation: try MuJoCoSimulation(path: scenePath))
         let recorder = try TeacherRecorder(scenePath: scenePath)
-        let frames = try (0..<2).map { try recorder.record(episode: $0, steps: 1, seed: 3, policy: .still).episode.objectStates.prefix(recorder.scene.objects.count * objectStateWidth).map { $0 } }
-        let views = teacher.views(frames: frames, camerasPerFrame: 2, size: 128, seed: 5)
+        let frames = try (0..<2).map { try recorder.record(episode: $0, steps: 1, seed: 3, policy: .still).episode.objectStates.prefix((try recorder.scene).objects.count * objectStateWidth).map { $0 } }
+        let views = try teacher.views(frames: frames, camerasPerFrame: 2, size: 128, seed: 5)
         let result = FieldThroughput.measure(copies: copies, views: views)
         return FieldBenchmarkReport(field: path, threads: otherThreads, raysPerSecond: result.raysPerSecond, samplesPerSecond: result.samplesPerSecond)
     }

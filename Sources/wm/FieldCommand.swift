@@ -62,19 +62,19 @@ struct FieldTrainCommand: ParsableCommand {
 
     func run() throws {
         let reader = try DatasetReader(path: source.data)
-        let renderer = RayCastRenderer(simulation: try MuJoCoSimulation(path: source.scene))
-        guard renderer.simulation.scene.objects.count == reader.header.objects.count else {
-            throw WorldModelError(file: source.data, "has \(reader.header.objects.count) objects, the scene \(source.scene) has \(renderer.simulation.scene.objects.count)")
+        let renderer = try RayCastRenderer(simulation: try MuJoCoSimulation(path: source.scene))
+        guard renderer.scene.objects.count == reader.header.objects.count else {
+            throw WorldModelError(file: source.data, "has \(reader.header.objects.count) objects, the scene \(source.scene) has \(renderer.scene.objects.count)")
         }
         var train = reader.episodeIndices(in: .train)
         if train.isEmpty { train = reader.episodeIndices(in: nil) }
         let poses = try FieldFrames.pick(from: reader, episodes: train, count: frames)
-        let views = renderer.views(frames: poses, camerasPerFrame: source.cameras, size: source.size, seed: seed, distance: source.distance)
+        let views = try renderer.views(frames: poses, camerasPerFrame: source.cameras, size: source.size, seed: seed, distance: source.distance)
         var configuration = NeuralFieldConfiguration.standard
         configuration.hashGrid.levels = levels
         configuration.hashGrid.log2TableSize = log2TableSize
         configuration.hashGrid.finestResolution = finestResolution
-        let fields = ObjectFieldSet(sceneName: renderer.simulation.scene.name, objects: renderer.simulation.scene.objects,
+        let fields = ObjectFieldSet(sceneName: renderer.scene.name, objects: renderer.scene.objects,
                                     table: renderer.table, configuration: configuration, seed: seed)
         var options = FieldTrainingOptions()
         options.seed = seed
@@ -133,20 +133,20 @@ struct FieldEvalCommand: ParsableCommand {
     func run() throws {
         let fields = try ObjectFieldSet.load(from: field)
         let reader = try DatasetReader(path: source.data)
-        let renderer = RayCastRenderer(simulation: try MuJoCoSimulation(path: source.scene))
-        guard fields.description.objectClasses.count == renderer.simulation.scene.objects.count else {
-            throw WorldModelError(file: field, "holds \(fields.description.objectClasses.count) objects, the scene \(source.scene) has \(renderer.simulation.scene.objects.count)")
+        let renderer = try RayCastRenderer(simulation: try MuJoCoSimulation(path: source.scene))
+        guard fields.description.objectClasses.count == renderer.scene.objects.count else {
+            throw WorldModelError(file: field, "holds \(fields.description.objectClasses.count) objects, the scene \(source.scene) has \(renderer.scene.objects.count)")
         }
         var test = reader.episodeIndices(in: .test)
         if test.isEmpty { test = reader.episodeIndices(in: nil) }
         let poses = try FieldFrames.pick(from: reader, episodes: test, count: frames)
-        let views = renderer.views(frames: poses, camerasPerFrame: source.cameras, size: source.size, seed: seed, distance: source.distance)
+        let views = try renderer.views(frames: poses, camerasPerFrame: source.cameras, size: source.size, seed: seed, distance: source.distance)
         let resolutions = try dense.split(separator: ",").map { s -> Int in
             guard let n = Int(s.filter { $0 != " " }), n >= 2 else { throw ValidationError("--dense: bad resolution '\(s)'") }
             return n
         }
         BLASThreads.set(1)
-        var report = FieldEvaluation.evaluate(fields: fields, objects: renderer.simulation.scene.objects, views: views, denseResolutions: resolutions)
+        var report = FieldEvaluation.evaluate(fields: fields, objects: renderer.scene.objects, views: views, denseResolutions: resolutions)
         for threads in [1, 2] {
             let copies = try (0..<threads).map { _ in try ObjectFieldSet.load(from: field) }
             report.throughput.append(FieldThroughput.measure(copies: copies, views: views))

@@ -9,13 +9,18 @@ struct GenerateCommand: ParsableCommand {
         commandName: "generate",
         abstract: "Record teacher trajectories with MuJoCo into a .wmds dataset.",
         discussion: """
-            Each episode places the scene's objects at random (seeded) positions, lets contacts settle, then drives
-            the robot with a scripted policy for --steps control steps (50 Hz over 2 ms physics steps unless the
-            scene says otherwise), recording every object's pose and velocity, the robot, actions and contacts.
-            The same arguments write the same bytes. Episodes split 80/10/10 into train/valid/test.
+            Any MuJoCo scene of bodies on hinge, slide, ball or free joints with primitive geoms and actuators on
+            joints or fixed tendons: the scenes in scenes/, or dm_control's (tools/fetch-dm-control.sh puts them in
+            /tmp/dmc/dm_control/suite). Each episode places the bodies at random (seeded: episode k depends only on
+            --seed and k), lets contacts settle, then drives the actuators with a scripted policy for --steps control
+            steps (the scene's wm_control_substeps, else 20 ms of physics steps), recording MuJoCo's qpos, qvel and
+            ctrl, every moving body's pose and the contact count per frame (and, for free-object scenes like
+            scenes/push.xml, each object's pose and velocity and the pusher's). The same arguments write the same
+            bytes. Episodes split 80/10/10 into train/valid/test.
 
-            Example:
+            Examples:
               wm generate --scene scenes/push.xml --episodes 20 --steps 100 --seed 1 --out /tmp/push.wmds
+              wm generate --scene /tmp/dmc/dm_control/suite/stacker.xml --episodes 20 --steps 100 --out /tmp/stacker.wmds
               wm dataset info /tmp/push.wmds
             """)
 
@@ -34,8 +39,8 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Output dataset (.wmds); written atomically.")
     var out: String
 
-    @Option(help: "Action policy: waypoints (pushes objects in most episodes), random, or still.")
-    var policy: ActionPolicyKind = .waypoints
+    @Option(help: "Action policy: waypoints (a pusher steered to push free objects), smooth (low-pass random ctrl in ctrlrange, any actuators), random (held uniform ctrl), or still. Default: waypoints for free-object scenes, else smooth.")
+    var policy: ActionPolicyKind?
 
     @Flag(help: "Print the summary as JSON.")
     var json = false
@@ -48,7 +53,8 @@ struct GenerateCommand: ParsableCommand {
     func run() throws {
         let recorder = try TeacherRecorder(scenePath: scene)
         let bar = ProgressBar(total: episodes, label: "generate")
-        let summary = try recorder.generateDataset(path: out, episodes: episodes, steps: steps, seed: seed, policy: policy) {
+        let summary = try recorder.generateDataset(path: out, episodes: episodes, steps: steps, seed: seed,
+                                                   policy: policy ?? recorder.defaultPolicy) {
             bar.update($0)
         }
         bar.finish(episodes)

@@ -40,8 +40,8 @@ struct RenderCommand: ParsableCommand {
         guard episode >= 0 && episode < reader.header.episodeCount else {
             throw WorldModelError(file: poses, "has \(reader.header.episodeCount) episodes, no episode \(episode)")
         }
-        let teacher = RayCastRenderer(simulation: try MuJoCoSimulation(path: scene))
-        let n = teacher.simulation.scene.objects.count
+        let teacher = try RayCastRenderer(simulation: try MuJoCoSimulation(path: scene))
+        let n = teacher.scene.objects.count
         guard fields.description.objectClasses.count == n, reader.header.objects.count == n else {
             throw WorldModelError(file: field, "object counts differ between the field, the dataset and the scene")
         }
@@ -53,7 +53,7 @@ struct RenderCommand: ParsableCommand {
         var written = 0, psnrSum: Double = 0
         for f in stride(from: 0, to: recorded.frameCount, by: max(1, every)) {
             let state = Array(recorded.objectStates[(f * width)..<((f + 1) * width)])
-            let truth = teacher.views(poses: [state], cameras: [camera])[0]
+            let truth = try teacher.views(poses: [state], cameras: [camera])[0]
             let predicted = renderer.render(camera: camera, fields: fields.placed(poses: truth.objectPoses))
             let path = "\(out)/frame\(String(repeating: "0", count: max(0, 4 - String(f).count)))\(f).png"
             try PNGFile.write(predicted.image.besides(truth.image.image), to: path)

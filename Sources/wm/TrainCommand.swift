@@ -71,7 +71,7 @@ struct TrainCommand: ParsableCommand {
             startStep = Int(file.metadata["training_step"] ?? "0") ?? 0
         } else {
             let configuration = try loadConfiguration()
-            model = DynamicsModel(configuration: configuration, objects: header.objects, robot: header.robot,
+            model = DynamicsModel(configuration: configuration, objects: header.objects, robot: try header.requireRobot(file: data),
                                   dtSeconds: Float(header.controlDtSeconds),
                                   robotKinematics: DynamicsData.robotKinematics(header: header, episodes: train), seed: seed)
         }

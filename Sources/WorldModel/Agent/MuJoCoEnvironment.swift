@@ -12,7 +12,7 @@
 /// Not thread-safe (it owns a MuJoCo simulation): one per thread.
 public final class MuJoCoEnvironment: Environment {
     public let simulation: MuJoCoSimulation
-    public var scene: SceneDescription { simulation.scene }
+    public let scene: SceneDescription
     public private(set) var observation: Observation
     /// Physics steps with zero action after a reset.
     public var settlePhysicsSteps = 50
@@ -22,6 +22,7 @@ public final class MuJoCoEnvironment: Environment {
     /// Loads the scene's MJCF file.
     public init(scenePath: String) throws {
         simulation = try MuJoCoSimulation(path: scenePath)
+        scene = try simulation.scene
         observation = Observation(objects: [], robotPosition: .zero)
         observation = makeObservation()
     }
@@ -88,7 +89,8 @@ public final class MuJoCoEnvironment: Environment {
 
 
     private func makeObservation() -> Observation {
-        let states = simulation.objectStates(), robot = simulation.robotState()
+        // Cannot fail: `init` resolved the free-object view of this simulation.
+        let states = (try? simulation.objectStates()) ?? [], robot = (try? simulation.robotState()) ?? [0, 0, 0, 0, 0, 0]
         let poses = (0..<scene.objects.count).map { i -> ObjectPose in
             let o = i * objectStateWidth
             return ObjectPose(position: SIMD3(states[o], states[o + 1], states[o + 2]),

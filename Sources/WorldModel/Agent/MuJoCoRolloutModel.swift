@@ -23,9 +23,9 @@ public final class MuJoCoRolloutModel: BatchRolloutModel {
     /// Loads `threads` copies of the scene.
     public init(scenePath: String, threads: Int = 2) throws {
         workers = try (0..<max(1, threads)).map { _ in try MuJoCoSimulation(path: scenePath) }
-        scene = workers[0].scene
+        scene = try workers[0].scene
         readers = try workers.map { try MuJoCoPoseReader(simulation: $0) }
-        commands = workers.map { [Float](repeating: 0, count: $0.scene.robot.actionDimension) }
+        commands = workers.map { [Float](repeating: 0, count: $0.sceneModel.nu) }
     }
 
     public func rollout(from state: MuJoCoStateSnapshot, actions: UnsafeBufferPointer<SIMD2<Float>>, samples: Int, horizon: Int,

@@ -1,14 +1,15 @@
 import FoundationEssentials
 
-/// The `.wmds` file layout, version 1. The full description, with shapes, units and frames, is in
+/// The `.wmds` file layout, version 2. The full description, with shapes, units and frames, is in
 /// `docs/dataset-format.md`; in short (all integers little-endian):
 ///
 /// ```
 /// offset 0   preamble, 32 bytes: magic 89 57 4D 44 53 0D 0A 1A ("\x89WMDS\r\n\x1a"), UInt32 format version,
 ///            UInt32 header byte count H, UInt32 CRC-32 of the header bytes, UInt32 0, UInt64 episode block byte count B
 /// offset 32  header: H bytes of sorted-key JSON (``DatasetHeader``), padded with spaces
-/// offset 32 + H + k * B   episode k: object states F*N*13 Float32, robot states F*6 Float32,
-///            actions (F-1)*A Float32, contact counts F Int32, then UInt32 CRC-32 of those bytes
+/// offset 32 + H + k * B   episode k: object states F*N*13 Float32, robot states F*R Float32 (R = 6, or 0 without
+///            a free-object robot), actions (F-1)*A Float32, contact counts F Int32, qpos F*nq Float32,
+///            qvel F*nv Float32, body poses F*B*7 Float32, then UInt32 CRC-32 of those bytes
 /// ```
 /// The file is exactly `32 + H + E * B` bytes long.
 public enum DatasetFormat {
@@ -25,16 +26,22 @@ public enum DatasetFormat {
     }
 
     static func episodePayloadByteCount(_ header: DatasetHeader) -> Int {
-        let f = header.framesPerEpisode, n = header.objects.count, a = header.robot.actionDimension
-        return 4 * (f * n * objectStateWidth + f * robotStateWidth + (f - 1) * a + f)
+        let f = header.framesPerEpisode, d = header.dimensions
+        return 4 * (f * d.objectCount * objectStateWidth + f * d.robotWidth + (f - 1) * d.actionDimension + f
+            + f * d.nq + f * d.nv + f * d.bodyCount * bodyPoseWidth)
+    }
+
+    /// A value as sorted-key JSON (the encoding of headers and of the scene model inside `.npz` files).
+    static func encodeJSON<T: Encodable>(_ value: T) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Array(try encoder.encode(value))
     }
 
     /// The header as sorted-key JSON.
     static func encodeHeaderJSON(_ header: DatasetHeader, file: String?) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         do {
-            return Array(try encoder.encode(header))
+            return try encodeJSON(header)
         } catch {
             throw WorldModelError(file: file, "cannot encode the dataset header: \(error)")
         }

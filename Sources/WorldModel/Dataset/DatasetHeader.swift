@@ -10,7 +10,7 @@
 /// ```
 public struct DatasetHeader: Codable, Sendable, Equatable {
     /// The format version this build of wm writes and reads.
-    public static let currentFormatVersion = 1
+    public static let currentFormatVersion = 2
 
     /// The layout version of the file (``currentFormatVersion`` when written by this wm).
     public var formatVersion: Int
@@ -30,10 +30,13 @@ public struct DatasetHeader: Codable, Sendable, Equatable {
     public var physicsDtSeconds: Double
     /// Height of the table top (world z, m).
     public var tableHeightMeters: Float
-    /// The N free objects, in the order of `Episode.objectStates`.
+    /// The N free objects, in the order of `Episode.objectStates` (empty for a scene without free objects).
     public var objects: [ObjectDescription]
-    /// The robot (a kinematic node driven by the actions).
-    public var robot: RobotDescription
+    /// The robot of a free-object scene (a kinematic node driven by the actions); nil for other scenes.
+    public var robot: RobotDescription?
+    /// The scene's bodies, joints, geoms and actuators, which give `Episode.qpos`, `qvel` and `bodyPoses` their
+    /// meaning; nil when the generalized state is unknown (data imported without its scene).
+    public var sceneModel: SceneModel?
     /// E, the number of episodes.
     public var episodeCount: Int
     /// F = steps + 1, the same for every episode.
@@ -45,7 +48,7 @@ public struct DatasetHeader: Codable, Sendable, Equatable {
 
     public init(formatVersion: Int = DatasetHeader.currentFormatVersion, sceneName: String, mjcf: String, seed: UInt64,
                 source: String, policy: String, controlDtSeconds: Double = 0.02, physicsDtSeconds: Double = 0.002,
-                tableHeightMeters: Float = 0, objects: [ObjectDescription], robot: RobotDescription,
+                tableHeightMeters: Float = 0, objects: [ObjectDescription], robot: RobotDescription?, sceneModel: SceneModel? = nil,
                 episodeCount: Int, framesPerEpisode: Int, splits: [Split], contactFraction: Double? = nil) {
         self.formatVersion = formatVersion
         self.sceneName = sceneName
@@ -58,6 +61,7 @@ public struct DatasetHeader: Codable, Sendable, Equatable {
         self.tableHeightMeters = tableHeightMeters
         self.objects = objects
         self.robot = robot
+        self.sceneModel = sceneModel
         self.episodeCount = episodeCount
         self.framesPerEpisode = framesPerEpisode
         self.splits = splits
@@ -66,6 +70,23 @@ public struct DatasetHeader: Codable, Sendable, Equatable {
 
     /// T = F - 1, the number of actions (control steps) per episode.
     public var stepsPerEpisode: Int { framesPerEpisode - 1 }
+
+    /// A, the action components per step: the scene's nu (the robot's action dimension for data without a scene).
+    public var actionDimension: Int { sceneModel?.nu ?? robot?.actionDimension ?? 0 }
+
+    /// The array sizes of every episode.
+    public var dimensions: EpisodeDimensions {
+        EpisodeDimensions(objectCount: objects.count, hasRobot: robot != nil, actionDimension: actionDimension,
+                          nq: sceneModel?.nq ?? 0, nv: sceneModel?.nv ?? 0, bodyCount: sceneModel?.movingBodyIndices.count ?? 0)
+    }
+
+    /// The free-object robot, or an error naming `file` for data of a scene without one.
+    public func requireRobot(file: String? = nil) throws -> RobotDescription {
+        guard let robot, !objects.isEmpty else {
+            throw WorldModelError(file: file, "scene '\(sceneName)' has no free objects pushed by a slide-joint robot, which the free-object models need")
+        }
+        return robot
+    }
 
     /// Checks the header's own consistency; throws naming `file`.
     public func validate(file: String? = nil) throws {
@@ -84,11 +105,21 @@ public struct DatasetHeader: Codable, Sendable, Equatable {
                 throw fail("object \(i) (\(object.name)) needs 4 rgba values and a finite mass")
             }
         }
-        let a = robot.actionDimension
-        guard a >= 0, robot.actionLow.count == a, robot.actionHigh.count == a else {
-            throw fail("robot action bounds must have actionDimension (\(a)) values")
+        if let robot {
+            let a = robot.actionDimension
+            guard a >= 0, robot.actionLow.count == a, robot.actionHigh.count == a else {
+                throw fail("robot action bounds must have actionDimension (\(a)) values")
+            }
+            guard robot.halfExtentsMeters.count == 3 else { throw fail("robot needs 3 half-extents") }
+            if let sceneModel, sceneModel.nu != a { throw fail("robot takes \(a) action components, the scene has nu = \(sceneModel.nu)") }
         }
-        guard robot.halfExtentsMeters.count == 3 else { throw fail("robot needs 3 half-extents") }
+        if let model = sceneModel {
+            guard model.nq >= 0, model.nv >= 0, model.nu >= 0, model.qpos0.count == model.nq, model.actuators.count == model.nu,
+                  model.actuatorMoment.count == model.nu * model.nv, !model.bodies.isEmpty,
+                  model.bodies.allSatisfy({ $0.parent >= 0 && $0.parent < model.bodies.count }) else {
+                throw fail("scene model sizes are inconsistent (nq \(model.nq), nv \(model.nv), nu \(model.nu))")
+            }
+        }
     }
 
     /// Checks that `episode` has this header's frame, object and action counts and finite values.
@@ -100,17 +131,19 @@ public struct DatasetHeader: Codable, Sendable, Equatable {
         guard episode.objectCount == objects.count else {
             throw fail("\(episode.objectCount) objects, the header says \(objects.count)")
         }
-        guard episode.actionDimension == robot.actionDimension else {
-            throw fail("action dimension \(episode.actionDimension), the header says \(robot.actionDimension)")
+        guard episode.actionDimension == actionDimension else {
+            throw fail("action dimension \(episode.actionDimension), the header says \(actionDimension)")
         }
         do {
-            try episode.validate()
+            try episode.validate(dimensions)
         } catch let error as WorldModelError {
             throw fail(error.message)
         }
         guard episode.objectStates.allSatisfy(\.isFinite) else { throw fail("object states hold NaN or infinity") }
         guard episode.robotStates.allSatisfy(\.isFinite) else { throw fail("robot states hold NaN or infinity") }
         guard episode.actions.allSatisfy(\.isFinite) else { throw fail("actions hold NaN or infinity") }
+        guard episode.qpos.allSatisfy(\.isFinite), episode.qvel.allSatisfy(\.isFinite) else { throw fail("qpos or qvel hold NaN or infinity") }
+        guard episode.bodyPoses.allSatisfy(\.isFinite) else { throw fail("body poses hold NaN or infinity") }
     }
 }
 

@@ -49,6 +49,7 @@ public final class DatasetReader {
             throw fail("format version \(version) is newer than this wm reads (\(DatasetHeader.currentFormatVersion)); update wm")
         }
         guard version >= 1 else { throw fail("format version \(version) is not valid") }
+        if version == 1 { throw fail(Self.versionOneAdvice(descriptor: fd, path: path, size: size)) }
         let headerByteCount = Int(try fields.readUInt32())
         let headerCRC = try fields.readUInt32()
         _ = try fields.readUInt32()
@@ -65,8 +66,9 @@ public final class DatasetReader {
             throw fail("header is not valid JSON for format version \(version)")
         }
         try header.validate(file: path)
-        guard header.episodeCount <= size, header.framesPerEpisode <= size, header.objects.count <= size,
-              header.robot.actionDimension <= size else {
+        let d = header.dimensions
+        guard header.episodeCount <= size, header.framesPerEpisode <= size, d.objectCount <= size, d.actionDimension <= size,
+              d.nq <= size, d.nv <= size, d.bodyCount <= size else {
             throw fail("header counts exceed the file size of \(size) bytes (corrupted header)")
         }
         let block = DatasetFormat.episodeBlockByteCount(header)
@@ -97,7 +99,7 @@ public final class DatasetReader {
         }
         let bytes = try FileBytes.read(descriptor: descriptor, path: path, offset: episodesOffset + index * blockByteCount, count: blockByteCount)
         let payload = blockByteCount - 4
-        let f = header.framesPerEpisode, n = header.objects.count, a = header.robot.actionDimension
+        let f = header.framesPerEpisode, d = header.dimensions
         return try bytes.withUnsafeBytes { raw in
             let stored = raw.loadUnaligned(fromByteOffset: payload, as: UInt32.self).littleEndian
             guard CRC32.checksum(UnsafeRawBufferPointer(rebasing: raw[0..<payload])) == stored else {
@@ -113,13 +115,33 @@ public final class DatasetReader {
                 offset += count * 4
                 return values
             }
-            let objects = take(f * n * objectStateWidth, Float.self)
-            let robot = take(f * robotStateWidth, Float.self)
-            let actions = take((f - 1) * a, Float.self)
+            let objects = take(f * d.objectCount * objectStateWidth, Float.self)
+            let robot = take(f * d.robotWidth, Float.self)
+            let actions = take((f - 1) * d.actionDimension, Float.self)
             let contacts = take(f, Int32.self)
-            return Episode(frameCount: f, objectCount: n, actionDimension: a, objectStates: objects, robotStates: robot,
-                           actions: actions, contactCounts: contacts)
+            let qpos = take(f * d.nq, Float.self), qvel = take(f * d.nv, Float.self)
+            let poses = take(f * d.bodyCount * bodyPoseWidth, Float.self)
+            return Episode(frameCount: f, objectCount: d.objectCount, actionDimension: d.actionDimension, objectStates: objects,
+                           robotStates: robot, actions: actions, contactCounts: contacts, qpos: qpos, qvel: qvel, bodyPoses: poses)
         }
+    }
+
+    /// What to say about a version-1 file (free-object states only, no qpos/qvel): how to regenerate it, with its
+    /// scene, counts, seed and policy when its header can be read.
+    private static func versionOneAdvice(descriptor fd: Int32, path: String, size: Int) -> String {
+        struct VersionOne: Decodable { var sceneName: String; var seed: UInt64; var policy: String; var source: String; var episodeCount: Int; var framesPerEpisode: Int }
+        var what = ""
+        if size > DatasetFormat.preambleByteCount,
+           let preamble = try? FileBytes.read(descriptor: fd, path: path, offset: 12, count: 4),
+           case let count = Int(preamble.withUnsafeBytes { $0.loadUnaligned(as: UInt32.self).littleEndian }),
+           count <= size - DatasetFormat.preambleByteCount,
+           let bytes = try? FileBytes.read(descriptor: fd, path: path, offset: DatasetFormat.preambleByteCount, count: count),
+           let old = try? JSONDecoder().decode(VersionOne.self, from: Data(bytes)) {
+            what = old.source.hasPrefix("wm generate")
+                ? " (scene '\(old.sceneName)', \(old.episodeCount) episodes of \(old.framesPerEpisode - 1) steps, seed \(old.seed), policy \(old.policy))"
+                : " (from \(old.source))"
+        }
+        return "format version 1 holds no qpos/qvel; this wm reads version \(DatasetHeader.currentFormatVersion): regenerate it with wm generate, or re-import it with wm dataset import\(what)"
     }
 
     /// The indices of the episodes in `split`, ascending; all episodes for nil.

@@ -22,6 +22,7 @@ public struct DatasetSummary: Codable, Sendable, Equatable {
     public var objects: Int
     /// Object count per shape name, e.g. `["box": 4]`.
     public var objectShapes: [String: Int]
+    /// The free-object robot's shape, or "articulated" for a scene without one.
     public var robotShape: String
     public var actionDimension: Int
     /// Episode count per split name (`train`, `valid`, `test`), zeros included.
@@ -49,8 +50,8 @@ public struct DatasetSummary: Codable, Sendable, Equatable {
         physicsDtSeconds = header.physicsDtSeconds
         objects = header.objects.count
         objectShapes = Dictionary(header.objects.map { ($0.shape.name, 1) }, uniquingKeysWith: +)
-        robotShape = header.robot.shape.name
-        actionDimension = header.robot.actionDimension
+        robotShape = header.robot?.shape.name ?? "articulated"
+        actionDimension = header.actionDimension
         splits = Dictionary(uniqueKeysWithValues: Split.allCases.map { split in
             (split.rawValue, header.splits.count { $0 == split })
         })

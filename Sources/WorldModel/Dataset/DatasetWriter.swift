@@ -61,6 +61,9 @@ public final class DatasetWriter {
             put(episode.robotStates)
             put(episode.actions)
             put(episode.contactCounts)
+            put(episode.qpos)
+            put(episode.qvel)
+            put(episode.bodyPoses)
             let crc = CRC32.checksum(UnsafeRawBufferPointer(rebasing: out[0..<offset]))
             out.storeBytes(of: crc.littleEndian, toByteOffset: offset, as: UInt32.self)
         }
@@ -80,7 +83,7 @@ public final class DatasetWriter {
         if let updated {
             try updated.validate(file: path)
             guard updated.episodeCount == header.episodeCount, updated.framesPerEpisode == header.framesPerEpisode,
-                  updated.objects == header.objects, updated.robot == header.robot,
+                  updated.objects == header.objects, updated.robot == header.robot, updated.sceneModel == header.sceneModel,
                   updated.formatVersion == header.formatVersion else {
                 throw WorldModelError(file: path, "the updated header changes the episode layout")
             }

@@ -22,7 +22,11 @@
 /// raw values), `object_half_extents` (N, 3), `object_mass` (N), `object_rgba` (N, 4), `object_names` (N) string,
 /// `split` (E) int32 (0 train, 1 valid, 2 test), `scene_name`, `source`, `policy` strings, `table_height` (),
 /// `contact_fraction` () float64, and the robot: `robot_name`, `robot_shape` () int32, `robot_half_extents` (3),
-/// `robot_shape_centre_height` (), `robot_action_meaning`, `robot_action_low` (A), `robot_action_high` (A).
+/// `robot_shape_centre_height` (), `robot_action_meaning`, `robot_action_low` (A), `robot_action_high` (A); and
+/// MuJoCo's generalized state when the scene is known: `qpos` (E, F, nq), `qvel` (E, F, nv), `body_pose`
+/// (E, F, B, 7: position and quaternion of each moving body, world), `scene_model` () string (the ``SceneModel``
+/// as JSON). The pusher arrays (`pusher_pos`, `pusher_vel`, `robot_*`) are absent for a scene without a
+/// free-object robot; `actions` is then MuJoCo's `ctrl`.
 public enum NPZArrayNames {
     public static let objectPositions = "box_pos"
     public static let objectQuaternions = "box_quat"
@@ -58,6 +62,10 @@ public enum NPZArrayNames {
     public static let robotActionMeaning = "robot_action_meaning"
     public static let robotActionLow = "robot_action_low"
     public static let robotActionHigh = "robot_action_high"
+    public static let qpos = "qpos"
+    public static let qvel = "qvel"
+    public static let bodyPoses = "body_pose"
+    public static let sceneModel = "scene_model"
 
     /// The `split` array's code for each split.
     static func code(_ split: Split) -> Int32 {

@@ -17,7 +17,7 @@ public enum NPZExport {
     /// The named arrays for a header and its episodes, in the order they are written.
     public static func arrays(header: DatasetHeader, episodes: [Episode]) -> [(name: String, array: NumPyArray)] {
         typealias K = NPZArrayNames
-        let e = episodes.count, f = header.framesPerEpisode, n = header.objects.count, a = header.robot.actionDimension
+        let e = episodes.count, f = header.framesPerEpisode, n = header.objects.count, a = header.actionDimension, d = header.dimensions
         var pos = [Float](), quat = [Float](), linvel = [Float](), angvel = [Float]()
         var robotPos = [Float](), robotVel = [Float](), actions = [Float](), contacts = [Int32]()
         pos.reserveCapacity(e * f * n * 3)
@@ -32,7 +32,7 @@ public enum NPZExport {
                 linvel += episode.objectStates[(s + 7)..<(s + 10)]
                 angvel += episode.objectStates[(s + 10)..<(s + 13)]
             }
-            for frame in 0..<f {
+            for frame in 0..<(header.robot == nil ? 0 : f) {
                 let s = frame * robotStateWidth
                 robotPos += episode.robotStates[s..<(s + 3)]
                 robotVel += episode.robotStates[(s + 3)..<(s + 6)]
@@ -65,8 +65,6 @@ public enum NPZExport {
             (K.objectQuaternions, NumPyArray(floats: quat, shape: [e, f, n, 4])),
             (K.objectLinearVelocities, NumPyArray(floats: linvel, shape: [e, f, n, 3])),
             (K.objectAngularVelocities, NumPyArray(floats: angvel, shape: [e, f, n, 3])),
-            (K.robotPositions, NumPyArray(floats: robotPos, shape: [e, f, 3])),
-            (K.robotVelocities, NumPyArray(floats: robotVel, shape: [e, f, 3])),
             (K.actions, NumPyArray(floats: actions, shape: [e, f - 1, a])),
             (K.contactCounts, contactArray),
             (K.boxHalfSize, halfSize),
@@ -86,14 +84,28 @@ public enum NPZExport {
             (K.objectColours, NumPyArray(floats: header.objects.flatMap(\.rgba), shape: [n, 4])),
             (K.objectNames, NumPyArray(strings: header.objects.map(\.name), shape: [n])),
             (K.splits, NumPyArray(int32s: header.splits.map(NPZArrayNames.code), shape: [e])),
-            (K.robotName, NumPyArray(string: header.robot.name)),
-            (K.robotShape, NumPyArray(int32s: [header.robot.shape.rawValue], shape: [])),
-            (K.robotHalfExtents, NumPyArray(floats: header.robot.halfExtentsMeters, shape: [3])),
-            (K.robotShapeCentreHeight, NumPyArray(floats: [header.robot.shapeCentreHeightMeters], shape: [])),
-            (K.robotActionMeaning, NumPyArray(string: header.robot.actionMeaning)),
-            (K.robotActionLow, NumPyArray(floats: header.robot.actionLow, shape: [a])),
-            (K.robotActionHigh, NumPyArray(floats: header.robot.actionHigh, shape: [a])),
         ]
+        if let robot = header.robot {
+            out.insert(contentsOf: [(K.robotPositions, NumPyArray(floats: robotPos, shape: [e, f, 3])),
+                                    (K.robotVelocities, NumPyArray(floats: robotVel, shape: [e, f, 3]))], at: 4)
+            out += [
+                (K.robotName, NumPyArray(string: robot.name)),
+                (K.robotShape, NumPyArray(int32s: [robot.shape.rawValue], shape: [])),
+                (K.robotHalfExtents, NumPyArray(floats: robot.halfExtentsMeters, shape: [3])),
+                (K.robotShapeCentreHeight, NumPyArray(floats: [robot.shapeCentreHeightMeters], shape: [])),
+                (K.robotActionMeaning, NumPyArray(string: robot.actionMeaning)),
+                (K.robotActionLow, NumPyArray(floats: robot.actionLow, shape: [a])),
+                (K.robotActionHigh, NumPyArray(floats: robot.actionHigh, shape: [a])),
+            ]
+        }
+        if let model = header.sceneModel, let json = try? DatasetFormat.encodeJSON(model) {
+            out += [
+                (K.qpos, NumPyArray(floats: episodes.flatMap(\.qpos), shape: [e, f, d.nq])),
+                (K.qvel, NumPyArray(floats: episodes.flatMap(\.qvel), shape: [e, f, d.nv])),
+                (K.bodyPoses, NumPyArray(floats: episodes.flatMap(\.bodyPoses), shape: [e, f, d.bodyCount, bodyPoseWidth])),
+                (K.sceneModel, NumPyArray(string: String(decoding: json, as: UTF8.self))),
+            ]
+        }
         if let fraction = header.contactFraction {
             out.append((K.contactFraction, NumPyArray(doubles: [fraction], shape: [])))
         }

@@ -1,3 +1,5 @@
+import FoundationEssentials
+
 /// What an `.npz` import may take from elsewhere than the file.
 public struct NPZImportOptions: Sendable {
     /// Renames: documented name -> the name in the file. `["box_pos": "obj_pos"]` reads the file's `obj_pos` as `box_pos`.
@@ -57,8 +59,9 @@ public enum NPZImport {
         let quat = try arrays.floats(K.objectQuaternions, shape: [e, f, n, 4], meaning: "(E, T+1, N, 4)", dims: dims)
         let linvel = try arrays.floats(K.objectLinearVelocities, shape: [e, f, n, 3], meaning: "(E, T+1, N, 3)", dims: dims)
         let angvel = try arrays.floats(K.objectAngularVelocities, shape: [e, f, n, 3], meaning: "(E, T+1, N, 3)", dims: dims)
-        let robotPos = try arrays.floats(K.robotPositions, shape: [e, f, 3], meaning: "(E, T+1, 3)", dims: dims)
-        let robotVel = try arrays.floats(K.robotVelocities, shape: [e, f, 3], meaning: "(E, T+1, 3)", dims: dims)
+        let hasRobot = arrays.has(K.robotPositions) || !arrays.has(K.sceneModel)
+        let robotPos = hasRobot ? try arrays.floats(K.robotPositions, shape: [e, f, 3], meaning: "(E, T+1, 3)", dims: dims) : []
+        let robotVel = hasRobot ? try arrays.floats(K.robotVelocities, shape: [e, f, 3], meaning: "(E, T+1, 3)", dims: dims) : []
         let actions = try arrays.floats(K.actions, shape: [e, f - 1, a], meaning: "(E, T, A)", dims: dims)
         let contacts = try arrays.integers(K.contactCounts, shape: [e, f], meaning: "(E, T+1)", dims: dims)
         guard contacts.allSatisfy({ $0 >= 0 && $0 <= Int64(Int32.max) }) else {
@@ -73,10 +76,28 @@ public enum NPZImport {
         guard objects.count == n else {
             throw WorldModelError(file: path, "the scene has \(objects.count) objects, \(arrays.label(K.objectPositions)) has N=\(n)")
         }
-        let robot = try options.robotFromScene ?? readRobot(arrays, actionDimension: a)
-        guard robot.actionDimension == a else {
+        let robot = hasRobot ? try options.robotFromScene ?? readRobot(arrays, actionDimension: a) : nil
+        if let robot, robot.actionDimension != a {
             throw arrays.error(K.actions, "has \(a) action components, the robot has \(robot.actionDimension)")
         }
+        // MuJoCo's generalized state, when the file carries it with its scene model (wm's own exports do).
+        var sceneModel: SceneModel? = nil
+        var qpos: [Float] = [], qvel: [Float] = [], bodyPoses: [Float] = []
+        if arrays.has(K.sceneModel), arrays.has(K.qpos) {
+            do {
+                sceneModel = try JSONDecoder().decode(SceneModel.self, from: Data(try arrays.string(K.sceneModel).utf8))
+            } catch let error as WorldModelError {
+                throw error
+            } catch {
+                throw arrays.error(K.sceneModel, "is not a valid scene model (JSON)")
+            }
+            let model = sceneModel!, b = model.movingBodyIndices.count
+            guard model.nu == a else { throw arrays.error(K.actions, "has \(a) action components, the scene model has nu = \(model.nu)") }
+            qpos = try arrays.floats(K.qpos, shape: [e, f, model.nq], meaning: "(E, T+1, nq)", dims: dims + ", nq=\(model.nq)")
+            qvel = try arrays.floats(K.qvel, shape: [e, f, model.nv], meaning: "(E, T+1, nv)", dims: dims + ", nv=\(model.nv)")
+            bodyPoses = try arrays.floats(K.bodyPoses, shape: [e, f, b, bodyPoseWidth], meaning: "(E, T+1, B, 7)", dims: dims + ", B=\(b)")
+        }
+        let nq = sceneModel?.nq ?? 0, nv = sceneModel?.nv ?? 0, poseWidth = (sceneModel?.movingBodyIndices.count ?? 0) * bodyPoseWidth
         let splits: [Split]
         if arrays.has(K.splits) {
             splits = try arrays.integers(K.splits, shape: [e], meaning: "(E)", dims: dims).map { code in
@@ -97,7 +118,7 @@ public enum NPZImport {
             policy: try arrays.optionalString(K.policy) ?? "unknown",
             controlDtSeconds: controlDt, physicsDtSeconds: physicsDt,
             tableHeightMeters: arrays.has(K.tableHeight) ? Float(try arrays.scalarDouble(K.tableHeight)) : 0,
-            objects: objects, robot: robot, episodeCount: e, framesPerEpisode: f, splits: splits,
+            objects: objects, robot: robot, sceneModel: sceneModel, episodeCount: e, framesPerEpisode: f, splits: splits,
             contactFraction: arrays.has(K.contactFraction) ? try arrays.scalarDouble(K.contactFraction) : nil)
         try header.validate(file: path)
 
@@ -105,7 +126,7 @@ public enum NPZImport {
         episodes.reserveCapacity(e)
         for episode in 0..<e {
             var states = [Float](repeating: 0, count: f * n * objectStateWidth)
-            var robotStates = [Float](repeating: 0, count: f * robotStateWidth)
+            var robotStates = [Float](repeating: 0, count: robot == nil ? 0 : f * robotStateWidth)
             for frame in 0..<f {
                 for object in 0..<n {
                     let row = (episode * f + frame) * n + object
@@ -116,7 +137,7 @@ public enum NPZImport {
                     for k in 0..<3 { states[out + 10 + k] = angvel[row * 3 + k] }
                 }
                 let row = episode * f + frame
-                for k in 0..<3 {
+                for k in 0..<(robot == nil ? 0 : 3) {
                     robotStates[frame * robotStateWidth + k] = robotPos[row * 3 + k]
                     robotStates[frame * robotStateWidth + 3 + k] = robotVel[row * 3 + k]
                 }
@@ -125,7 +146,10 @@ public enum NPZImport {
             episodes.append(Episode(
                 frameCount: f, objectCount: n, actionDimension: a, objectStates: states, robotStates: robotStates,
                 actions: Array(actions[(episode * steps)..<((episode + 1) * steps)]),
-                contactCounts: contacts[(episode * f)..<((episode + 1) * f)].map { Int32($0) }))
+                contactCounts: contacts[(episode * f)..<((episode + 1) * f)].map { Int32($0) },
+                qpos: Array(qpos[(episode * f * nq)..<((episode + 1) * f * nq)]),
+                qvel: Array(qvel[(episode * f * nv)..<((episode + 1) * f * nv)]),
+                bodyPoses: Array(bodyPoses[(episode * f * poseWidth)..<((episode + 1) * f * poseWidth)])))
         }
         return (header, episodes)
     }

@@ -55,6 +55,8 @@ public struct RolloutRunOptions: Sendable {
 public final class RolloutRun {
     public let options: RolloutRunOptions
     public let recorder: TeacherRecorder
+    /// The free-object view of the scene (the free-object models need one).
+    public let scene: SceneDescription
     public let model: DynamicsModel
     public private(set) var initialStates: [DynamicsState] = []
     /// The actions every environment received: T x B.
@@ -71,21 +73,22 @@ public final class RolloutRun {
         guard options.steps >= 1, options.batch >= 1 else { throw WorldModelError("--steps and --batch must be at least 1") }
         self.options = options
         recorder = try TeacherRecorder(scenePath: options.scenePath)
+        scene = try recorder.scene
         model = try DynamicsModel.load(from: options.modelPath)
-        guard model.dtSeconds > 0, abs(Double(model.dtSeconds) - recorder.scene.controlDtSeconds) < 1e-6 else {
-            throw WorldModelError(file: options.modelPath, "trained at a \(model.dtSeconds) s control step, the scene steps \(recorder.scene.controlDtSeconds) s")
+        guard model.dtSeconds > 0, abs(Double(model.dtSeconds) - scene.controlDtSeconds) < 1e-6 else {
+            throw WorldModelError(file: options.modelPath, "trained at a \(model.dtSeconds) s control step, the scene steps \(scene.controlDtSeconds) s")
         }
         if let fieldPath = options.fieldPath {
             let set = try ObjectFieldSet.load(from: fieldPath)
-            guard set.description.objectClasses.count == recorder.scene.objects.count else {
-                throw WorldModelError(file: fieldPath, "has fields for \(set.description.objectClasses.count) objects, the scene has \(recorder.scene.objects.count)")
+            guard set.description.objectClasses.count == scene.objects.count else {
+                throw WorldModelError(file: fieldPath, "has fields for \(set.description.objectClasses.count) objects, the scene has \(scene.objects.count)")
             }
             fields = set
         }
         try prepareInitialStates()
     }
 
-    private var objects: [ObjectDescription] { recorder.scene.objects }
+    private var objects: [ObjectDescription] { scene.objects }
 
     private func prepareInitialStates() throws {
         let h = model.historyLength, dt = model.dtSeconds, b = options.batch
@@ -121,8 +124,8 @@ public final class RolloutRun {
             progress("compact rollout")
             let engine = try RolloutEngine(model: model, objects: objects, batchSize: b, threads: options.threads)
             var policies = (0..<b).map { k in
-                ActionPolicy(kind: .waypoints, actionLow: recorder.scene.robot.actionLow, actionHigh: recorder.scene.robot.actionHigh,
-                             controlDtSeconds: recorder.scene.controlDtSeconds, rng: SeededRandom(seed: options.seed &+ 7919, stream: UInt64(k)))
+                ActionPolicy(kind: .waypoints, actionLow: scene.robot.actionLow, actionHigh: scene.robot.actionHigh,
+                             controlDtSeconds: scene.controlDtSeconds, rng: SeededRandom(seed: options.seed &+ 7919, stream: UInt64(k)))
             }
             var used = [[SIMD2<Float>]](repeating: [SIMD2<Float>](repeating: .zero, count: b), count: t)
             var states = initialStates
@@ -187,18 +190,18 @@ public final class RolloutRun {
         sim.reset()
         for i in 0..<n {
             let o = (h * n + i) * objectStateWidth, s = e.objectStates
-            sim.setObject(i, position: SIMD3(Double(s[o]), Double(s[o + 1]), Double(s[o + 2])),
+            try sim.setObject(i, position: SIMD3(Double(s[o]), Double(s[o + 1]), Double(s[o + 2])),
                           quaternion: SIMD4(Double(s[o + 3]), Double(s[o + 4]), Double(s[o + 5]), Double(s[o + 6])),
                           linearVelocity: SIMD3(Double(s[o + 7]), Double(s[o + 8]), Double(s[o + 9])),
                           angularVelocity: SIMD3(Double(s[o + 10]), Double(s[o + 11]), Double(s[o + 12])))
         }
         let r = h * robotStateWidth
-        sim.setRobotJoints([Double(e.robotStates[r]), Double(e.robotStates[r + 1])])
+        try sim.setRobotJoints([Double(e.robotStates[r]), Double(e.robotStates[r + 1])])
         var states = [Float](repeating: 0, count: (actions.count + 1) * n * objectStateWidth)
-        sim.writeObjectStates(into: &states, at: 0)
+        try sim.writeObjectStates(into: &states, at: 0)
         for (t, a) in actions.enumerated() {
-            try sim.step(action: a, substeps: recorder.scene.controlSubsteps)
-            sim.writeObjectStates(into: &states, at: (t + 1) * n * objectStateWidth)
+            try sim.step(action: a, substeps: scene.controlSubsteps)
+            try sim.writeObjectStates(into: &states, at: (t + 1) * n * objectStateWidth)
         }
         // Frames before H are not simulated; pad them with frame H so frame indices match the learned rollout.
         let pad = [Float](repeating: 0, count: h * n * objectStateWidth)
@@ -257,7 +260,7 @@ public final class RolloutRun {
             throw WorldModelError("rendering needs a field (--field) and a compact rollout")
         }
         let n = objects.count, h = model.historyLength
-        let teacherRenderer = RayCastRenderer(simulation: recorder.simulation)
+        let teacherRenderer = try RayCastRenderer(simulation: recorder.simulation)
         let first = poses(of: initialStates[0])
         let camera = PinholeCamera.aroundObjects(poses: first, objectCount: n, count: 1, azimuthOffsetDegrees: 210, size: size)[0]
         let renderer = fields.makeRenderer()
@@ -272,7 +275,7 @@ public final class RolloutRun {
             if let e = teacher.first {
                 let width = n * objectStateWidth, f = h + t
                 let state = Array(e.objectStates[(f * width)..<((f + 1) * width)])
-                image = image.besides(teacherRenderer.views(poses: [state], cameras: [camera])[0].image.image)
+                image = image.besides(try teacherRenderer.views(poses: [state], cameras: [camera])[0].image.image)
             }
             let name = String(t)
             let path = directory + "/frame" + String(repeating: "0", count: max(0, 5 - name.count)) + name + ".png"

@@ -43,7 +43,7 @@ public enum StepBenchmark {
                            repeats: Int = 7, threads: Int = 1) throws -> StepBenchmarkReport {
         BLASThreads.set(1)
         let recorder = try TeacherRecorder(scenePath: scenePath)
-        let objects = recorder.scene.objects
+        let scene = try recorder.scene, objects = scene.objects
         let h = model.historyLength, dt = model.dtSeconds
         let warmup = try recorder.record(episode: 0, steps: h + 1, seed: 1, policy: .waypoints).episode
         let start = DynamicsState(episode: warmup, frame: h, historyLength: h, dtSeconds: dt)
@@ -77,7 +77,7 @@ public enum StepBenchmark {
 
         // MuJoCo's control step (10 physics steps) on the same scene, right after.
         let sim = recorder.simulation
-        let substeps = recorder.scene.controlSubsteps
+        let substeps = scene.controlSubsteps
         var mujocoRates: [Double] = []
         for r in 0..<repeats {
             _ = try recorder.record(episode: r, steps: 1, seed: 1, policy: .waypoints)

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Scripted robot actions for the teacher: what the robot does while MuJoCo records.
 public enum ActionPolicyKind: String, Sendable, CaseIterable {
     /// Every 0.5 s a waypoint: with probability 0.75 just past a random object (seen from the robot), plus
@@ -8,9 +12,17 @@ public enum ActionPolicyKind: String, Sendable, CaseIterable {
     case random
     /// Zero action: the robot stays still (objects move only under gravity and contacts).
     case still
+    /// Smoothed random actions for any actuator set: every 0.3 s each component draws a new target uniformly in
+    /// its control range, and the action follows it with a 0.1 s time constant (a first-order low-pass), so
+    /// motors and servos sweep their whole range without jerks.
+    case smooth
+
+    /// Whether the policy reads the robot and object positions of a free-object scene.
+    public var needsFreeObjects: Bool { self == .waypoints }
 }
 
-/// A scripted policy over a planar robot (action = commanded velocity (vx, vy), m/s): deterministic given its seed.
+/// A scripted policy: deterministic given its seed. `waypoints` drives a planar pusher (action = commanded
+/// velocity (vx, vy), m/s); `random`, `smooth` and `still` work for any actuators (action = MuJoCo's `ctrl`).
 public struct ActionPolicy: Sendable {
     public let kind: ActionPolicyKind
     public let actionLow: [Float]
@@ -20,6 +32,7 @@ public struct ActionPolicy: Sendable {
     private var rng: SeededRandom
     private var waypoint = SIMD2<Double>(0, 0)
     private var held: [Float]
+    private var smoothed: [Float]
     private var stepsUntilChange = 0
 
     public init(kind: ActionPolicyKind, actionLow: [Float], actionHigh: [Float], controlDtSeconds: Double, rng: SeededRandom) {
@@ -29,14 +42,25 @@ public struct ActionPolicy: Sendable {
         self.controlDtSeconds = controlDtSeconds
         self.rng = rng
         held = [Float](repeating: 0, count: actionLow.count)
+        smoothed = zip(actionLow, actionHigh).map { lo, hi in min(max(0, lo), hi) }
     }
 
-    /// The next action, given the robot's position (m, world) and the objects' centres (m, world).
+    /// The next action, given the robot's position (m, world) and the objects' centres (m, world) in a free-object
+    /// scene (zero and empty elsewhere: only `waypoints` reads them).
     public mutating func action(robotPosition: SIMD2<Double>, objectPositions: [SIMD2<Double>]) -> [Float] {
         let dims = actionLow.count
         switch kind {
         case .still:
             return [Float](repeating: 0, count: dims)
+        case .smooth:
+            if stepsUntilChange == 0 {
+                held = (0..<dims).map { Float(rng.uniform(Double(actionLow[$0]), Double(actionHigh[$0]))) }
+                stepsUntilChange = max(1, Int((0.3 / controlDtSeconds).rounded()))
+            }
+            stepsUntilChange -= 1
+            let alpha = Float(1 - exp(-controlDtSeconds / 0.1))
+            for k in 0..<dims { smoothed[k] += alpha * (held[k] - smoothed[k]) }
+            return smoothed
         case .random:
             if stepsUntilChange == 0 {
                 held = (0..<dims).map { Float(rng.uniform(Double(actionLow[$0]), Double(actionHigh[$0]))) }

@@ -15,7 +15,7 @@ public struct MuJoCoPoseReader {
     private let robotBodyID: Int
 
     public init(simulation: MuJoCoSimulation) throws {
-        let reading = try SceneReading(model: simulation.model, path: simulation.path)
+        let reading = try simulation.reading
         self.simulation = simulation
         objectQposAddress = reading.objectQposAddress
         robotBodyID = Int(reading.robotBodyID)

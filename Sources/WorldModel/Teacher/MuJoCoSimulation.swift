@@ -6,35 +6,35 @@ import Glibc
 
 /// A MuJoCo model and its simulation state, loaded from an MJCF file: wm's teacher.
 ///
-/// It reads the scene the way wm describes scenes (`SceneDescription`): free bodies are the objects, the
-/// actuated body is the robot. Every MuJoCo error (a malformed file, an unstable simulation) comes back as a
-/// `WorldModelError` naming the file; MuJoCo's own error handler (which would wait on stdin and exit) is replaced.
+/// Any scene wm can model loads (see ``SceneModel`` for what is refused): its generalized state is MuJoCo's
+/// `qpos`, `qvel` and `ctrl` (``writeGeneralizedState(qpos:qvel:)``, ``setGeneralizedState(qpos:qvel:)``,
+/// ``step(action:substeps:)``). Scenes that follow the free-object conventions of `scenes/` (free objects of one
+/// primitive geom, one robot body on slide joints) also have ``scene``, the view the free-object models use.
+/// Every MuJoCo error (a malformed file, an unstable simulation) comes back as a `WorldModelError` naming the
+/// file; MuJoCo's own error handler (which would wait on stdin and exit) is replaced.
 ///
 /// ```swift
 /// let sim = try MuJoCoSimulation(path: "scenes/push.xml")
 /// sim.reset()
-/// try sim.step(action: [0.1, 0], substeps: sim.scene.controlSubsteps)
-/// let states = sim.objectStates()   // N x 13, see `Episode.objectStates`
+/// try sim.step(action: [0.1, 0], substeps: sim.sceneModel.controlSubsteps)
+/// let states = try sim.objectStates()   // N x 13, see `Episode.objectStates`
 /// ```
 /// Not thread-safe: one simulation per thread.
 public final class MuJoCoSimulation {
     /// The MJCF file the model was loaded from.
     public let path: String
-    /// Objects, robot and timing, read from the model.
-    public let scene: SceneDescription
+    /// Bodies, joints, geoms, actuators and timing of the scene.
+    public let sceneModel: SceneModel
+    /// The scene's MJCF text.
+    public let mjcf: String
     let model: UnsafeMutablePointer<mjModel>
     let data: UnsafeMutablePointer<mjData>
-    /// qpos / qvel addresses of each object's free joint.
-    private let objectQposAddress: [Int]
-    private let objectDofAddress: [Int]
-    private let objectBodyIDs: [Int32]
-    private let robotBodyID: Int32
-    private let robotGeomID: Int32
-    private let objectGeomIDs: Set<Int32>
+    /// The free-object reading of the scene, or why the scene does not follow those conventions.
+    private let freeObjectReading: Result<SceneReading, WorldModelError>
     private var errorBuffer = [CChar](repeating: 0, count: 1024)
 
-    /// Loads an MJCF file. Throws with MuJoCo's message (and line) if the file is missing or malformed, or if
-    /// the scene lacks what wm needs (free objects with primitive geoms, one actuated robot body).
+    /// Loads an MJCF file. Throws with MuJoCo's message (and line) if the file is missing or malformed, or with
+    /// the element wm cannot model (see ``SceneModel``).
     public init(path: String) throws {
         wm_mj_install_handlers()
         var error = [CChar](repeating: 0, count: 1024)
@@ -52,21 +52,30 @@ public final class MuJoCoSimulation {
         self.path = path
         self.model = model
         self.data = data
+        mjcf = (try? FileBytes.read(path)).map { String(decoding: $0, as: UTF8.self) } ?? ""
         do {
-            let reading = try SceneReading(model: model, path: path)
-            scene = reading.scene
-            objectQposAddress = reading.objectQposAddress
-            objectDofAddress = reading.objectDofAddress
-            objectBodyIDs = reading.objectBodyIDs
-            robotBodyID = reading.robotBodyID
-            robotGeomID = reading.robotGeomID
-            objectGeomIDs = Set(reading.objectGeomIDs)
+            mj_forward(model, data)
+            sceneModel = try SceneModel(model: model, data: data, path: path)
         } catch {
             mj_deleteData(data)
             mj_deleteModel(model)
             throw error
         }
+        let substeps = sceneModel.controlSubsteps, text = mjcf
+        freeObjectReading = Result { try SceneReading(model: model, path: path, controlSubsteps: substeps, mjcf: text) }
+            .mapError { $0 as? WorldModelError ?? WorldModelError(file: path, "\($0)") }
         reset()
+    }
+
+    /// The scene as the free-object models read it (free objects, the robot, the table). Throws, naming the
+    /// file, for a scene that does not follow those conventions (e.g. an articulated arm).
+    public var scene: SceneDescription {
+        get throws { try freeObjectReading.get().scene }
+    }
+
+    /// The free-object reading (addresses of the objects and the robot), for the methods that need it.
+    var reading: SceneReading {
+        get throws { try freeObjectReading.get() }
     }
 
     deinit {
@@ -86,12 +95,63 @@ public final class MuJoCoSimulation {
     /// Simulation time, seconds.
     public var timeSeconds: Double { data.pointee.time }
 
+    // MARK: Generalized state (any scene)
+
+    /// Copies `qpos` (nq) and `qvel` (nv) into the buffers (as `mjData` holds them, in float32).
+    public func writeGeneralizedState(qpos: UnsafeMutablePointer<Float>, qvel: UnsafeMutablePointer<Float>) {
+        let q = data.pointee.qpos!, v = data.pointee.qvel!
+        for k in 0..<Int(model.pointee.nq) { qpos[k] = Float(q[k]) }
+        for k in 0..<Int(model.pointee.nv) { qvel[k] = Float(v[k]) }
+    }
+
+    /// Sets `qpos` (nq) and `qvel` (nv), normalising the quaternions of free and ball joints, then recomputes
+    /// positions (`mj_forward`). Throws on a wrong length or a non-finite value.
+    public func setGeneralizedState(qpos: [Double], qvel: [Double]) throws {
+        let nq = Int(model.pointee.nq), nv = Int(model.pointee.nv)
+        guard qpos.count == nq, qvel.count == nv else {
+            throw WorldModelError(file: path, "state has \(qpos.count) qpos and \(qvel.count) qvel values, the model has nq = \(nq), nv = \(nv)")
+        }
+        if let k = qpos.firstIndex(where: { !$0.isFinite }) { throw WorldModelError(file: path, "qpos[\(k)] is \(qpos[k])") }
+        if let k = qvel.firstIndex(where: { !$0.isFinite }) { throw WorldModelError(file: path, "qvel[\(k)] is \(qvel[k])") }
+        let q = data.pointee.qpos!, v = data.pointee.qvel!
+        for k in 0..<nq { q[k] = qpos[k] }
+        for k in 0..<nv { v[k] = qvel[k] }
+        mj_normalizeQuat(model, q)
+        mj_forward(model, data)
+    }
+
+    /// `qpos` now (nq values).
+    public var qpos: [Double] { (0..<Int(model.pointee.nq)).map { data.pointee.qpos[$0] } }
+    /// `qvel` now (nv values).
+    public var qvel: [Double] { (0..<Int(model.pointee.nv)).map { data.pointee.qvel[$0] } }
+
+    /// Writes the pose of every moving body (``SceneModel/movingBodyIndices``, in that order) into `out`: per body
+    /// position (3, m, world) then quaternion (4, w x y z, body to world), as of the last step or `mj_forward`.
+    public func writeBodyPoses(into out: UnsafeMutablePointer<Float>) {
+        var o = 0
+        for b in sceneModel.movingBodyIndices {
+            for k in 0..<3 { out[o + k] = Float(data.pointee.xpos[3 * b + k]) }
+            for k in 0..<4 { out[o + 3 + k] = Float(data.pointee.xquat[4 * b + k]) }
+            o += 7
+        }
+    }
+
+    /// The deepest penetration (m, >= 0) among the current contacts, 0 when nothing overlaps.
+    public var deepestPenetrationMeters: Double {
+        var deepest = 0.0
+        for i in 0..<Int(data.pointee.ncon) { deepest = max(deepest, -data.pointee.contact[i].dist) }
+        return deepest
+    }
+
+    // MARK: Free-object scenes
+
     /// Places object `index` at `position` (m, world) with `quaternion` (w, x, y, z) and the given velocities
     /// (world frame), then recomputes positions.
     public func setObject(_ index: Int, position: SIMD3<Double>, quaternion: SIMD4<Double>,
-                          linearVelocity: SIMD3<Double> = .zero, angularVelocity: SIMD3<Double> = .zero) {
+                          linearVelocity: SIMD3<Double> = .zero, angularVelocity: SIMD3<Double> = .zero) throws {
+        let reading = try reading
         let q = data.pointee.qpos!, v = data.pointee.qvel!
-        let a = objectQposAddress[index], d = objectDofAddress[index]
+        let a = reading.objectQposAddress[index], d = reading.objectDofAddress[index]
         let norm = (quaternion * quaternion).sum().squareRoot()
         let unit = quaternion / norm
         for k in 0..<3 { q[a + k] = position[k] }
@@ -107,31 +167,29 @@ public final class MuJoCoSimulation {
     /// `settlePhysicsSteps` physics steps with zero action: how every teacher episode starts.
     public func start(from placement: InitialPlacement, settlePhysicsSteps: Int) throws {
         reset()
-        for i in 0..<scene.objects.count {
-            setObject(i, position: placement.positions[i], quaternion: placement.quaternions[i])
+        for i in 0..<placement.positions.count {
+            try setObject(i, position: placement.positions[i], quaternion: placement.quaternions[i])
         }
-        setRobotJoints(placement.robotJoints)
+        try setRobotJoints(placement.robotJoints)
         if settlePhysicsSteps > 0 {
-            try step(action: [Float](repeating: 0, count: scene.robot.actionDimension), substeps: settlePhysicsSteps)
+            try step(action: [Float](repeating: 0, count: sceneModel.nu), substeps: settlePhysicsSteps)
         }
     }
 
     /// Places the robot's joints at `position` (one value per robot joint, e.g. (x, y) for the pusher).
-    public func setRobotJoints(_ position: [Double]) {
+    public func setRobotJoints(_ position: [Double]) throws {
+        let reading = try reading
         let q = data.pointee.qpos!
-        for (k, value) in position.enumerated() where k < scene.robotJointCount {
-            q[Int(model.pointee.jnt_qposadr[Int(robotJointIDs[k])])] = value
+        let start = Int(model.pointee.body_jntadr[Int(reading.robotBodyID)])
+        for (k, value) in position.enumerated() where k < reading.scene.robotJointCount {
+            q[Int(model.pointee.jnt_qposadr[start + k])] = value
         }
         mj_forward(model, data)
     }
 
-    private var robotJointIDs: [Int32] {
-        let start = Int(model.pointee.body_jntadr[Int(robotBodyID)])
-        return (0..<scene.robotJointCount).map { Int32(start + $0) }
-    }
-
-    /// Applies `action` (clamped to the actuators' control range) and runs `substeps` physics steps.
-    /// Throws on a non-finite action or a MuJoCo error; after an error the data is reset.
+    /// Applies `action` (the `ctrl` vector, nu values, clamped by MuJoCo to the actuators' control ranges) and
+    /// runs `substeps` physics steps. Throws on a wrong length, a non-finite action or a MuJoCo error; after an
+    /// error the data is reset.
     public func step(action: [Float], substeps: Int) throws {
         guard action.count == Int(model.pointee.nu) else {
             throw WorldModelError(file: path, "action has \(action.count) values, the model has \(model.pointee.nu) actuators")
@@ -151,7 +209,8 @@ public final class MuJoCoSimulation {
         }
     }
 
-    /// Runs `substeps` physics steps and reports whether the robot touched any object at any of them.
+    /// Runs `substeps` physics steps and reports whether the robot touched an object at any of them (see
+    /// ``robotTouchesObject()``).
     public func stepDetectingRobotContact(action: [Float], substeps: Int) throws -> Bool {
         var touched = false
         for _ in 0..<substeps {
@@ -161,27 +220,35 @@ public final class MuJoCoSimulation {
         return touched
     }
 
-    /// Whether a current contact pairs the robot's geom with an object's geom.
+    /// Whether a current contact pairs a geom of an actuated body (the robot: a body moved by an actuated joint
+    /// on its way to the world) with a geom of a passive body (``SceneModel/passiveBodyIndices``).
     public func robotTouchesObject() -> Bool {
-        let n = Int(data.pointee.ncon)
-        for i in 0..<n {
+        for i in 0..<Int(data.pointee.ncon) {
             let c = data.pointee.contact[i]
-            if (c.geom1 == robotGeomID && objectGeomIDs.contains(c.geom2))
-                || (c.geom2 == robotGeomID && objectGeomIDs.contains(c.geom1)) {
-                return true
-            }
+            let a = geomRole[Int(c.geom1)], b = geomRole[Int(c.geom2)]
+            if (a == .actuated && b == .passive) || (a == .passive && b == .actuated) { return true }
         }
         return false
     }
+
+    /// What each geom's body is, for contact bookkeeping.
+    private enum GeomRole { case world, actuated, passive }
+    private lazy var geomRole: [GeomRole] = {
+        let passive = Set(sceneModel.passiveBodyIndices)
+        return sceneModel.geoms.map { geom in
+            sceneModel.bodies[geom.body].isStatic ? .world : passive.contains(geom.body) ? .passive : .actuated
+        }
+    }()
 
     /// The number of contacts MuJoCo currently holds.
     public var contactCount: Int32 { data.pointee.ncon }
 
     /// Writes the objects' states (N x 13, the layout of `Episode.objectStates`) into `out` at `offset`.
-    public func writeObjectStates(into out: inout [Float], at offset: Int) {
+    public func writeObjectStates(into out: inout [Float], at offset: Int) throws {
+        let reading = try reading
         let q = data.pointee.qpos!, v = data.pointee.qvel!
-        for i in 0..<objectQposAddress.count {
-            let a = objectQposAddress[i], d = objectDofAddress[i], o = offset + i * objectStateWidth
+        for i in 0..<reading.objectQposAddress.count {
+            let a = reading.objectQposAddress[i], d = reading.objectDofAddress[i], o = offset + i * objectStateWidth
             for k in 0..<7 { out[o + k] = Float(q[a + k]) }
             for k in 0..<3 { out[o + 7 + k] = Float(v[d + k]) }
             let quat = SIMD4(q[a + 3], q[a + 4], q[a + 5], q[a + 6])
@@ -191,14 +258,15 @@ public final class MuJoCoSimulation {
     }
 
     /// The objects' states now, N x 13.
-    public func objectStates() -> [Float] {
-        var out = [Float](repeating: 0, count: objectQposAddress.count * objectStateWidth)
-        writeObjectStates(into: &out, at: 0)
+    public func objectStates() throws -> [Float] {
+        var out = [Float](repeating: 0, count: try reading.objectQposAddress.count * objectStateWidth)
+        try writeObjectStates(into: &out, at: 0)
         return out
     }
 
     /// Writes the robot's state (6 floats: body position (m, world), linear velocity (m/s, world)) at `offset`.
-    public func writeRobotState(into out: inout [Float], at offset: Int) {
+    public func writeRobotState(into out: inout [Float], at offset: Int) throws {
+        let robotBodyID = try reading.robotBodyID
         let x = data.pointee.xpos! + 3 * Int(robotBodyID)
         var velocity = [Double](repeating: 0, count: 6)  // (angular, linear), world frame
         mj_objectVelocity(model, data, Int32(mjOBJ_BODY.rawValue), robotBodyID, &velocity, 0)
@@ -209,9 +277,9 @@ public final class MuJoCoSimulation {
     }
 
     /// The robot's state now (6 floats).
-    public func robotState() -> [Float] {
+    public func robotState() throws -> [Float] {
         var out = [Float](repeating: 0, count: robotStateWidth)
-        writeRobotState(into: &out, at: 0)
+        try writeRobotState(into: &out, at: 0)
         return out
     }
 }

@@ -3,18 +3,17 @@
 import Glibc
 #endif
 
-/// Reads a loaded MuJoCo model as a wm scene (see `SceneDescription` for the conventions), with errors that
-/// say which convention the file breaks.
+/// Reads a loaded MuJoCo model as a free-object scene (see `SceneDescription` for the conventions), with errors
+/// that say which convention the file breaks. Any scene wm models is a ``SceneModel``; this is the narrower view
+/// of the free-object models.
 struct SceneReading {
     let scene: SceneDescription
     let objectQposAddress: [Int]
     let objectDofAddress: [Int]
     let objectBodyIDs: [Int32]
-    let objectGeomIDs: [Int32]
     let robotBodyID: Int32
-    let robotGeomID: Int32
 
-    init(model: UnsafeMutablePointer<mjModel>, path: String) throws {
+    init(model: UnsafeMutablePointer<mjModel>, path: String, controlSubsteps substeps: Int, mjcf: String) throws {
         let m = model.pointee
         func name(_ type: mjtObj, _ id: Int32) -> String {
             mj_id2name(model, Int32(type.rawValue), id).map { String(cString: $0) } ?? "\(id)"
@@ -31,7 +30,7 @@ struct SceneReading {
         }
 
         var objects: [ObjectDescription] = []
-        var qposAddress: [Int] = [], dofAddress: [Int] = [], bodies: [Int32] = [], geoms: [Int32] = []
+        var qposAddress: [Int] = [], dofAddress: [Int] = [], bodies: [Int32] = []
         for b in 1..<Int(m.nbody) {
             let jointCount = Int(m.body_jntnum[b]), firstJoint = Int(m.body_jntadr[b])
             guard jointCount == 1, m.jnt_type[firstJoint] == Int32(mjJNT_FREE.rawValue) else { continue }
@@ -52,7 +51,6 @@ struct SceneReading {
             qposAddress.append(Int(m.jnt_qposadr[firstJoint]))
             dofAddress.append(Int(m.jnt_dofadr[firstJoint]))
             bodies.append(Int32(b))
-            geoms.append(Int32(g))
         }
         guard !objects.isEmpty else { throw WorldModelError(file: path, "no free bodies: a wm scene needs at least one object with a <freejoint/>") }
         guard m.nu >= 1 else { throw WorldModelError(file: path, "no actuators: a wm scene needs an actuated robot body") }
@@ -82,33 +80,18 @@ struct SceneReading {
             high.append(limited ? Float(m.actuator_ctrlrange[2 * a + 1]) : 1)
         }
 
-        func numeric(_ key: String) -> [Double]? {
-            let id = mj_name2id(model, Int32(mjOBJ_NUMERIC.rawValue), key)
-            guard id >= 0 else { return nil }
-            let adr = Int(m.numeric_adr[Int(id)]), n = Int(m.numeric_size[Int(id)])
-            return (0..<n).map { m.numeric_data[adr + $0] }
-        }
-        func text(_ key: String) -> String? {
-            let id = mj_name2id(model, Int32(mjOBJ_TEXT.rawValue), key)
-            guard id >= 0 else { return nil }
-            return String(cString: m.text_data + Int(m.text_adr[Int(id)]))
-        }
-        let substeps = numeric("wm_control_substeps").flatMap { $0.first }.map { Int($0) } ?? 10
-        guard substeps >= 1 else { throw WorldModelError(file: path, "wm_control_substeps must be >= 1") }
         var drop: ClosedRange<Float>? = nil
-        if let d = numeric("wm_drop_height") {
+        if let d = SceneModel.numeric(model, "wm_drop_height") {
             guard d.count == 2, d[0] <= d[1] else { throw WorldModelError(file: path, "wm_drop_height needs two values, min <= max") }
             drop = Float(d[0])...Float(d[1])
         }
-        var mjcf = ""
-        if let bytes = try? FileBytes.read(path) { mjcf = String(decoding: bytes, as: UTF8.self) }
 
         // The robot shape's centre height: the geom's world z at the initial state.
         var centreHeight = Float(m.geom_pos[3 * robotGeom + 2])
         centreHeight += Float(m.body_pos[3 * robotBody + 2])
         let robot = RobotDescription(
             name: robotName, shape: robotShape, halfExtentsMeters: robotHalf, shapeCentreHeightMeters: centreHeight,
-            actionDimension: nu, actionMeaning: text("wm_action") ?? "actuator controls (see the MJCF)",
+            actionDimension: nu, actionMeaning: SceneModel.text(model, "wm_action") ?? "actuator controls (see the MJCF)",
             actionLow: low, actionHigh: high)
         let modelName = String(cString: m.names)  // MuJoCo stores the model name first
         scene = SceneDescription(
@@ -118,8 +101,6 @@ struct SceneReading {
         objectQposAddress = qposAddress
         objectDofAddress = dofAddress
         objectBodyIDs = bodies
-        objectGeomIDs = geoms
         robotBodyID = Int32(robotBody)
-        robotGeomID = Int32(robotGeom)
     }
 }

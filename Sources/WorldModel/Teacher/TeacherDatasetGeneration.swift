@@ -8,10 +8,11 @@ public struct TeacherGenerationSummary: Codable, Sendable {
     public var sceneName: String
     public var episodes: Int
     public var stepsPerEpisode: Int
+    /// Passive bodies (objects no actuator drives).
     public var objects: Int
     /// Fraction of episodes in which the robot touched at least one object.
     public var contactFraction: Double
-    /// Fraction of episodes in which some object's centre moved more than 1 cm.
+    /// Fraction of episodes in which some passive body moved more than 1 cm.
     public var movedFraction: Double
     public var splitSizes: [String: Int]
     public var seconds: Double
@@ -28,11 +29,12 @@ extension TeacherRecorder {
                                 progress: (Int) -> Void = { _ in }) throws -> TeacherGenerationSummary {
         guard episodes >= 1, steps >= 1 else { throw WorldModelError(file: path, "need at least 1 episode of at least 1 step") }
         let splits = DatasetSplit.assign(episodeCount: episodes, seed: seed)
+        let model = sceneModel, freeObjects = try? scene
         var header = DatasetHeader(
-            sceneName: scene.name, mjcf: scene.mjcf, seed: seed, source: "wm generate --policy \(policy.rawValue)",
-            policy: policy.rawValue, controlDtSeconds: scene.controlDtSeconds, physicsDtSeconds: scene.physicsDtSeconds,
-            tableHeightMeters: scene.tableHeightMeters, objects: scene.objects, robot: scene.robot, episodeCount: episodes,
-            framesPerEpisode: steps + 1, splits: splits)
+            sceneName: model.name, mjcf: simulation.mjcf, seed: seed, source: "wm generate --policy \(policy.rawValue)",
+            policy: policy.rawValue, controlDtSeconds: model.controlDtSeconds, physicsDtSeconds: model.physicsDtSeconds,
+            tableHeightMeters: freeObjects?.tableHeightMeters ?? 0, objects: freeObjects?.objects ?? [], robot: freeObjects?.robot,
+            sceneModel: model, episodeCount: episodes, framesPerEpisode: steps + 1, splits: splits)
         let writer = try DatasetWriter(path: path, header: header)
         let start = monotonicSeconds()
         var touched = 0, moved = 0
@@ -47,11 +49,11 @@ extension TeacherRecorder {
         header.contactFraction = Double(touched) / Double(episodes)
         try writer.finish(updating: header)
         let controlSteps = Double(episodes * steps)
-        let physicsSteps = Double(episodes * (steps * scene.controlSubsteps + settlePhysicsSteps))
+        let physicsSteps = Double(episodes * (steps * model.controlSubsteps + settlePhysicsSteps))
         var sizes: [String: Int] = [:]
         for split in Split.allCases { sizes[split.rawValue] = splits.filter { $0 == split }.count }
         return TeacherGenerationSummary(
-            path: path, sceneName: scene.name, episodes: episodes, stepsPerEpisode: steps, objects: scene.objects.count,
+            path: path, sceneName: model.name, episodes: episodes, stepsPerEpisode: steps, objects: model.passiveBodyIndices.count,
             contactFraction: Double(touched) / Double(episodes), movedFraction: Double(moved) / Double(episodes),
             splitSizes: sizes, seconds: seconds, controlStepsPerSecond: controlSteps / seconds,
             physicsStepsPerSecond: physicsSteps / seconds, bytes: (try? FileBytes.size(of: path)) ?? 0)

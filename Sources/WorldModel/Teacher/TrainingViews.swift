@@ -107,8 +107,11 @@ public final class RayCastRenderer {
     /// The scene's table (its first plane geom).
     public let table: TableDescription
     private let robotBodyID: Int32
+    /// The free-object view of the simulation's scene.
+    public let scene: SceneDescription
 
-    public init(simulation: MuJoCoSimulation, lighting: ViewLighting = .standard) {
+    /// Throws for a scene without free objects (the renderer places them).
+    public init(simulation: MuJoCoSimulation, lighting: ViewLighting = .standard) throws {
         self.simulation = simulation
         self.lighting = lighting
         let m = simulation.model.pointee
@@ -121,16 +124,17 @@ public final class RayCastRenderer {
             break
         }
         self.table = table
-        robotBodyID = mj_name2id(simulation.model, Int32(mjOBJ_BODY.rawValue), simulation.scene.robot.name)
+        scene = try simulation.scene
+        robotBodyID = mj_name2id(simulation.model, Int32(mjOBJ_BODY.rawValue), scene.robot.name)
     }
 
     /// Places the objects at `poses` (`N x 7`, or `N x 13` object states whose velocities are ignored).
-    public func place(poses: [Float]) {
-        let n = simulation.scene.objects.count
+    public func place(poses: [Float]) throws {
+        let n = scene.objects.count
         let width = poses.count / max(n, 1)
         for i in 0..<n {
             let o = i * width
-            simulation.setObject(i, position: SIMD3(Double(poses[o]), Double(poses[o + 1]), Double(poses[o + 2])),
+            try simulation.setObject(i, position: SIMD3(Double(poses[o]), Double(poses[o + 1]), Double(poses[o + 2])),
                                  quaternion: SIMD4(Double(poses[o + 3]), Double(poses[o + 4]), Double(poses[o + 5]), Double(poses[o + 6])))
         }
     }
@@ -166,11 +170,11 @@ public final class RayCastRenderer {
     }
 
     /// Renders one view per (poses, camera) pair.
-    public func views(poses: [[Float]], cameras: [PinholeCamera]) -> [TrainingView] {
+    public func views(poses: [[Float]], cameras: [PinholeCamera]) throws -> [TrainingView] {
         var views: [TrainingView] = []
         for frame in poses {
-            place(poses: frame)
-            let n = simulation.scene.objects.count, width = frame.count / max(n, 1)
+            try place(poses: frame)
+            let n = scene.objects.count, width = frame.count / max(n, 1)
             var compact = [Float](repeating: 0, count: n * 7)
             for i in 0..<n { for k in 0..<7 { compact[i * 7 + k] = frame[i * width + k] } }
             for camera in cameras {
@@ -223,13 +227,13 @@ extension RayCastRenderer {
     /// Views of recorded frames (`frames[i]`: the objects' states, `N x 13` or `N x 7`): `camerasPerFrame` cameras
     /// of `size` x `size` pixels around each frame's objects (`PinholeCamera.aroundObjects`), at an azimuth
     /// offset drawn from `seed`, so training and held-out view sets built with different seeds differ.
-    public func views(frames: [[Float]], camerasPerFrame: Int, size: Int, seed: UInt64, distance: Float = 0.5) -> [TrainingView] {
+    public func views(frames: [[Float]], camerasPerFrame: Int, size: Int, seed: UInt64, distance: Float = 0.5) throws -> [TrainingView] {
         var rng = SeededRandom(seed: seed)
-        let n = simulation.scene.objects.count
-        return frames.flatMap { frame in
+        let n = scene.objects.count
+        return try frames.flatMap { frame in
             let cameras = PinholeCamera.aroundObjects(poses: frame, objectCount: n, count: camerasPerFrame,
                                                       azimuthOffsetDegrees: Float(rng.uniform(0, 360)), distance: distance, size: size)
-            return views(poses: [frame], cameras: cameras)
+            return try views(poses: [frame], cameras: cameras)
         }
     }
 }

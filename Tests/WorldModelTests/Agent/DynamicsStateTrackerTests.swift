@@ -6,7 +6,7 @@ import Testing
     @Test func matchesTheStateBuiltFromTheEpisode() throws {
         let recorder = try TeacherRecorder(scenePath: scenePath("push.xml"))
         let e = try recorder.record(episode: 1, steps: 20, seed: 2, policy: .waypoints).episode
-        let dt = Float(recorder.scene.controlDtSeconds), h = 5
+        let dt = Float(try recorder.scene.controlDtSeconds), h = 5
         func observation(_ t: Int) -> Observation {
             let poses = (0..<e.objectCount).map { i -> ObjectPose in
                 let o = (t * e.objectCount + i) * objectStateWidth, s = e.objectStates

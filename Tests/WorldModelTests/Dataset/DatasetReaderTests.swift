@@ -55,8 +55,14 @@ import Glibc
     @Test func wrongMagicAndFutureVersionAreRefused() throws {
         let magic = try failure { bytes in bytes[1] = UInt8(ascii: "X") }
         #expect(magic == "not a wm dataset (bad magic bytes)")
-        let future = try failure { bytes in bytes[8] = 2 }
-        #expect(future?.hasPrefix("format version 2 is newer than this wm reads (1)") == true)
+        let future = try failure { bytes in bytes[8] = 3 }
+        #expect(future?.hasPrefix("format version 3 is newer than this wm reads (2)") == true)
+    }
+
+    @Test func versionOneIsRefusedWithHowToRegenerateIt() throws {
+        let old = try failure { bytes in bytes[8] = 1 }
+        #expect(old?.hasPrefix("format version 1 holds no qpos/qvel") == true)
+        #expect(old?.contains("regenerate it with wm generate") == true && old?.contains("(from DatasetFixture)") == true)
     }
 
     @Test func episodeIndicesFollowTheSplits() throws {

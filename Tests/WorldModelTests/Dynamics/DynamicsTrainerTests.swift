@@ -32,7 +32,7 @@ let oneBoxData: (scene: SceneDescription, train: [Episode], valid: [Episode], te
     defer { unlink(path) }
     let recorder = try! TeacherRecorder(scenePath: path)
     let episodes = (0..<17).map { try! recorder.record(episode: $0, steps: 40, seed: 21, policy: .still, launchSpeed: 0.3...0.8).episode }
-    return (recorder.scene, Array(episodes[0..<12]), Array(episodes[12..<14]), Array(episodes[14...]))
+    return (try! recorder.scene, Array(episodes[0..<12]), Array(episodes[12..<14]), Array(episodes[14...]))
 }()
 
 func trainedOneBoxModel(kind: DynamicsKind = .gnn, steps: Int, seed: UInt64 = 6) throws -> (DynamicsModel, DynamicsTrainingSummary, Float) {
@@ -154,7 +154,7 @@ struct ImportedDataTrainingTests {
         let (_, test) = try DynamicsData.episodes(path: dataset, split: .test)
         var configuration = DynamicsConfiguration.preset(named: "small")!
         configuration.features.historyLength = 3
-        let model = DynamicsModel(configuration: configuration, objects: header.objects, robot: header.robot, dtSeconds: Float(header.controlDtSeconds),
+        let model = DynamicsModel(configuration: configuration, objects: header.objects, robot: try header.requireRobot(), dtSeconds: Float(header.controlDtSeconds),
                                   robotKinematics: DynamicsData.robotKinematics(header: header, episodes: train), seed: 3)
         let trainer = try DynamicsTrainer(model: model, trainEpisodes: train, validEpisodes: [], seed: 4)
         trainer.computeStatistics(frames: 300)

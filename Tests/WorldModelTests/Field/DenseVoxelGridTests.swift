@@ -17,12 +17,12 @@ import Testing
     }
 
     @Test func volumeRenderedDepthMatchesRayCastDepth() throws {
-        let renderer = RayCastRenderer(simulation: try MuJoCoSimulation(path: "scenes/push.xml"))
-        renderer.place(poses: Self.poses)
+        let renderer = try RayCastRenderer(simulation: try MuJoCoSimulation(path: "scenes/push.xml"))
+        try renderer.place(poses: Self.poses)
         let camera = PinholeCamera(lookFrom: [0.35, 0.15, 0.2], at: [0.1, 0, 0.02], fieldOfViewDegrees: 30, width: 32, height: 32)
         let truth = renderer.render(camera: camera)
         let bounds = FieldBounds(minimum: [0.04, -0.06, 0], maximum: [0.16, 0.06, 0.06])
-        let grid = DenseVoxelGrid.filled(objects: renderer.simulation.scene.objects, poses: Self.poses, bounds: bounds,
+        let grid = DenseVoxelGrid.filled(objects: renderer.scene.objects, poses: Self.poses, bounds: bounds,
                                          resolution: DenseVoxelGrid.resolution(48, bounds: bounds), lighting: .standard)
         let voxel = bounds.size.x / 48
         let volume = VolumeRenderer(table: renderer.table).render(camera: camera, fields: [grid.placed])

@@ -10,14 +10,14 @@ import Glibc
         return p
     }
 
-    static func views(_ renderer: RayCastRenderer, seed: UInt64, frames: Int, cameras: Int, size: Int) -> [TrainingView] {
+    static func views(_ renderer: RayCastRenderer, seed: UInt64, frames: Int, cameras: Int, size: Int) throws -> [TrainingView] {
         var rng = SeededRandom(seed: seed)
         var views: [TrainingView] = []
         for _ in 0..<frames {
             let p = poses(x: Float(rng.uniform(-0.1, 0.1)), y: Float(rng.uniform(-0.1, 0.1)), yaw: Float(rng.uniform(0, 6.28)))
             let c = PinholeCamera.aroundObjects(poses: p, objectCount: 1, count: cameras, azimuthOffsetDegrees: Float(rng.uniform(0, 360)),
                                                 distance: 0.25, size: size)
-            views += renderer.views(poses: [p], cameras: c)
+            views += try renderer.views(poses: [p], cameras: c)
         }
         return views
     }
@@ -27,10 +27,10 @@ import Glibc
         hiddenWidths: [16], samplesAcrossBounds: 32, occupancyResolution: 8)
 
     @Test func smallFieldFitsOneObjectAndPutsItWhereItShouldBe() throws {
-        let renderer = RayCastRenderer(simulation: try MuJoCoSimulation(path: "scenes/push.xml"))
-        let training = Self.views(renderer, seed: 1, frames: 6, cameras: 4, size: 24)
-        let heldOut = Self.views(renderer, seed: 2, frames: 2, cameras: 2, size: 24)
-        let box = renderer.simulation.scene.objects[0]
+        let renderer = try RayCastRenderer(simulation: try MuJoCoSimulation(path: "scenes/push.xml"))
+        let training = try Self.views(renderer, seed: 1, frames: 6, cameras: 4, size: 24)
+        let heldOut = try Self.views(renderer, seed: 2, frames: 2, cameras: 2, size: 24)
+        let box = renderer.scene.objects[0]
         let fields = ObjectFieldSet(sceneName: "push", objects: [box], table: renderer.table, configuration: Self.configuration, seed: 1)
         var options = FieldTrainingOptions()
         options.viewsPerStep = 2

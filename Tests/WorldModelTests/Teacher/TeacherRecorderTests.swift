@@ -21,7 +21,7 @@ func scenePath(_ name: String) -> String { packageRoot + "/scenes/" + name }
         #expect(a.episode == b.episode)
         let e = a.episode
         #expect(e.frameCount == 61 && e.objectCount == 4 && e.actionDimension == 2)
-        try e.validate()
+        try e.validate(e.dimensions)
         // Objects never sink below the table: z >= half-height minus MuJoCo's soft-contact penetration.
         for t in 0..<e.frameCount {
             for i in 0..<e.objectCount {
@@ -66,5 +66,65 @@ func scenePath(_ name: String) -> String { packageRoot + "/scenes/" + name }
             _ = try TeacherRecorder(scenePath: scenePath("push.xml")).generateDataset(path: out, episodes: 0, steps: 10, seed: 1, policy: .waypoints)
         }
         #expect(access(out, F_OK) != 0)
+    }
+}
+
+@Suite struct GeneralizedRecordingTests {
+    @Test func pushRecordsQposQvelAndBodyPosesThatAgreeWithTheFreeObjectView() throws {
+        let recorder = try TeacherRecorder(scenePath: scenePath("push.xml"))
+        let e = try recorder.record(episode: 0, steps: 20, seed: 4, policy: .waypoints).episode
+        let model = recorder.sceneModel, d = e.dimensions
+        #expect(d.nq == model.nq && d.nv == model.nv && d.bodyCount == model.movingBodyIndices.count)
+        // Object i's free joint in qpos is its pose in the free-object view.
+        let free = model.joints.filter { $0.kind == .free }
+        for t in [0, 10, 20] {
+            for (i, joint) in free.enumerated() {
+                for k in 0..<7 {
+                    #expect(e.qpos[t * model.nq + joint.qposAddress + k] == e.objectStates[(t * 4 + i) * objectStateWidth + k])
+                }
+            }
+        }
+        // The actions are the ctrl vector MuJoCo applied.
+        #expect(e.actions.count == 20 * model.nu)
+    }
+
+    @Test(.enabled(if: hasDMControl, "needs dm_control's stacker.xml under /tmp/dmc (tools/fetch-dm-control.sh)"))
+    func stackerRecordsWithSmoothRandomActions() throws {
+        let recorder = try TeacherRecorder(scenePath: dmControlSuite + "/stacker.xml")
+        #expect(recorder.defaultPolicy == .smooth)
+        #expect(throws: WorldModelError.self) { _ = try recorder.record(episode: 0, steps: 5, seed: 1, policy: .waypoints) }
+        let a = try recorder.record(episode: 2, steps: 30, seed: 9, policy: .smooth)
+        let b = try recorder.record(episode: 2, steps: 30, seed: 9, policy: .smooth)
+        #expect(a.episode == b.episode)
+        let e = a.episode, model = recorder.sceneModel
+        #expect(e.objectCount == 0 && e.robotStates.isEmpty && e.qpos.count == 31 * 20 && e.bodyPoses.count == 31 * 13 * 7)
+        #expect(e.qpos.allSatisfy(\.isFinite) && e.qvel.allSatisfy(\.isFinite))
+        // Actions stay in ctrlrange and change smoothly (a 0.1 s low-pass of targets: at most ~18% of the range per step).
+        #expect(e.actions.allSatisfy { abs($0) <= 1 })
+        for t in 1..<30 { for k in 0..<5 { #expect(abs(e.actions[t * 5 + k] - e.actions[(t - 1) * 5 + k]) <= 0.37) } }
+        // Limited joints stay near their ranges (MuJoCo's soft limits let them pass by a little).
+        for joint in model.joints where joint.limited {
+            for t in 0..<e.frameCount {
+                let q = e.qpos[t * model.nq + joint.qposAddress]
+                #expect(q >= joint.range.lowerBound - 0.1 && q <= joint.range.upperBound + 0.1, "\(joint.name) at frame \(t): \(q)")
+            }
+        }
+        // Another episode starts elsewhere.
+        let other = try recorder.record(episode: 3, steps: 1, seed: 9, policy: .smooth).episode
+        #expect(Array(other.qpos[0..<20]) != Array(e.qpos[0..<20]))
+    }
+
+    @Test(.enabled(if: hasDMControl, "needs dm_control's stacker.xml under /tmp/dmc (tools/fetch-dm-control.sh)"))
+    func stackerDatasetWritesAndReadsBack() throws {
+        let folder = DatasetFixture.scratchFolder()
+        defer { DatasetFixture.remove(folder) }
+        let recorder = try TeacherRecorder(scenePath: dmControlSuite + "/stacker.xml")
+        let path = folder + "/stacker.wmds"
+        let summary = try recorder.generateDataset(path: path, episodes: 3, steps: 10, seed: 5, policy: .smooth)
+        #expect(summary.objects == 4)
+        let reader = try DatasetReader(path: path)
+        #expect(reader.header.sceneModel == recorder.sceneModel && reader.header.robot == nil && reader.header.actionDimension == 5)
+        #expect(try reader.episode(1) == recorder.record(episode: 1, steps: 10, seed: 5, policy: .smooth).episode)
+        #expect(throws: WorldModelError.self) { _ = try reader.header.requireRobot(file: path) }
     }
 }

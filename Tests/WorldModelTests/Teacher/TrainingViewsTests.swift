@@ -11,8 +11,8 @@ import Testing
                                  0.3, -0.3, 0.025, 1, 0, 0, 0]
 
     @Test func depthOfBoxFaceIsAnalyticDistance() throws {
-        let renderer = RayCastRenderer(simulation: try MuJoCoSimulation(path: Self.scenePath))
-        renderer.place(poses: Self.poses)
+        let renderer = try RayCastRenderer(simulation: try MuJoCoSimulation(path: Self.scenePath))
+        try renderer.place(poses: Self.poses)
         // Looking along -x at the box's +x face (x = 0.125) from x = 0.6, height 0.03.
         let camera = PinholeCamera(lookFrom: [0.6, 0, 0.03], at: [0, 0, 0.03], fieldOfViewDegrees: 30, width: 33, height: 33)
         let view = renderer.render(camera: camera)
@@ -25,8 +25,8 @@ import Testing
     }
 
     @Test func tableDepthAndBackground() throws {
-        let renderer = RayCastRenderer(simulation: try MuJoCoSimulation(path: Self.scenePath))
-        renderer.place(poses: Self.poses)
+        let renderer = try RayCastRenderer(simulation: try MuJoCoSimulation(path: Self.scenePath))
+        try renderer.place(poses: Self.poses)
         #expect(renderer.table.halfExtentsMeters == SIMD2(0.5, 0.5))
         let camera = PinholeCamera(lookFrom: [0, -0.2, 0.5], at: [0, -0.2, 0], up: [0, 1, 0], fieldOfViewDegrees: 30, width: 9, height: 9)
         let view = renderer.render(camera: camera)
@@ -41,9 +41,9 @@ import Testing
 
     @Test func robotIsLeftOut() throws {
         let simulation = try MuJoCoSimulation(path: Self.scenePath)
-        simulation.setRobotJoints([0, 0])
-        let renderer = RayCastRenderer(simulation: simulation)
-        renderer.place(poses: Self.poses)
+        try simulation.setRobotJoints([0, 0])
+        let renderer = try RayCastRenderer(simulation: simulation)
+        try renderer.place(poses: Self.poses)
         // Straight down onto the pusher at the origin: the table is seen, not the capsule.
         let camera = PinholeCamera(lookFrom: [0, 0, 0.5], at: [0, 0, 0], up: [0, 1, 0], fieldOfViewDegrees: 10, width: 3, height: 3)
         #expect(abs(renderer.render(camera: camera).depth[4] - 0.5) < 1e-4)

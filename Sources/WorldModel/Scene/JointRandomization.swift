@@ -1,0 +1,52 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension SceneModel {
+    /// The passive bodies: moving bodies that no actuator drives, neither through their own joints nor through
+    /// an ancestor's (the boxes of dm_control's stacker, the free objects of a push scene). Indices into `bodies`.
+    public var passiveBodyIndices: [Int] {
+        var actuatedJoint = [Bool](repeating: false, count: joints.count)
+        for actuator in actuators {
+            switch actuator.transmission {
+            case .joint: actuatedJoint[actuator.target] = true
+            case .tendon: for j in tendons[actuator.target].joints { actuatedJoint[j] = true }
+            }
+        }
+        var driven = [Bool](repeating: false, count: bodies.count)
+        for b in 1..<max(bodies.count, 1) {
+            let own = (bodies[b].firstJoint..<(bodies[b].firstJoint + bodies[b].jointCount)).contains { actuatedJoint[$0] }
+            driven[b] = own || driven[bodies[b].parent]  // parents come before children in MuJoCo's order
+        }
+        return movingBodyIndices.filter { !driven[$0] }
+    }
+
+    /// A random configuration for the start of an episode, as dm_control's joint randomizer draws one: a limited
+    /// hinge or slide joint uniform in its range, an unlimited hinge uniform in [-π, π), a ball joint a uniform
+    /// random orientation, a free joint its reference position moved by up to `slideSpreadMeters` horizontally
+    /// with a random yaw, an unlimited slide its reference plus up to ±`slideSpreadMeters`. Returns qpos (nq).
+    /// The caller rejects configurations that overlap (see `TeacherRecorder`).
+    public func randomConfiguration(slideSpreadMeters spread: Double = 0.1, using rng: inout SeededRandom) -> [Double] {
+        var qpos = qpos0.map(Double.init)
+        for joint in joints {
+            let a = joint.qposAddress
+            switch joint.kind {
+            case .hinge:
+                qpos[a] = joint.limited ? rng.uniform(Double(joint.range.lowerBound), Double(joint.range.upperBound)) : rng.uniform(-.pi, .pi)
+            case .slide:
+                qpos[a] = joint.limited ? rng.uniform(Double(joint.range.lowerBound), Double(joint.range.upperBound))
+                    : qpos[a] + rng.uniform(-spread, spread)
+            case .ball:
+                let q = rng.unitQuaternion()
+                for k in 0..<4 { qpos[a + k] = q[k] }
+            case .free:
+                qpos[a] += rng.uniform(-spread, spread)
+                qpos[a + 1] += rng.uniform(-spread, spread)
+                let yaw = rng.uniform(-.pi, .pi)
+                let q = SIMD4(cos(yaw / 2), 0, 0, sin(yaw / 2))
+                for k in 0..<4 { qpos[a + 3 + k] = q[k] }
+            }
+        }
+        return qpos
+    }
+}
