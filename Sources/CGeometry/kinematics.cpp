@@ -69,29 +69,46 @@ extern "C" void wm_forward_kinematics(const wm_kinematic_tree* t, const float* q
   }
 }
 
+namespace {
+
+/// Visits joint-space blocks of one configuration in joint order, as mj_integratePos and mj_differentiatePos do:
+/// linear(a, d) for a free joint's position (qpos a..a+3, qvel d..d+3), angular(a, d) for a free or ball joint's
+/// quaternion (qpos a..a+4, qvel d..d+3), scalar(a, d) for a hinge or slide.
+template <class Linear, class Angular, class Scalar>
+void for_each_joint_block(const wm_kinematic_tree* t, Linear linear, Angular angular, Scalar scalar) {
+  for (int j = 0; j < t->njnt; ++j) {
+    const int a = t->jnt_qposadr[j], d = t->jnt_dofadr[j];
+    switch (t->jnt_type[j]) {
+      case WM_JOINT_FREE:
+        linear(a, d);
+        angular(a + 3, d + 3);
+        break;
+      case WM_JOINT_BALL:
+        angular(a, d);
+        break;
+      default:  // hinge, slide
+        scalar(a, d);
+    }
+  }
+}
+
+}  // namespace
+
 extern "C" void wm_integrate_pos(const wm_kinematic_tree* t, const float* qpos, const float* qvel, double dt, int n,
                                  float* qpos_out) {
   for (int e = 0; e < n; ++e) {
     const float* q = qpos + e * t->nq;
     const float* v = qvel + e * t->nv;
     float* out = qpos_out + e * t->nq;
-    for (int j = 0; j < t->njnt; ++j) {
-      int a = t->jnt_qposadr[j], d = t->jnt_dofadr[j];
-      switch (t->jnt_type[j]) {
-        case WM_JOINT_FREE:
-          for (int k = 0; k < 3; ++k) out[a + k] = static_cast<float>(q[a + k] + dt * v[d + k]);
-          a += 3;
-          d += 3;
-          [[fallthrough]];
-        case WM_JOINT_BALL: {
-          const Quat start = wm::quat_normalized(wm::load_quat(q + a));
-          wm::store_quat(wm::quat_mul(start, wm::so3_exp(dt * wm::load3(v + d))), out + a);
-          break;
-        }
-        default:  // hinge, slide
-          out[a] = static_cast<float>(q[a] + dt * v[d]);
-      }
-    }
+    const auto linear = [&](int a, int d) {
+      for (int k = 0; k < 3; ++k) out[a + k] = static_cast<float>(q[a + k] + dt * v[d + k]);
+    };
+    const auto angular = [&](int a, int d) {
+      const Quat start = wm::quat_normalized(wm::load_quat(q + a));
+      wm::store_quat(wm::quat_mul(start, wm::so3_exp(dt * wm::load3(v + d))), out + a);
+    };
+    const auto scalar = [&](int a, int d) { out[a] = static_cast<float>(q[a] + dt * v[d]); };
+    for_each_joint_block(t, linear, angular, scalar);
   }
 }
 
@@ -101,24 +118,18 @@ extern "C" void wm_differentiate_pos(const wm_kinematic_tree* t, const float* qp
     const float* q1 = qpos1 + e * t->nq;
     const float* q2 = qpos2 + e * t->nq;
     float* v = qvel + e * t->nv;
-    for (int j = 0; j < t->njnt; ++j) {
-      int a = t->jnt_qposadr[j], d = t->jnt_dofadr[j];
-      switch (t->jnt_type[j]) {
-        case WM_JOINT_FREE:
-          for (int k = 0; k < 3; ++k) v[d + k] = static_cast<float>((static_cast<double>(q2[a + k]) - q1[a + k]) / dt);
-          a += 3;
-          d += 3;
-          [[fallthrough]];
-        case WM_JOINT_BALL: {
-          // Solves q1 * exp(v dt) = q2 for v, the shorter way round (so3_log takes the angle in [0, pi]).
-          const Quat step = wm::quat_mul(wm::quat_conj(wm::load_quat(q1 + a)), wm::load_quat(q2 + a));
-          wm::store3(wm::so3_log(step) / dt, v + d);
-          break;
-        }
-        default:  // hinge, slide
-          v[d] = static_cast<float>((static_cast<double>(q2[a]) - q1[a]) / dt);
-      }
-    }
+    const auto difference = [&](int a, int d) {
+      v[d] = static_cast<float>((static_cast<double>(q2[a]) - q1[a]) / dt);
+    };
+    const auto linear = [&](int a, int d) {
+      for (int k = 0; k < 3; ++k) difference(a + k, d + k);
+    };
+    const auto angular = [&](int a, int d) {
+      // Solves q1 * exp(v dt) = q2 for v, the shorter way round (so3_log takes the angle in [0, pi]).
+      const Quat step = wm::quat_mul(wm::quat_conj(wm::load_quat(q1 + a)), wm::load_quat(q2 + a));
+      wm::store3(wm::so3_log(step) / dt, v + d);
+    };
+    for_each_joint_block(t, linear, angular, difference);
   }
 }
 

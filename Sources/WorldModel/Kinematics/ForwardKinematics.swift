@@ -8,7 +8,7 @@ import CGeometry
 /// world, unit, not flipped to w >= 0), joint anchors and axes n x njnt x 3 (world), for a batch of n configurations.
 ///
 /// ```swift
-/// let fk = try ForwardKinematics(tree: tree)
+/// let fk = ForwardKinematics(tree: tree)
 /// var positions = [Float](repeating: 0, count: 3 * fk.bodyCount)
 /// var quaternions = [Float](repeating: 0, count: 4 * fk.bodyCount)
 /// qpos.withUnsafeBufferPointer { q in

@@ -32,7 +32,7 @@
 ///
 /// ```swift
 /// let tree = try KinematicTree(bodies: bodies, joints: joints, nq: 7, nv: 6)   // validated
-/// let fk = try ForwardKinematics(tree: tree)
+/// let fk = ForwardKinematics(tree: tree)
 /// let poses = fk.bodyPoses(qpos: tree.referenceQpos)
 /// ```
 public struct KinematicTree: Codable, Equatable, Sendable {
