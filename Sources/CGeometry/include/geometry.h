@@ -108,6 +108,73 @@ void wm_ray_box(const float* origins, const float* directions, int n, const floa
 void wm_ray_sphere(const float* origins, const float* directions, int n, const float centre[3], float radius,
                    float* t_near, float* t_far);
 
+// ---- kinematics of a MuJoCo kinematic tree (kinematics.cpp; batches of n configurations) ----
+/// Joint kinds, with MuJoCo's mjtJoint values. Widths in qpos / qvel: FREE 7 / 6, BALL 4 / 3, SLIDE 1 / 1,
+/// HINGE 1 / 1. qpos of a free joint: position (m, world) then quaternion (body -> world); of a ball: the
+/// quaternion (child -> parent frame); hinge: rad; slide: m. qvel of a free joint: linear velocity (m/s, world)
+/// then angular velocity (rad/s, body frame); of a ball: angular velocity (rad/s, body frame).
+typedef enum wm_joint_kind {
+  WM_JOINT_FREE = 0,
+  WM_JOINT_BALL = 1,
+  WM_JOINT_SLIDE = 2,
+  WM_JOINT_HINGE = 3,
+} wm_joint_kind;
+
+/// A kinematic tree in MuJoCo's layout: each field is the mjModel field of the same name (in float32). The arrays
+/// are the caller's and only read. Body 0 is the world; every body comes after its parent. A body's joints are
+/// body_jntadr[b] ..< body_jntadr[b] + body_jntnum[b]; qpos and qvel entries are in joint order.
+typedef struct wm_kinematic_tree {
+  int nbody;                 ///< bodies, the world included
+  int njnt;                  ///< joints
+  int nq;                    ///< generalized positions (qpos entries)
+  int nv;                    ///< degrees of freedom (qvel entries)
+  const int* body_parentid;  ///< (nbody) parent body; body_parentid[0] == 0
+  const int* body_jntadr;    ///< (nbody) first joint of the body (any value when body_jntnum is 0)
+  const int* body_jntnum;    ///< (nbody) number of joints of the body
+  const float* body_pos;     ///< (nbody x 3) body origin in the parent frame (m)
+  const float* body_quat;    ///< (nbody x 4) body orientation, body -> parent frame
+  const int* jnt_type;       ///< (njnt) wm_joint_kind
+  const int* jnt_qposadr;    ///< (njnt) first qpos entry of the joint
+  const int* jnt_dofadr;     ///< (njnt) first qvel entry of the joint
+  const float* jnt_pos;      ///< (njnt x 3) anchor in the body frame (m)
+  const float* jnt_axis;     ///< (njnt x 3) unit axis in the body frame (hinge, slide)
+  const float* qpos0;        ///< (nq) reference qpos: a hinge or slide is displaced by qpos - qpos0
+} wm_kinematic_tree;
+
+/// Forward kinematics, MuJoCo's mj_kinematics: qpos (n x nq) -> every body's world pose, xpos (n x nbody x 3, m)
+/// and xquat (n x nbody x 4, body -> world, unit, sign as MuJoCo gives it: not flipped to w >= 0).
+/// Body 0 gets (0, 0, 0) and (1, 0, 0, 0). A body whose only joint is free takes its pose from qpos (its
+/// quaternion normalised). Any other body starts at its parent's pose composed with (body_pos, body_quat), then
+/// applies its joints in order: a slide translates by (qpos - qpos0) along its axis, a hinge rotates by
+/// (qpos - qpos0) rad about its axis through its anchor, a ball rotates by its normalised qpos quaternion about
+/// its anchor. xanchor and xaxis (n x njnt x 3 each; either may be NULL) receive each joint's anchor (m) and axis
+/// in the world, taken before the joint moves the body, as MuJoCo's mjData.xanchor / xaxis.
+/// workspace: 7 * nbody doubles, the caller's (so the call allocates nothing).
+void wm_forward_kinematics(const wm_kinematic_tree* tree, const float* qpos, int n, float* xpos, float* xquat,
+                           float* xanchor, float* xaxis, double* workspace);
+/// qpos_out = qpos (+) qvel * dt_seconds for n configurations (qpos, qpos_out: n x nq; qvel: n x nv), MuJoCo's
+/// mj_integratePos: free-joint position += dt * linear velocity; free and ball quaternions become
+/// normalise(q) * exp(dt * angular velocity) (body-frame velocity, so a right product; not renormalised or
+/// flipped afterwards); hinge and slide += dt * qvel. qpos_out may alias qpos.
+void wm_integrate_pos(const wm_kinematic_tree* tree, const float* qpos, const float* qvel, double dt_seconds, int n,
+                      float* qpos_out);
+/// qvel = (qpos2 (-) qpos1) / dt_seconds for n configurations (qpos1, qpos2: n x nq; qvel: n x nv), MuJoCo's
+/// mj_differentiatePos, the inverse of wm_integrate_pos: free-joint linear velocity = difference / dt; free and
+/// ball angular velocity = log(conj(q1) * q2) / dt (body frame of q1, the shorter way round, angle <= pi / dt);
+/// hinge and slide = difference / dt. dt_seconds > 0.
+void wm_differentiate_pos(const wm_kinematic_tree* tree, const float* qpos1, const float* qpos2, double dt_seconds,
+                          int n, float* qvel);
+
+// ---- pose composition ----
+/// World poses of n children from their parents' world poses and their own poses in the parent frame:
+///   pos[i] = parent_pos[p] + rotate(parent_quat[p], local_pos[i]),  quat[i] = parent_quat[p] * local_quat[i],
+/// p = parent[i] (an index into parent_pos (m x 3) and parent_quat (m x 4)); local_pos, pos: n x 3; local_quat,
+/// quat: n x 4 (products of unit quaternions, not renormalised). E.g. every geom of every body from FK's body
+/// poses and MuJoCo's geom_bodyid, geom_pos, geom_quat. pos and quat may alias local_pos and local_quat, not
+/// the parents' arrays.
+void wm_compose_poses(const float* parent_pos, const float* parent_quat, const int* parent, const float* local_pos,
+                      const float* local_quat, int n, float* pos, float* quat);
+
 #ifdef __cplusplus
 }
 #endif
