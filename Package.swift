@@ -64,7 +64,7 @@ let package = Package(
 
         .testTarget(name: "CGeometryTests", dependencies: ["CGeometry"]),
         // CMuJoCo: the kinematics tests compare with MuJoCo on scenes MuJoCoSimulation refuses (no free bodies).
-        .testTarget(name: "WorldModelTests", dependencies: ["WorldModel", "CMallocCounter", "CMuJoCo", "CMuJoCoGuard"]),
+        .testTarget(name: "WorldModelTests", dependencies: ["CMallocCounter", "WorldModel"]),
         .testTarget(
             name: "WMViewerTests",
             dependencies: [

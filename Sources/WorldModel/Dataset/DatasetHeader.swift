@@ -116,7 +116,7 @@ public struct DatasetHeader: Codable, Sendable, Equatable {
         if let model = sceneModel {
             guard model.nq >= 0, model.nv >= 0, model.nu >= 0, model.qpos0.count == model.nq, model.actuators.count == model.nu,
                   model.actuatorMoment.count == model.nu * model.nv, !model.bodies.isEmpty,
-                  model.bodies.allSatisfy({ $0.parent >= 0 && $0.parent < model.bodies.count }) else {
+                  model.tree.bodies.count == model.bodies.count, model.tree.nq == model.nq, model.tree.nv == model.nv else {
                 throw fail("scene model sizes are inconsistent (nq \(model.nq), nv \(model.nv), nu \(model.nu))")
             }
         }

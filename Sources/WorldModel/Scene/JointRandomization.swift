@@ -6,7 +6,7 @@ extension SceneModel {
     /// The passive bodies: moving bodies that no actuator drives, neither through their own joints nor through
     /// an ancestor's (the boxes of dm_control's stacker, the free objects of a push scene). Indices into `bodies`.
     public var passiveBodyIndices: [Int] {
-        var actuatedJoint = [Bool](repeating: false, count: joints.count)
+        var actuatedJoint = [Bool](repeating: false, count: tree.joints.count)
         for actuator in actuators {
             switch actuator.transmission {
             case .joint: actuatedJoint[actuator.target] = true
@@ -15,8 +15,8 @@ extension SceneModel {
         }
         var driven = [Bool](repeating: false, count: bodies.count)
         for b in 1..<max(bodies.count, 1) {
-            let own = (bodies[b].firstJoint..<(bodies[b].firstJoint + bodies[b].jointCount)).contains { actuatedJoint[$0] }
-            driven[b] = own || driven[bodies[b].parent]  // parents come before children in MuJoCo's order
+            let own = tree.bodies[b].jointIndices.contains { actuatedJoint[$0] }
+            driven[b] = own || driven[tree.bodies[b].parent]  // parents come before children in MuJoCo's order
         }
         return movingBodyIndices.filter { !driven[$0] }
     }
@@ -28,13 +28,13 @@ extension SceneModel {
     /// The caller rejects configurations that overlap (see `TeacherRecorder`).
     public func randomConfiguration(slideSpreadMeters spread: Double = 0.1, using rng: inout SeededRandom) -> [Double] {
         var qpos = qpos0.map(Double.init)
-        for joint in joints {
+        for joint in tree.joints {
             let a = joint.qposAddress
             switch joint.kind {
             case .hinge:
-                qpos[a] = joint.limited ? rng.uniform(Double(joint.range.lowerBound), Double(joint.range.upperBound)) : rng.uniform(-.pi, .pi)
+                qpos[a] = joint.limited ? rng.uniform(Double(joint.range.x), Double(joint.range.y)) : rng.uniform(-.pi, .pi)
             case .slide:
-                qpos[a] = joint.limited ? rng.uniform(Double(joint.range.lowerBound), Double(joint.range.upperBound))
+                qpos[a] = joint.limited ? rng.uniform(Double(joint.range.x), Double(joint.range.y))
                     : qpos[a] + rng.uniform(-spread, spread)
             case .ball:
                 let q = rng.unitQuaternion()

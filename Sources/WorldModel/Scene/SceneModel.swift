@@ -9,7 +9,8 @@
 ///
 /// | field | shape | meaning |
 /// | --- | --- | --- |
-/// | `bodies` | nbody | per body: name, parent, mass (kg), diagonal inertia (kg m², principal axes), its geoms, static flag |
+/// | `tree` | | the kinematic tree: body names, parents and offsets, joints (``KinematicTree``) |
+/// | `bodies` | nbody | per body: mass (kg), diagonal inertia (kg m², principal axes), its geoms, static flag |
 /// | `geoms` | ngeom | per geom: body, shape, MuJoCo `size` (m), pose in the body frame, colour, whether it collides |
 /// | `actuators` | nu | per actuator: kind, transmission (joint or fixed tendon), gear, control range, gain and bias parameters |
 /// | `actuatorMoment` | nu x nv | the constant moment arms: `qfrc_actuator = actuatorMomentᵀ · force` (gear times tendon coefficients) |
@@ -38,8 +39,10 @@ public struct SceneModel: Codable, Equatable, Sendable {
     public var nu: Int
     /// MuJoCo's `qpos0`, nq values.
     public var qpos0: [Float]
+    /// Bodies, their offsets and their joints: what forward kinematics needs.
+    public var tree: KinematicTree
+    /// The physical side of every body, in `tree.bodies` order.
     public var bodies: [Body]
-    public var joints: [Joint]
     public var geoms: [Geom]
     public var actuators: [Actuator]
     /// nu x nv, row-major: row a holds actuator a's moment arm on every DOF.
@@ -51,7 +54,7 @@ public struct SceneModel: Codable, Equatable, Sendable {
     public var actionMeaning: String
 
     public init(name: String, physicsDtSeconds: Double, controlSubsteps: Int, nq: Int, nv: Int, nu: Int, qpos0: [Float],
-                bodies: [Body], joints: [Joint], geoms: [Geom], actuators: [Actuator], actuatorMoment: [Float],
+                tree: KinematicTree, bodies: [Body], geoms: [Geom], actuators: [Actuator], actuatorMoment: [Float],
                 tendons: [FixedTendon], equalities: [Equality], actionMeaning: String) {
         self.name = name
         self.physicsDtSeconds = physicsDtSeconds
@@ -60,8 +63,8 @@ public struct SceneModel: Codable, Equatable, Sendable {
         self.nv = nv
         self.nu = nu
         self.qpos0 = qpos0
+        self.tree = tree
         self.bodies = bodies
-        self.joints = joints
         self.geoms = geoms
         self.actuators = actuators
         self.actuatorMoment = actuatorMoment
@@ -93,11 +96,9 @@ public struct SceneModel: Codable, Equatable, Sendable {
 }
 
 extension SceneModel {
-    /// A rigid body. Static bodies (welded to the world: no joint on the way to it) are the environment.
+    /// The physical side of a rigid body (its name, parent and joints are in ``SceneModel/tree``). Static bodies
+    /// (welded to the world: no joint on the way to it) are the environment.
     public struct Body: Codable, Equatable, Sendable {
-        public var name: String
-        /// The parent body's index (the world's parent is itself, 0).
-        public var parent: Int
         /// Mass (kg).
         public var massKg: Float
         /// Principal moments of inertia (kg m²), MuJoCo's `body_inertia`.
@@ -105,68 +106,15 @@ extension SceneModel {
         /// The body's geoms: `geoms[firstGeom ..< firstGeom + geomCount]`.
         public var firstGeom: Int
         public var geomCount: Int
-        /// The body's joints: `joints[firstJoint ..< firstJoint + jointCount]`.
-        public var firstJoint: Int
-        public var jointCount: Int
         /// Welded to the world (MuJoCo's `body_weldid == 0`): it never moves.
         public var isStatic: Bool
 
-        public init(name: String, parent: Int, massKg: Float, inertia: [Float], firstGeom: Int, geomCount: Int,
-                    firstJoint: Int, jointCount: Int, isStatic: Bool) {
-            self.name = name
-            self.parent = parent
+        public init(massKg: Float, inertia: [Float], firstGeom: Int, geomCount: Int, isStatic: Bool) {
             self.massKg = massKg
             self.inertia = inertia
             self.firstGeom = firstGeom
             self.geomCount = geomCount
-            self.firstJoint = firstJoint
-            self.jointCount = jointCount
             self.isStatic = isStatic
-        }
-    }
-
-    /// A joint, MuJoCo's `mjtJoint` order and semantics.
-    public struct Joint: Codable, Equatable, Sendable {
-        public enum Kind: Int, Codable, Sendable, CaseIterable {
-            /// qpos: position (3, m, world) + quaternion (4); qvel: linear (3, m/s, world) + angular (3, rad/s, body frame).
-            case free = 0
-            /// qpos: quaternion (4) relative to the parent; qvel: angular velocity (3, rad/s, body frame).
-            case ball = 1
-            /// qpos: displacement along the axis (m); qvel: m/s.
-            case slide = 2
-            /// qpos: angle about the axis (rad); qvel: rad/s.
-            case hinge = 3
-
-            /// The name used in MJCF.
-            public var name: String { ["free", "ball", "slide", "hinge"][rawValue] }
-            /// Entries in qpos.
-            public var qposWidth: Int { [7, 4, 1, 1][rawValue] }
-            /// Entries in qvel.
-            public var dofWidth: Int { [6, 3, 1, 1][rawValue] }
-        }
-
-        public var name: String
-        public var kind: Kind
-        public var body: Int
-        /// The joint's first entry in qpos and in qvel.
-        public var qposAddress: Int
-        public var dofAddress: Int
-        /// Axis (unit, body frame) of a hinge or slide.
-        public var axis: [Float]
-        /// Range (rad or m) when `limited`.
-        public var limited: Bool
-        public var range: ClosedRange<Float>
-
-        public init(name: String, kind: Kind, body: Int, qposAddress: Int, dofAddress: Int, axis: [Float], limited: Bool,
-                    range: ClosedRange<Float>) {
-            self.name = name
-            self.kind = kind
-            self.body = body
-            self.qposAddress = qposAddress
-            self.dofAddress = dofAddress
-            self.axis = axis
-            self.limited = limited
-            self.range = range
         }
     }
 

@@ -16,28 +16,18 @@ extension SceneModel {
         }
         func fail(_ message: String) -> WorldModelError { WorldModelError(file: path, message) }
 
+        let tree = KinematicTree(model: model)
         var bodies: [Body] = []
         for b in 0..<Int(m.nbody) {
             let bodyName = b == 0 ? "world" : name(mjOBJ_BODY, b, fallback: "body \(b)")
             guard m.body_mocapid[b] < 0 else { throw fail("body '\(bodyName)' is a mocap body: wm models bodies that move by their joints") }
             bodies.append(Body(
-                name: bodyName, parent: Int(m.body_parentid[b]), massKg: Float(m.body_mass[b]),
-                inertia: (0..<3).map { Float(m.body_inertia[3 * b + $0]) },
+                massKg: Float(m.body_mass[b]), inertia: (0..<3).map { Float(m.body_inertia[3 * b + $0]) },
                 firstGeom: Int(m.body_geomadr[b]) < 0 ? 0 : Int(m.body_geomadr[b]), geomCount: Int(m.body_geomnum[b]),
-                firstJoint: Int(m.body_jntadr[b]) < 0 ? 0 : Int(m.body_jntadr[b]), jointCount: Int(m.body_jntnum[b]),
                 isStatic: m.body_weldid[b] == 0))
         }
-
-        var joints: [Joint] = []
-        for j in 0..<Int(m.njnt) {
-            guard let kind = Joint.Kind(rawValue: Int(m.jnt_type[j])) else { throw fail("joint \(j) has unknown type \(m.jnt_type[j])") }
-            let lo = Float(m.jnt_range[2 * j]), hi = Float(m.jnt_range[2 * j + 1])
-            let limited = m.jnt_limited[j] != 0 && lo < hi
-            joints.append(Joint(
-                name: name(mjOBJ_JOINT, j, fallback: "joint \(j)"), kind: kind, body: Int(m.jnt_bodyid[j]),
-                qposAddress: Int(m.jnt_qposadr[j]), dofAddress: Int(m.jnt_dofadr[j]),
-                axis: (0..<3).map { Float(m.jnt_axis[3 * j + $0]) }, limited: limited, range: limited ? lo...hi : 0...0))
-        }
+        let joints = tree.joints
+        func bodyName(_ b: Int) -> String { b == 0 ? "world" : tree.bodies[b].name.isEmpty ? "body \(b)" : tree.bodies[b].name }
 
         var geoms: [Geom] = []
         for g in 0..<Int(m.ngeom) {
@@ -46,7 +36,7 @@ extension SceneModel {
             guard let shape = GeomShape(rawValue: Int(m.geom_type[g])) else {
                 let kind = m.geom_type[g] == Int32(mjGEOM_MESH.rawValue) ? "a mesh"
                     : m.geom_type[g] == Int32(mjGEOM_HFIELD.rawValue) ? "a height field" : "of type \(m.geom_type[g])"
-                throw fail("geom '\(geomName)' of body '\(bodies[body].name)' is \(kind): wm models primitive geoms only (plane, sphere, capsule, ellipsoid, cylinder, box)")
+                throw fail("geom '\(geomName)' of body '\(bodyName(body))' is \(kind): wm models primitive geoms only (plane, sphere, capsule, ellipsoid, cylinder, box)")
             }
             geoms.append(Geom(
                 name: geomName, body: body, shape: shape, size: (0..<3).map { Float(m.geom_size[3 * g + $0]) },
@@ -79,7 +69,7 @@ extension SceneModel {
             case Int32(mjTRN_JOINT.rawValue), Int32(mjTRN_JOINTINPARENT.rawValue):
                 let j = Int(m.actuator_trnid[2 * a])
                 guard joints[j].kind == .slide || joints[j].kind == .hinge else {
-                    throw fail("actuator '\(actuatorName)' drives \(joints[j].kind.name) joint '\(joints[j].name)': wm models actuators on hinge and slide joints and fixed tendons")
+                    throw fail("actuator '\(actuatorName)' drives \(joints[j].kind == .free ? "free" : "ball") joint '\(joints[j].name)': wm models actuators on hinge and slide joints and fixed tendons")
                 }
                 transmission = .joint
             case Int32(mjTRN_TENDON.rawValue): transmission = .tendon
@@ -133,7 +123,7 @@ extension SceneModel {
         let modelName = String(cString: m.names)  // MuJoCo stores the model name first
         self.init(
             name: modelName.isEmpty ? "scene" : modelName, physicsDtSeconds: m.opt.timestep, controlSubsteps: substeps,
-            nq: Int(m.nq), nv: nv, nu: nu, qpos0: (0..<Int(m.nq)).map { Float(m.qpos0[$0]) }, bodies: bodies, joints: joints,
+            nq: Int(m.nq), nv: nv, nu: nu, qpos0: (0..<Int(m.nq)).map { Float(m.qpos0[$0]) }, tree: tree, bodies: bodies,
             geoms: geoms, actuators: actuators, actuatorMoment: moment, tendons: tendons, equalities: equalities,
             actionMeaning: meaning)
     }

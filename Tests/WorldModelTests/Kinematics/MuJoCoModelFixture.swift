@@ -3,7 +3,7 @@ import CMuJoCoGuard
 import Foundation
 @testable import WorldModel
 
-/// dm_control's suite folder (see FACTS.md: unzipped from PyPI's dm-control wheel); tests that need it are
+/// dm_control's suite folder (unpacked from PyPI's dm-control wheel by tools/fetch-dm-control.sh, never copied here); tests that need it are
 /// disabled when it is absent.
 let dmControlSuite = "/tmp/dmc/dm_control/suite/"
 let dmControlPresent = FileManager.default.fileExists(atPath: dmControlSuite + "stacker.xml")

@@ -2,16 +2,13 @@ import Foundation
 import Testing
 @testable import WorldModel
 
-/// dm_control's suite, unpacked from the `dm-control` wheel by `tools/fetch-dm-control.sh` (never copied here).
-let dmControlSuite = "/tmp/dmc/dm_control/suite"
-let hasDMControl = FileManager.default.fileExists(atPath: dmControlSuite + "/stacker.xml")
 
 @Suite struct SceneModelReadingTests {
     @Test func pushSceneReadsAsGeneralizedState() throws {
         let model = try MuJoCoSimulation(path: scenePath("push.xml")).sceneModel
         // The pusher's two slide joints, then four free boxes: nq = 2 + 4 x 7, nv = 2 + 4 x 6.
         #expect(model.nq == 30 && model.nv == 26 && model.nu == 2)
-        #expect(model.joints.filter { $0.kind == .free }.count == 4)
+        #expect(model.tree.joints.filter { $0.kind == .free }.count == 4)
         #expect(model.actuators.allSatisfy { $0.kind == .velocity && $0.transmission == .joint })
         #expect(model.controlSubsteps == 10 && abs(model.controlDtSeconds - 0.02) < 1e-12)
         // The moment arms of joint actuators are their gears on their own DOFs.
@@ -20,9 +17,9 @@ let hasDMControl = FileManager.default.fileExists(atPath: dmControlSuite + "/sta
         #expect(model.bodies[0].isStatic && model.geoms.contains { $0.shape == .plane && model.bodies[$0.body].isStatic })
     }
 
-    @Test(.enabled(if: hasDMControl, "needs dm_control's stacker.xml under /tmp/dmc (tools/fetch-dm-control.sh)"))
+    @Test(.enabled(if: dmControlPresent, "needs dm_control's stacker.xml under /tmp/dmc (tools/fetch-dm-control.sh)"))
     func dmControlStackerReads() throws {
-        let sim = try MuJoCoSimulation(path: dmControlSuite + "/stacker.xml")
+        let sim = try MuJoCoSimulation(path: dmControlSuite + "stacker.xml")
         let model = sim.sceneModel
         #expect(model.nq == 20 && model.nv == 20 && model.nu == 5)
         #expect(model.name == "planar stacker")
@@ -33,16 +30,16 @@ let hasDMControl = FileManager.default.fileExists(atPath: dmControlSuite + "/sta
         #expect(abs(model.actuatorMoment[4 * model.nv + 4] - 1) < 1e-6 && abs(model.actuatorMoment[4 * model.nv + 6] - 1) < 1e-6)
         #expect(model.actuators.allSatisfy { $0.kind == .motor } && model.actuators[4].transmission == .tendon)
         #expect(model.tendons.count == 2 && model.equalities.map(\.kind) == [.tendon])
-        #expect(model.passiveBodyIndices.map { model.bodies[$0].name } == ["box0", "box1", "box2", "box3"])
+        #expect(model.passiveBodyIndices.map { model.tree.bodies[$0].name } == ["box0", "box1", "box2", "box3"])
         // Not a free-object scene: the free-object view says why, in one line naming the file.
         #expect(throws: WorldModelError.self) { _ = try sim.scene }
     }
 
-    @Test(.enabled(if: hasDMControl, "needs dm_control's manipulator.xml under /tmp/dmc (tools/fetch-dm-control.sh)"))
+    @Test(.enabled(if: dmControlPresent, "needs dm_control's manipulator.xml under /tmp/dmc (tools/fetch-dm-control.sh)"))
     func dmControlManipulatorReads() throws {
-        let model = try MuJoCoSimulation(path: dmControlSuite + "/manipulator.xml").sceneModel
+        let model = try MuJoCoSimulation(path: dmControlSuite + "manipulator.xml").sceneModel
         #expect(model.nu == 5 && model.nq == model.nv)
-        #expect(model.bodies.contains { $0.name == "ball" } && model.bodies.contains { $0.name == "peg" })
+        #expect(model.tree.bodies.contains { $0.name == "ball" } && model.tree.bodies.contains { $0.name == "peg" })
     }
 
     @Test func meshesSpatialTendonsAndSiteActuatorsAreRefusedInOneLine() throws {

@@ -76,7 +76,7 @@ func scenePath(_ name: String) -> String { packageRoot + "/scenes/" + name }
         let model = recorder.sceneModel, d = e.dimensions
         #expect(d.nq == model.nq && d.nv == model.nv && d.bodyCount == model.movingBodyIndices.count)
         // Object i's free joint in qpos is its pose in the free-object view.
-        let free = model.joints.filter { $0.kind == .free }
+        let free = model.tree.joints.filter { $0.kind == .free }
         for t in [0, 10, 20] {
             for (i, joint) in free.enumerated() {
                 for k in 0..<7 {
@@ -88,9 +88,9 @@ func scenePath(_ name: String) -> String { packageRoot + "/scenes/" + name }
         #expect(e.actions.count == 20 * model.nu)
     }
 
-    @Test(.enabled(if: hasDMControl, "needs dm_control's stacker.xml under /tmp/dmc (tools/fetch-dm-control.sh)"))
+    @Test(.enabled(if: dmControlPresent, "needs dm_control's stacker.xml under /tmp/dmc (tools/fetch-dm-control.sh)"))
     func stackerRecordsWithSmoothRandomActions() throws {
-        let recorder = try TeacherRecorder(scenePath: dmControlSuite + "/stacker.xml")
+        let recorder = try TeacherRecorder(scenePath: dmControlSuite + "stacker.xml")
         #expect(recorder.defaultPolicy == .smooth)
         #expect(throws: WorldModelError.self) { _ = try recorder.record(episode: 0, steps: 5, seed: 1, policy: .waypoints) }
         let a = try recorder.record(episode: 2, steps: 30, seed: 9, policy: .smooth)
@@ -103,10 +103,10 @@ func scenePath(_ name: String) -> String { packageRoot + "/scenes/" + name }
         #expect(e.actions.allSatisfy { abs($0) <= 1 })
         for t in 1..<30 { for k in 0..<5 { #expect(abs(e.actions[t * 5 + k] - e.actions[(t - 1) * 5 + k]) <= 0.37) } }
         // Limited joints stay near their ranges (MuJoCo's soft limits let them pass by a little).
-        for joint in model.joints where joint.limited {
+        for joint in model.tree.joints where joint.limited {
             for t in 0..<e.frameCount {
                 let q = e.qpos[t * model.nq + joint.qposAddress]
-                #expect(q >= joint.range.lowerBound - 0.1 && q <= joint.range.upperBound + 0.1, "\(joint.name) at frame \(t): \(q)")
+                #expect(q >= joint.range.x - 0.1 && q <= joint.range.y + 0.1, "\(joint.name) at frame \(t): \(q)")
             }
         }
         // Another episode starts elsewhere.
@@ -114,11 +114,11 @@ func scenePath(_ name: String) -> String { packageRoot + "/scenes/" + name }
         #expect(Array(other.qpos[0..<20]) != Array(e.qpos[0..<20]))
     }
 
-    @Test(.enabled(if: hasDMControl, "needs dm_control's stacker.xml under /tmp/dmc (tools/fetch-dm-control.sh)"))
+    @Test(.enabled(if: dmControlPresent, "needs dm_control's stacker.xml under /tmp/dmc (tools/fetch-dm-control.sh)"))
     func stackerDatasetWritesAndReadsBack() throws {
         let folder = DatasetFixture.scratchFolder()
         defer { DatasetFixture.remove(folder) }
-        let recorder = try TeacherRecorder(scenePath: dmControlSuite + "/stacker.xml")
+        let recorder = try TeacherRecorder(scenePath: dmControlSuite + "stacker.xml")
         let path = folder + "/stacker.wmds"
         let summary = try recorder.generateDataset(path: path, episodes: 3, steps: 10, seed: 5, policy: .smooth)
         #expect(summary.objects == 4)
