@@ -82,7 +82,7 @@ public enum Viewer {
         guard index >= 0, index < header.episodeCount else {
             throw WorldModelError(file: path, "--episode \(index): the dataset has episodes 0..<\(header.episodeCount)")
         }
-        guard header.objects.map(\.shape) == scene.objects.map(\.shape), header.robot.actionDimension == scene.robot.actionDimension else {
+        guard header.objects.map(\.shape) == scene.objects.map(\.shape), header.actionDimension == scene.robot.actionDimension else {
             throw WorldModelError(file: path, "recorded in scene '\(header.sceneName)' (\(header.objects.count) objects), which does not match --scene '\(scene.name)' (\(scene.objects.count) objects)")
         }
         return try dataset.episode(index)
