@@ -8,7 +8,8 @@ import Darwin
 ///
 /// Bytes go to a temporary file beside the destination (`.NAME.tmp-PID`); `commit()` flushes it to disk
 /// and renames it over the destination. If the writer is dropped without `commit()` (an error, Ctrl-C
-/// handled by the caller), the temporary file is removed and the destination is untouched.
+/// handled by the caller), the temporary file is removed and the destination is untouched. Until then the
+/// temporary file is remembered by `InterruptSignal`, so a signal that ends the process removes it too.
 ///
 /// ```swift
 /// let writer = try AtomicFileWriter(path: "model.safetensors")
@@ -24,26 +25,36 @@ public final class AtomicFileWriter {
     public let temporaryPath: String
     private var descriptor: Int32
     private var committed = false
+    private let interruptSlot: Int32
     /// Bytes written so far.
     public private(set) var bytesWritten: Int = 0
 
     public init(path: String) throws {
         self.path = path
+        temporaryPath = try Self.temporaryPath(for: path)
+        interruptSlot = InterruptSignal.remember(temporaryFile: temporaryPath)
+        descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        if descriptor < 0 {
+            let reason = String(cString: strerror(errno))
+            InterruptSignal.forget(interruptSlot)
+            throw WorldModelError(file: path, "cannot create: \(reason)")
+        }
+    }
+
+    /// The temporary file a writer to `path` uses in this process: `.NAME.tmp-PID` beside it.
+    public static func temporaryPath(for path: String) throws -> String {
         let slash = path.lastIndex(of: "/")
         let directory = slash.map { String(path[..<$0]) } ?? "."
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         guard !name.isEmpty else { throw WorldModelError(file: path, "not a file path") }
-        temporaryPath = (directory.isEmpty ? "" : directory + "/") + "." + name + ".tmp-\(getpid())"
-        descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        if descriptor < 0 {
-            throw WorldModelError(file: path, "cannot create: \(String(cString: strerror(errno)))")
-        }
+        return (directory.isEmpty ? "" : directory + "/") + "." + name + ".tmp-\(getpid())"
     }
 
     deinit {
         if !committed {
             if descriptor >= 0 { close(descriptor) }
             unlink(temporaryPath)
+            InterruptSignal.forget(interruptSlot)
         }
     }
 
@@ -81,6 +92,7 @@ public final class AtomicFileWriter {
         }
         close(descriptor)
         descriptor = -1
+        defer { InterruptSignal.forget(interruptSlot) }
         if rename(temporaryPath, path) != 0 {
             let reason = String(cString: strerror(errno))
             unlink(temporaryPath)
