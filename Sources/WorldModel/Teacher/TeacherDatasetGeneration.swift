@@ -27,6 +27,8 @@ extension TeacherRecorder {
     public func generateDataset(path: String, episodes: Int, steps: Int, seed: UInt64, policy: ActionPolicyKind,
                                 progress: (Int) -> Void = { _ in }) throws -> TeacherGenerationSummary {
         guard episodes >= 1, steps >= 1 else { throw WorldModelError(file: path, "need at least 1 episode of at least 1 step") }
+        try DatasetFormat.checkBudget(path: path, episodes: episodes, framesPerEpisode: ResourceBudget.sum(steps, 1), objects: scene.objects.count,
+                                      actionDimension: scene.robot.actionDimension, mjcfByteCount: scene.mjcf.utf8.count)
         let splits = DatasetSplit.assign(episodeCount: episodes, seed: seed)
         var header = DatasetHeader(
             sceneName: scene.name, mjcf: scene.mjcf, seed: seed, source: "wm generate --policy \(policy.rawValue)",
