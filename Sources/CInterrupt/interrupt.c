@@ -1,5 +1,6 @@
 #include "interrupt.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -46,7 +47,12 @@ int wm_interrupt_install(int graceful) {
     action.sa_flags = SA_RESTART;
     if (sigaction(SIGINT, &action, 0) != 0) return -1;
     if (sigaction(SIGTERM, &action, 0) != 0) return -1;
-    return 0;
+    // A parent may have started us with these blocked (a spawning thread's mask is inherited): unblock them.
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    return pthread_sigmask(SIG_UNBLOCK, &set, 0) == 0 ? 0 : -1;
 }
 
 int wm_interrupt_requested(void) { return atomic_load(&requested); }

@@ -102,11 +102,11 @@ struct FieldTrainCommand: ParsableCommand {
         options.seed = seed
         BLASThreads.set(1)
         let trainer = FieldTrainer(fields: fields, views: views, options: options)
-        print("\(views.count) views of \(poses.count) frames, \(fields.fields.count) field classes, \(fields.parameterBytes) parameter bytes")
+        InterruptSignal.stopAtNextStep()
+        writeStandardError("training on \(views.count) views of \(poses.count) frames, \(fields.fields.count) field classes, \(fields.parameterBytes) parameter bytes\n")
         let start = monotonicSeconds(), budget = minutes * 60
         let bar = ProgressBar(total: Int(budget.rounded(.up)), label: "field")
         var lastSave = start, recent: [Float] = []
-        InterruptSignal.stopAtNextStep()
         while monotonicSeconds() - start < budget && !InterruptSignal.requested {
             recent.append(trainer.step())
             if recent.count > 50 { recent.removeFirst() }

@@ -12,7 +12,8 @@
 ///   command stops at its next step and writes its last good output); a second signal acts as in immediate mode.
 /// Everything the handler does is async-signal-safe (atomics, unlink, write, raise).
 
-/// Installs the handlers for SIGINT and SIGTERM. Returns 0, or -1 if sigaction failed.
+/// Installs the handlers for SIGINT and SIGTERM and unblocks both in the calling thread (threads started later
+/// inherit that). Returns 0, or -1 if a call failed.
 int wm_interrupt_install(int graceful);
 
 /// The signal number received in graceful mode, or 0.
