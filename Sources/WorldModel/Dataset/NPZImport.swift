@@ -55,8 +55,8 @@ public enum NPZImport {
 
         let pos = try arrays.floats(K.objectPositions, shape: [e, f, n, 3], meaning: "(E, T+1, N, 3)", dims: dims)
         let quat = try arrays.floats(K.objectQuaternions, shape: [e, f, n, 4], meaning: "(E, T+1, N, 4)", dims: dims)
-        if let bad = PhysicalValueCheck.firstNonUnitQuaternion(quat) {
-            throw arrays.error(K.objectQuaternions, "the quaternion at (E, T+1, N) = \(PhysicalValueCheck.index(bad.offset, shape: [e, f, n])) has norm \(bad.norm), not 1")
+        if let bad = PhysicalValueCheck.firstDegenerateQuaternion(quat) {
+            throw arrays.error(K.objectQuaternions, "holds a quaternion of norm \(bad.norm) at (E, T+1, N) = \(PhysicalValueCheck.index(bad.offset, shape: [e, f, n])); orientations must be nonzero")
         }
         let linvel = try arrays.floats(K.objectLinearVelocities, shape: [e, f, n, 3], meaning: "(E, T+1, N, 3)", dims: dims)
         let angvel = try arrays.floats(K.objectAngularVelocities, shape: [e, f, n, 3], meaning: "(E, T+1, N, 3)", dims: dims)

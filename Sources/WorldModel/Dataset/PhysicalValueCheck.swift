@@ -1,23 +1,23 @@
-/// Values that cannot describe a physical scene, found before an import writes anything: orientations that are
-/// not unit quaternions (zero, or far from norm 1), negative or non-finite masses and sizes. Each check names
+/// Values that cannot describe a physical scene, found before an import writes anything: quaternions that are
+/// zero or not finite (no orientation), negative or non-finite masses and sizes. Each check names
 /// the first bad element by its index in the array's shape, e.g. `(0, 3, 1)` for episode 0, frame 3, object 1.
 ///
 /// ```swift
-/// if let bad = PhysicalValueCheck.firstNonUnitQuaternion(quat) {
+/// if let bad = PhysicalValueCheck.firstDegenerateQuaternion(quat) {
 ///     throw WorldModelError(file: path, "box_quat: the quaternion at \(PhysicalValueCheck.index(bad.offset, shape: [e, f, n])) has norm \(bad.norm)")
 /// }
 /// ```
 public enum PhysicalValueCheck {
-    /// How far from 1 a stored quaternion's norm may be (rounding in other tools, float16 storage).
-    public static let quaternionNormTolerance: Float = 0.1
+    /// The norm below which a quaternion is zero: it names no orientation (readers normalise any other).
+    public static let zeroQuaternionNorm: Float = 1e-3
 
-    /// The first quaternion (4 consecutive values) whose norm is not within the tolerance of 1: its number
-    /// (flat index / 4) and norm; nil when all are unit quaternions.
-    public static func firstNonUnitQuaternion(_ values: [Float]) -> (offset: Int, norm: Float)? {
+    /// The first quaternion (4 consecutive values) that is zero or not finite: its number (flat index / 4)
+    /// and norm; nil when every quaternion names an orientation.
+    public static func firstDegenerateQuaternion(_ values: [Float]) -> (offset: Int, norm: Float)? {
         for q in 0..<(values.count / 4) {
             let o = 4 * q
             let norm = (values[o] * values[o] + values[o + 1] * values[o + 1] + values[o + 2] * values[o + 2] + values[o + 3] * values[o + 3]).squareRoot()
-            if !(abs(norm - 1) <= quaternionNormTolerance) { return (q, norm) }
+            if !(norm.isFinite && norm >= zeroQuaternionNorm) { return (q, norm) }
         }
         return nil
     }

@@ -2,12 +2,12 @@ import Testing
 import WorldModel
 
 @Suite struct PhysicalValueCheckTests {
-    @Test func quaternionsMustHaveUnitNorm() {
-        #expect(PhysicalValueCheck.firstNonUnitQuaternion([1, 0, 0, 0, 0, 0.6, 0.8, 0]) == nil)
-        let zero = PhysicalValueCheck.firstNonUnitQuaternion([1, 0, 0, 0, 0, 0, 0, 0])
+    @Test func quaternionsMustNameAnOrientation() {
+        #expect(PhysicalValueCheck.firstDegenerateQuaternion([1, 0, 0, 0, 0, 0.6, 0.8, 0, 2, 0, 0, 0]) == nil)
+        let zero = PhysicalValueCheck.firstDegenerateQuaternion([1, 0, 0, 0, 0, 0, 0, 0])
         #expect(zero?.offset == 1 && zero?.norm == 0)
-        #expect(PhysicalValueCheck.firstNonUnitQuaternion([2, 0, 0, 0])?.offset == 0)
-        #expect(PhysicalValueCheck.firstNonUnitQuaternion([.nan, 0, 0, 0])?.offset == 0)
+        #expect(PhysicalValueCheck.firstDegenerateQuaternion([.nan, 0, 0, 0])?.offset == 0)
+        #expect(PhysicalValueCheck.firstDegenerateQuaternion([.infinity, 0, 0, 0])?.offset == 0)
     }
 
     @Test func negativeAndNonFiniteValuesAreFound() {
