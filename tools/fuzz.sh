@@ -20,7 +20,8 @@ for reader in $readers; do
     work=/tmp/wm-fuzz/$reader
     mkdir -p "$work/corpus" "$work/artifacts"
     echo "fuzzing $reader for $seconds s (log: $work/fuzz.log)"
-    if (cd "$work" && WM_FUZZ_READER=$reader "$fuzzer" "$work/corpus" "$root/Tests/WorldModelTests/Fuzz/Corpus/$reader" \
+    # SWIFT_BACKTRACE off: Swift's crash reporter would take the signal before libFuzzer could save the input.
+    if (cd "$work" && SWIFT_BACKTRACE=enable=no WM_FUZZ_READER=$reader "$fuzzer" "$work/corpus" "$root/Tests/WorldModelTests/Fuzz/Corpus/$reader" \
         -max_total_time="$seconds" -jobs=1 -workers=1 -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
         -print_final_stats=1 -artifact_prefix="$work/artifacts/" >/dev/null 2>&1); then
         :
