@@ -10,19 +10,8 @@ struct BackgroundWM {
     let output: String
 
     init(_ arguments: [String]) throws {
-        let executable = try #require(wmExecutable)
         output = "/tmp/wm-bg-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, output + ".out", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, output + ".err", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        let argv = (["wm"] + arguments).map { strdup($0) } + [nil]
-        defer { for p in argv { free(p) } }
-        var child: pid_t = 0
-        guard posix_spawn(&child, executable, &actions, nil, argv, environ) == 0 else { throw WorldModelError("cannot run \(executable)") }
-        pid = child
+        pid = try spawnWM(arguments, output: output)
     }
 
     var standardError: String { String(decoding: (try? FileBytes.read(output + ".err")) ?? [], as: UTF8.self) }
