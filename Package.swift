@@ -34,10 +34,12 @@ let package = Package(
         .target(name: "CKernels", linkerSettings: [.linkedLibrary("pthread"), .linkedLibrary("m")]),
         // MuJoCo error handling: a handler that longjmps back to the guarded call.
         .target(name: "CMuJoCoGuard", dependencies: ["CMuJoCo"], linkerSettings: [.linkedLibrary("mujoco")]),
+        // SIGINT/SIGTERM: temporary files unlinked before the process ends, or a flag for a graceful stop.
+        .target(name: "CInterrupt"),
 
         .target(
             name: "WorldModel",
-            dependencies: ["CGeometry", "CBLAS", "CKernels", "CMuJoCo", "CMuJoCoGuard", "CPNG", "CZlib"],
+            dependencies: ["CGeometry", "CBLAS", "CKernels", "CInterrupt", "CMuJoCo", "CMuJoCoGuard", "CPNG", "CZlib"],
             linkerSettings: [.linkedLibrary("m")]
         ),
         // The viewer: all its sources are inside `#if Viewer` (an empty module without the trait), and GLFW is a

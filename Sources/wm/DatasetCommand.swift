@@ -65,6 +65,7 @@ struct DatasetCommand: ParsableCommand {
         var compress = false
 
         func run() throws {
+            try OutputPathCheck.refuse(outputs: [npz], overwriting: [file])
             try NPZExport.write(dataset: file, to: npz, compress: compress)
             print("wrote \(npz)")
         }
@@ -102,6 +103,7 @@ struct DatasetCommand: ParsableCommand {
         var scene: String?
 
         func run() throws {
+            try OutputPathCheck.refuse(outputs: [out], overwriting: [npz] + (scene.map { [$0] } ?? []))
             var options = NPZImportOptions()
             for pair in renames {
                 let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)

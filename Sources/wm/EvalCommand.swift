@@ -39,28 +39,29 @@ struct EvalCommand: ParsableCommand {
     @Flag(help: "Print JSON: horizons, position_error_m and rotation_error_deg per model.")
     var json = false
 
+    /// The horizons of `--horizons`, nil if it is not a list of positive integers.
+    private var horizonSteps: [Int]? {
+        let steps = horizons.split(separator: ",").map { Int($0.filter { $0 != " " }) }
+        guard !steps.isEmpty, steps.allSatisfy({ ($0 ?? 0) >= 1 && ($0 ?? 0) <= 1_000_000 }) else { return nil }
+        return steps.compactMap { $0 }
+    }
+
+    func validate() throws {
+        try require(horizonSteps != nil, "--horizons takes integers from 1 to 1000000 separated by commas, got '\(horizons)'")
+        try require(split == "all" || Split(rawValue: split) != nil, "--split is train, valid, test or all, got '\(split)'")
+        try require(stride >= 1, "--stride must be at least 1 (control steps between start frames)")
+    }
+
     func run() throws {
         BLASThreads.set(1)  // these products are small: OpenBLAS threads only contend on 2 cores
-        let steps = try horizons.split(separator: ",").map { part -> Int in
-            guard let h = Int(part.filter { $0 != " " }), h >= 1 else {
-                throw ValidationError("--horizons takes positive integers separated by commas, got '\(horizons)'")
-            }
-            return h
-        }
-        let chosen: Split?
-        switch split {
-        case "all": chosen = nil
-        default:
-            guard let s = Split(rawValue: split) else { throw ValidationError("--split is train, valid, test or all, got '\(split)'") }
-            chosen = s
-        }
+        let steps = horizonSteps ?? []
+        let chosen = Split(rawValue: split)
         let (header, episodes) = try DynamicsData.episodes(path: data, split: chosen)
         guard !episodes.isEmpty else { throw WorldModelError(file: data, "the \(split) split has no episodes") }
         let main = try DynamicsModel.load(from: model)
         let h = main.historyLength, dt = main.dtSeconds
-        guard abs(Double(dt) - header.controlDtSeconds) < 1e-6 else {
-            throw WorldModelError(file: data, "control step is \(header.controlDtSeconds) s, the model was trained at \(dt) s")
-        }
+        try InputCompatibility.check(model: main, file: model, runsOn: header.objects, robot: try header.requireRobot(file: data),
+                                     controlDtSeconds: header.controlDtSeconds, source: data)
         let maxStarts = episodes.map { max(1, ($0.frameCount - h) / max(1, stride) + 1) }.max() ?? 1
         var results: [(String, RolloutErrors)] = []
         func runner(_ m: DynamicsModel, file: String) throws -> DynamicsRunner {
@@ -69,13 +70,18 @@ struct EvalCommand: ParsableCommand {
             }
         }
         let mainName = main.configuration.kind == .gnn ? "gnn" : "dense_mlp"
-        results.append((mainName, try RolloutEvaluation.evaluate(try runner(main, file: model), episodes: episodes, horizons: steps, historyLength: h, dtSeconds: dt, startStride: stride)))
+        results.append((mainName, try attributing(to: data) {
+            try RolloutEvaluation.evaluate(try runner(main, file: model), episodes: episodes, horizons: steps, historyLength: h, dtSeconds: dt, startStride: stride)
+        }))
         let constant = ConstantVelocityStepper(robotKinematics: main.robotKinematics, dtSeconds: dt)
         results.append(("constant_velocity", try RolloutEvaluation.evaluate(constant, episodes: episodes, horizons: steps, historyLength: h, dtSeconds: dt, startStride: stride)))
         var notes: [String] = []
         if let dense {
             let baseline = try DynamicsModel.load(from: dense)
+            guard baseline.configuration.kind == .denseMLP else { throw WorldModelError(file: dense, "is a graph network, not the dense MLP baseline") }
             do {
+                try InputCompatibility.check(model: baseline, file: dense, runsOn: header.objects, robot: try header.requireRobot(file: data),
+                                             controlDtSeconds: header.controlDtSeconds, source: data)
                 let r = try runner(baseline, file: dense)
                 results.append(("dense_mlp", try RolloutEvaluation.evaluate(r, episodes: episodes, horizons: steps, historyLength: baseline.historyLength, dtSeconds: dt, startStride: stride)))
             } catch let e as WorldModelError {

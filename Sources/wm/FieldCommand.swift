@@ -26,6 +26,23 @@ struct ViewSource: ParsableArguments {
 
     @Option(help: "Distance (m) from the cameras to the objects' centroid.")
     var distance: Float = 0.5
+
+    func validate() throws {
+        try require(size >= 1 && size <= 4096, "--size must be between 1 and 4096 pixels, got \(size)")
+        try require(cameras >= 1 && cameras <= 1024, "--cameras must be between 1 and 1024, got \(cameras)")
+        try require(distance.isFinite && distance > 0, "--distance must be a positive number of metres, got \(distance)")
+    }
+
+    /// Reads the dataset and the scene, checks they belong together, and that `frames` views fit in memory.
+    func open(frames: Int) throws -> (DatasetReader, RayCastRenderer) {
+        let reader = try DatasetReader(path: data)
+        let renderer = try RayCastRenderer(simulation: try MuJoCoSimulation(path: scene))
+        try InputCompatibility.check(dataset: reader.header, file: data, recordedIn: renderer.scene, sceneFile: scene)
+        // Each pixel of a view: RGB and depth, and its ray (origin, direction), float32, with room for the samples.
+        let bytes = ResourceBudget.product(frames, cameras, size, size, 64)
+        try ResourceBudget.checkMemory(bytes: bytes, for: "\(frames) frames x \(cameras) cameras of \(size)x\(size) views")
+        return (reader, renderer)
+    }
 }
 
 struct FieldTrainCommand: ParsableCommand {
@@ -60,12 +77,17 @@ struct FieldTrainCommand: ParsableCommand {
     @Option(help: "Seed for initialisation, views and ray batches.")
     var seed: UInt64 = 1
 
+    func validate() throws {
+        try require(minutes.isFinite && minutes > 0 && minutes <= 525_600, "--minutes must be a positive number up to a year, got \(minutes)")
+        try require(frames >= 1, "--frames must be at least 1")
+        try require(levels >= 1 && levels <= 32, "--levels must be between 1 and 32, got \(levels)")
+        try require(log2TableSize >= 1 && log2TableSize <= 26, "--log2-table-size must be between 1 and 26, got \(log2TableSize)")
+        try require(finestResolution >= 2 && finestResolution <= 1 << 20, "--finest-resolution must be between 2 and \(1 << 20), got \(finestResolution)")
+    }
+
     func run() throws {
-        let reader = try DatasetReader(path: source.data)
-        let renderer = try RayCastRenderer(simulation: try MuJoCoSimulation(path: source.scene))
-        guard renderer.scene.objects.count == reader.header.objects.count else {
-            throw WorldModelError(file: source.data, "has \(reader.header.objects.count) objects, the scene \(source.scene) has \(renderer.scene.objects.count)")
-        }
+        try OutputPathCheck.refuse(outputs: [out], overwriting: [source.scene, source.data])
+        let (reader, renderer) = try source.open(frames: frames)
         var train = reader.episodeIndices(in: .train)
         if train.isEmpty { train = reader.episodeIndices(in: nil) }
         let poses = try FieldFrames.pick(from: reader, episodes: train, count: frames)
@@ -80,11 +102,12 @@ struct FieldTrainCommand: ParsableCommand {
         options.seed = seed
         BLASThreads.set(1)
         let trainer = FieldTrainer(fields: fields, views: views, options: options)
-        print("\(views.count) views of \(poses.count) frames, \(fields.fields.count) field classes, \(fields.parameterBytes) parameter bytes")
+        InterruptSignal.stopAtNextStep()
+        writeStandardError("training on \(views.count) views of \(poses.count) frames, \(fields.fields.count) field classes, \(fields.parameterBytes) parameter bytes\n")
         let start = monotonicSeconds(), budget = minutes * 60
         let bar = ProgressBar(total: Int(budget.rounded(.up)), label: "field")
         var lastSave = start, recent: [Float] = []
-        while monotonicSeconds() - start < budget {
+        while monotonicSeconds() - start < budget && !InterruptSignal.requested {
             recent.append(trainer.step())
             if recent.count > 50 { recent.removeFirst() }
             let mse = recent.reduce(0, +) / Float(recent.count)
@@ -98,6 +121,7 @@ struct FieldTrainCommand: ParsableCommand {
         fields.updateOccupancy()
         try fields.save(to: out)
         bar.finish(Int(budget.rounded(.up)), status: "step \(trainer.stepCount)")
+        if InterruptSignal.requested { writeStandardError("interrupted: \(out) holds the fields at step \(trainer.stepCount)\n") }
         print("wrote \(out): \(trainer.stepCount) steps, \(fields.parameterBytes) parameter bytes")
     }
 }
@@ -130,21 +154,27 @@ struct FieldEvalCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
+    /// The resolutions of `--dense`, nil if it is not a list of integers from 2 to 1024.
+    private var denseResolutions: [Int]? {
+        let values = dense.split(separator: ",").map { Int($0.filter { $0 != " " }) }
+        guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) >= 2 && ($0 ?? 0) <= 1024 }) else { return nil }
+        return values.compactMap { $0 }
+    }
+
+    func validate() throws {
+        try require(frames >= 1, "--frames must be at least 1")
+        try require(denseResolutions != nil, "--dense takes resolutions from 2 to 1024 separated by commas, got '\(dense)'")
+    }
+
     func run() throws {
         let fields = try ObjectFieldSet.load(from: field)
-        let reader = try DatasetReader(path: source.data)
-        let renderer = try RayCastRenderer(simulation: try MuJoCoSimulation(path: source.scene))
-        guard fields.description.objectClasses.count == renderer.scene.objects.count else {
-            throw WorldModelError(file: field, "holds \(fields.description.objectClasses.count) objects, the scene \(source.scene) has \(renderer.scene.objects.count)")
-        }
+        let (reader, renderer) = try source.open(frames: frames)
+        try InputCompatibility.check(field: fields, file: field, rendersObjectsOf: renderer.scene.objects, source: source.scene)
         var test = reader.episodeIndices(in: .test)
         if test.isEmpty { test = reader.episodeIndices(in: nil) }
         let poses = try FieldFrames.pick(from: reader, episodes: test, count: frames)
         let views = try renderer.views(frames: poses, camerasPerFrame: source.cameras, size: source.size, seed: seed, distance: source.distance)
-        let resolutions = try dense.split(separator: ",").map { s -> Int in
-            guard let n = Int(s.filter { $0 != " " }), n >= 2 else { throw ValidationError("--dense: bad resolution '\(s)'") }
-            return n
-        }
+        let resolutions = denseResolutions ?? []
         BLASThreads.set(1)
         var report = FieldEvaluation.evaluate(fields: fields, objects: renderer.scene.objects, views: views, denseResolutions: resolutions)
         for threads in [1, 2] {

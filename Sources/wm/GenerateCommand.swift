@@ -46,11 +46,13 @@ struct GenerateCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard episodes >= 1 else { throw ValidationError("--episodes must be at least 1") }
-        guard steps >= 1 else { throw ValidationError("--steps must be at least 1") }
+        try require(episodes >= 1, "--episodes must be at least 1")
+        try require(steps >= 1, "--steps must be at least 1")
+        try require(steps < Int.max / 2 && episodes < Int.max / 2, "--episodes and --steps must be below \(Int.max / 2)")
     }
 
     func run() throws {
+        try OutputPathCheck.refuse(outputs: [out], overwriting: [scene])
         let recorder = try TeacherRecorder(scenePath: scene)
         let bar = ProgressBar(total: episodes, label: "generate")
         let summary = try recorder.generateDataset(path: out, episodes: episodes, steps: steps, seed: seed,

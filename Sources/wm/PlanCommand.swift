@@ -71,7 +71,10 @@ struct PlanCommand: ParsableCommand {
     func validate() throws {
         guard goals >= 1 else { throw ValidationError("--goals must be at least 1") }
         guard horizon >= 1, samples >= 2, oracleSamples >= 2 else { throw ValidationError("--horizon >= 1, --samples and --oracle-samples >= 2") }
-        guard timeLimit > 0 else { throw ValidationError("--time-limit must be positive") }
+        try require(timeLimit.isFinite && timeLimit > 0 && timeLimit <= 86_400, "--time-limit must be a positive number of seconds up to a day, got \(timeLimit)")
+        try require((iterations ?? 1) >= 1, "--iterations must be at least 1")
+        try require(threads >= 1 && threads <= 1024 && oracleThreads >= 1 && oracleThreads <= 1024, "--threads and --oracle-threads must be between 1 and 1024")
+        try require(horizon < 1_000_000 && samples < Int.max / 2 && oracleSamples < Int.max / 2, "--horizon must be below 1000000, --samples and --oracle-samples below \(Int.max / 2)")
         let known = Set(["learned", "oracle", "random"])
         for name in controllerNames where !known.contains(name) { throw ValidationError("unknown controller '\(name)'") }
     }
@@ -91,13 +94,14 @@ struct PlanCommand: ParsableCommand {
         oracleConfiguration.eliteCount = max(2, oracleSamples / 8)
         let evaluation = PushEvaluation(timeLimitSteps: Int((timeLimit / teacher.scene.controlDtSeconds).rounded()))
 
-        if profile { return try runProfile(teacher: teacher, task: tasks[0], configuration: configuration) }
+        let world = try learnedWorld(for: teacher.scene)
+        if profile { return try runProfile(teacher: teacher, task: tasks[0], configuration: configuration, world: world) }
 
         var summaries: [PushEvaluation.Summary] = []
         for name in controllerNames {
             let controller: any PushController
             switch name {
-            case "learned": controller = try LearnedPushController(world: .load(dynamics: model), scene: teacher.scene, configuration: configuration, threads: threads)
+            case "learned": controller = try LearnedPushController(world: world, scene: teacher.scene, configuration: configuration, threads: threads)
             case "oracle": controller = try OraclePushController(scenePath: scene, configuration: oracleConfiguration, threads: oracleThreads)
             default: controller = RandomPushController(actionLow: configuration.actionLow, actionHigh: configuration.actionHigh, seed: seed)
             }
@@ -128,9 +132,19 @@ struct PlanCommand: ParsableCommand {
 }
 
 extension PlanCommand {
-    /// Times the learned planner on the first task's start state: planning steps, then one batch rollout by stage.
-    func runProfile(teacher: MuJoCoEnvironment, task: PushTask, configuration: PlannerConfiguration) throws {
+    /// The learned model, checked against the scene and the planner's batch against the memory, before any task.
+    func learnedWorld(for scene: SceneDescription) throws -> LearnedWorldModel {
         let world = try LearnedWorldModel.load(dynamics: model)
+        try InputCompatibility.check(model: world.dynamics, file: model, runsOn: scene.objects, robot: scene.robot,
+                                     controlDtSeconds: scene.controlDtSeconds, source: self.scene)
+        let bytes = RolloutMemoryEstimate.bytes(environments: samples, steps: horizon, objects: scene.objects.count,
+                                                historyLength: world.dynamics.historyLength, latentWidth: world.dynamics.configuration.latentWidth)
+        try ResourceBudget.checkMemory(bytes: bytes, for: "planning with \(samples) samples x \(horizon) steps")
+        return world
+    }
+
+    /// Times the learned planner on the first task's start state: planning steps, then one batch rollout by stage.
+    func runProfile(teacher: MuJoCoEnvironment, task: PushTask, configuration: PlannerConfiguration, world: LearnedWorldModel) throws {
         let controller = try LearnedPushController(world: world, scene: teacher.scene, configuration: configuration, threads: threads)
         try teacher.reset(to: task.placement)
         controller.begin(task: task, environment: teacher)

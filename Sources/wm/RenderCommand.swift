@@ -33,18 +33,24 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Output folder (must exist).")
     var out: String
 
+    func validate() throws {
+        try require(episode >= 0, "--episode must not be negative")
+        try require(every >= 1, "--every must be at least 1 (frames between renders)")
+        try require(size >= 1 && size <= 4096, "--size must be between 1 and 4096 pixels, got \(size)")
+    }
+
     func run() throws {
+        try OutputPathCheck.refuse(folder: out, writingFilesWhere: RolloutRun.isFrameFileName, overwriting: [field, scene, poses])
         BLASThreads.set(1)  // these products are small: OpenBLAS threads only contend on 2 cores
         let fields = try ObjectFieldSet.load(from: field)
         let reader = try DatasetReader(path: poses)
-        guard episode >= 0 && episode < reader.header.episodeCount else {
+        guard episode < reader.header.episodeCount else {
             throw WorldModelError(file: poses, "has \(reader.header.episodeCount) episodes, no episode \(episode)")
         }
         let teacher = try RayCastRenderer(simulation: try MuJoCoSimulation(path: scene))
         let n = teacher.scene.objects.count
-        guard fields.description.objectClasses.count == n, reader.header.objects.count == n else {
-            throw WorldModelError(file: field, "object counts differ between the field, the dataset and the scene")
-        }
+        try InputCompatibility.check(dataset: reader.header, file: poses, recordedIn: teacher.scene, sceneFile: scene)
+        try InputCompatibility.check(field: fields, file: field, rendersObjectsOf: teacher.scene.objects, source: scene)
         let recorded = try reader.episode(episode)
         let width = n * objectStateWidth
         let camera = PinholeCamera.aroundObjects(poses: Array(recorded.objectStates[0..<width]), objectCount: n, count: 1,

@@ -43,8 +43,21 @@ struct RolloutCommand: ParsableCommand {
     @Flag(help: "Skip the child processes that measure each model's peak RSS alone.") var noPeakRss = false
     @Flag(help: "Print JSON: env_steps_per_second, memory (compact, dense, ratio), error_vs_teacher_m.") var json = false
 
+    func validate() throws {
+        try require(steps >= 1 && batch >= 1, "--steps and --batch must be at least 1")
+        try require(steps < Int.max / 2 && batch < Int.max / 2, "--steps and --batch must be below \(Int.max / 2)")
+        try require(episode >= 0, "--episode must not be negative")
+        try require(threads >= 1 && threads <= 1024, "--threads must be between 1 and 1024, got \(threads)")
+        try require(renderEvery >= 1, "--render-every must be at least 1 (steps between frames)")
+        try require(denseResolution >= 2 && denseResolution <= 1024, "--dense-resolution must be between 2 and 1024, got \(denseResolution)")
+    }
+
+    /// Every file this command reads.
+    private var inputs: [String] { [model, scene] + [dense, field, data, replay].compactMap { $0 } }
+
     func run() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        if let out { try OutputPathCheck.refuse(outputs: [out], overwriting: inputs) }
+        if let render { try OutputPathCheck.refuse(folder: render, writingFilesWhere: RolloutRun.isFrameFileName, overwriting: inputs) }
         BLASThreads.set(1)
         if let replay, let only {
             // A child run: one model alone on the parent's rollout, no MuJoCo; prints its peak RSS.
@@ -60,13 +73,19 @@ struct RolloutCommand: ParsableCommand {
                                         episode: episode, steps: steps, batch: batch, seed: seed, denseResolution: denseResolution,
                                         teacherEnvironments: 1, threads: threads)
         let run = try RolloutRun(options: options)
+        if let out {
+            // positions, quaternions and the robot per frame, actions per step, all float32
+            let n = run.scene.objects.count
+            try ResourceBudget.checkDisk(bytes: ResourceBudget.product(batch, steps + 1, (n * 7 + 5) * 4), output: out)
+        }
         try run.run { if !json { writeStandardError("wm rollout: \($0)\n") } }
         guard let compact = run.compactResult, var compactMemory = run.compactMemory else { return }
         var denseMemory = run.denseMemory
         if !noPeakRss {
             if !json { writeStandardError("wm rollout: each model alone in a child process, for its peak RSS\n") }
             let replayPath = "/tmp/wm-rollout-replay-\(getpid()).npz"
-            defer { unlink(replayPath) }
+            let slot = InterruptSignal.remember(temporaryFile: replayPath)
+            defer { unlink(replayPath); InterruptSignal.forget(slot) }
             let encoder = JSONEncoder()
             try RolloutReplay.write(states: run.initialStates, actions: run.actions,
                                     objectsJSON: String(decoding: try encoder.encode(run.recorder.scene.objects), as: UTF8.self), to: replayPath)
@@ -138,7 +157,8 @@ enum ChildProcess {
     /// Runs `executable` with `arguments` (stdin and stderr from/to /dev/null) and returns what it printed.
     static func run(executable: String, arguments: [String]) throws -> String {
         let outputPath = "/tmp/wm-child-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).out"
-        defer { unlink(outputPath) }
+        let slot = InterruptSignal.remember(temporaryFile: outputPath)
+        defer { unlink(outputPath); InterruptSignal.forget(slot) }
         var pid: pid_t = 0
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)

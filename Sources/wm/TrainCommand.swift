@@ -5,22 +5,15 @@ import WorldModel
 import Glibc
 #endif
 
-/// Set by SIGINT/SIGTERM; training stops at the next step and keeps the best checkpoint on disk.
-nonisolated(unsafe) var interruptRequested: Int32 = 0
-
-func installInterruptHandler() {
-    signal(SIGINT) { _ in interruptRequested = 1 }
-    signal(SIGTERM) { _ in interruptRequested = 1 }
-}
-
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train the dynamics model (a graph network, or the dense baseline) on a dataset.",
         discussion: """
             Trains on the dataset's train split, validates by rollout on its valid split, and writes the best model
-            (safetensors, atomically) to --out whenever validation improves: Ctrl-C or a kill keeps the last good
-            checkpoint; --resume continues from it (the optimiser's moments restart).
+            (safetensors, atomically) to --out whenever validation improves: Ctrl-C (or SIGTERM) stops at the next
+            step and keeps the best checkpoint (one is written if none was yet; a second Ctrl-C ends at once);
+            a kill leaves the last good checkpoint; --resume continues from it (the optimiser's moments restart).
             Presets: \(DynamicsConfiguration.presetNames.joined(separator: ", ")); or a JSON file of a configuration.
 
             Examples:
@@ -34,8 +27,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Output checkpoint (.safetensors).")
     var out: String
 
-    @Option(help: "A preset name or a JSON configuration file.")
-    var config: String = "default"
+    @Option(help: "A preset name or a JSON configuration file (default: the preset `default`; with --resume, the checkpoint's, which a given --config must equal).")
+    var config: String?
 
     @Option(help: "Training time budget in minutes.")
     var minutes: Double = 5
@@ -56,10 +49,16 @@ struct TrainCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard minutes > 0 else { throw ValidationError("--minutes must be positive") }
+        try require(minutes.isFinite && minutes > 0, "--minutes must be a positive number, got \(minutes)")
+        try require(minutes <= 525_600, "--minutes \(minutes) is more than a year")
+        try require((steps ?? 1) >= 1, "--steps must be at least 1")
+        try require(threads >= 1 && threads <= 1024, "--threads must be between 1 and 1024, got \(threads)")
     }
 
     func run() throws {
+        // With --resume the checkpoint is an input that is meant to be replaced; every other input must not be.
+        try OutputPathCheck.refuse(outputs: [out], overwriting: [data] + (configFile.map { [$0] } ?? []))
+        try ResourceBudget.checkMemory(bytes: ResourceBudget.product(2, try FileBytes.size(of: data)), for: "loading every episode", file: data)
         BLASThreads.set(threads)
         let (header, train) = try DynamicsData.episodes(path: data, split: .train)
         let (_, valid) = try DynamicsData.episodes(path: data, split: .valid)
@@ -67,40 +66,55 @@ struct TrainCommand: ParsableCommand {
         var startStep = 0
         if resume {
             model = try DynamicsModel.load(from: out)
+            try InputCompatibility.check(resumed: model, file: out, trainsOn: header, dataFile: data)
+            if let config, try loadConfiguration(config) != model.configuration {
+                throw WorldModelError(file: out, "was trained with another configuration than \(config)")
+            }
             let file = try SafetensorsFile.read(out)
             startStep = Int(file.metadata["training_step"] ?? "0") ?? 0
         } else {
-            let configuration = try loadConfiguration()
+            let configuration = try loadConfiguration(config ?? "default")
             model = DynamicsModel(configuration: configuration, objects: header.objects, robot: try header.requireRobot(file: data),
                                   dtSeconds: Float(header.controlDtSeconds),
                                   robotKinematics: DynamicsData.robotKinematics(header: header, episodes: train), seed: seed)
         }
-        let trainer = try DynamicsTrainer(model: model, trainEpisodes: train, validEpisodes: valid, seed: seed &+ UInt64(startStep))
+        try InputCompatibility.check(model: model, file: resume ? out : data, historyFits: header.framesPerEpisode, dataFile: data)
+        let trainer = try attributing(to: data) {
+            try DynamicsTrainer(model: model, trainEpisodes: train, validEpisodes: valid, seed: seed &+ UInt64(startStep))
+        }
         if !resume { trainer.computeStatistics() }
-        installInterruptHandler()
+        InterruptSignal.stopAtNextStep()
         let budget = minutes * 60
         let bar = ProgressBar(total: Int(budget), label: "train")
         writeStandardError("training \(model.configuration.kind.rawValue) (\(model.parameters.scalarCount) parameters) on \(train.count) episodes, validating on \(valid.count)\n")
         let summary = try trainer.run(budgetSeconds: budget, maxSteps: steps, startStep: startStep, path: out,
                                       extraMetadata: ["dataset": data, "scene": header.sceneName],
-                                      shouldStop: { interruptRequested != 0 }) { p in
+                                      shouldStop: { InterruptSignal.requested }) { p in
             let v = p.validationError.map { "val \(formatMillimetres($0))" } ?? "val -"
             bar.update(Int(p.elapsedSeconds), status: "step \(p.step)  loss \(shortNumber(p.loss))  \(v)")
         }
         bar.finish(Int(summary.seconds), status: "step \(summary.steps)  loss \(shortNumber(summary.finalLoss))")
-        if summary.stoppedEarly { writeStandardError("interrupted: \(out) holds the best checkpoint so far\n") }
+        if summary.stoppedEarly {
+            writeStandardError(summary.wroteCheckpoint ? "interrupted: \(out) holds the best checkpoint so far\n"
+                               : "interrupted before the first step: nothing written, \(out) is as it was\n")
+        }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
             print(String(decoding: try encoder.encode(summary), as: UTF8.self))
-        } else {
+        } else if summary.wroteCheckpoint {
             let validation = valid.isEmpty ? "no valid split, so the last model was kept"
                 : "best validation error at \(summary.validationHorizon) steps \(formatMillimetres(summary.bestValidationError))"
             print("wrote \(out): \(summary.steps) steps in \(formatDuration(summary.seconds)), \(validation)")
         }
     }
 
-    private func loadConfiguration() throws -> DynamicsConfiguration {
+    /// `--config` when it names a file rather than a preset.
+    private var configFile: String? {
+        config.flatMap { DynamicsConfiguration.preset(named: $0) == nil ? $0 : nil }
+    }
+
+    private func loadConfiguration(_ config: String) throws -> DynamicsConfiguration {
         if let preset = DynamicsConfiguration.preset(named: config) { return preset }
         let bytes = try FileBytes.read(config)
         do {

@@ -29,13 +29,34 @@ struct ViewCommand: ParsableCommand {
     @Option(help: "Window width in pixels.") var width = 960
     @Option(help: "Window height in pixels.") var height = 540
 
+    func validate() throws {
+        try require(width >= 1 && width <= 16384 && height >= 1 && height <= 16384, "--width and --height must be between 1 and 16384 pixels")
+        try require(frames >= 0, "--frames must not be negative")
+        try require(episode >= 0, "--episode must not be negative")
+    }
+
+    /// Checks the files before any window opens: the model and the dataset against the scene, the screenshot
+    /// against every input.
+    private func checkInputs() throws {
+        if let screenshot { try OutputPathCheck.refuse(outputs: [screenshot], overwriting: [scene] + [model, data].compactMap { $0 }) }
+        guard model != nil || data != nil else { return }
+        let description = try MuJoCoSimulation(path: scene).scene
+        if let model {
+            try InputCompatibility.check(model: try DynamicsModel.load(from: model), file: model, runsOn: description.objects,
+                                         robot: description.robot, controlDtSeconds: description.controlDtSeconds, source: scene)
+        }
+        if let data {
+            try InputCompatibility.check(dataset: try DatasetReader(path: data).header, file: data, recordedIn: description, sceneFile: scene)
+        }
+    }
+
     func run() throws {
         if let field { throw WorldModelError(file: field, "neural fields are not available in this build yet") }
+        try checkInputs()
         #if Viewer
         guard let driver = ActionDriver(name: policy) else {
             throw WorldModelError("--policy \(policy): expected one of \(ActionDriver.names.joined(separator: ", "))")
         }
-        guard width > 0, height > 0, frames >= 0 else { throw WorldModelError("--width, --height must be positive and --frames not negative") }
         let steps = try Viewer.run(ViewerConfiguration(scenePath: scene, driver: driver, seed: seed, episode: episode,
                                            width: width, height: height, screenshotPath: screenshot, frames: frames, dataPath: data,
                                            modelPath: model))

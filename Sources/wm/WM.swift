@@ -26,6 +26,8 @@ struct WM: ParsableCommand {
     /// Help and version requests print and exit 0.
     static func main() {
         do {
+            // Ctrl-C and SIGTERM never leave a temporary file; long commands switch to stopping at their next step.
+            InterruptSignal.removeTemporaryFilesOnSignal()
             var command = try parseAsRoot()
             try command.run()
         } catch {

@@ -26,9 +26,7 @@ public enum DatasetFormat {
     }
 
     static func episodePayloadByteCount(_ header: DatasetHeader) -> Int {
-        let f = header.framesPerEpisode, d = header.dimensions
-        return 4 * (f * d.objectCount * objectStateWidth + f * d.robotWidth + (f - 1) * d.actionDimension + f
-            + f * d.nq + f * d.nv + f * d.bodyCount * bodyPoseWidth)
+        plannedBlockByteCount(framesPerEpisode: header.framesPerEpisode, dimensions: header.dimensions) - 4
     }
 
     /// A value as sorted-key JSON (the encoding of headers and of the scene model inside `.npz` files).

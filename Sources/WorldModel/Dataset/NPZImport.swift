@@ -57,6 +57,9 @@ public enum NPZImport {
 
         let pos = try arrays.floats(K.objectPositions, shape: [e, f, n, 3], meaning: "(E, T+1, N, 3)", dims: dims)
         let quat = try arrays.floats(K.objectQuaternions, shape: [e, f, n, 4], meaning: "(E, T+1, N, 4)", dims: dims)
+        if let bad = PhysicalValueCheck.firstDegenerateQuaternion(quat) {
+            throw arrays.error(K.objectQuaternions, "holds a quaternion of norm \(bad.norm) at (E, T+1, N) = \(PhysicalValueCheck.index(bad.offset, shape: [e, f, n])); orientations must be nonzero")
+        }
         let linvel = try arrays.floats(K.objectLinearVelocities, shape: [e, f, n, 3], meaning: "(E, T+1, N, 3)", dims: dims)
         let angvel = try arrays.floats(K.objectAngularVelocities, shape: [e, f, n, 3], meaning: "(E, T+1, N, 3)", dims: dims)
         let hasRobot = arrays.has(K.robotPositions) || !arrays.has(K.sceneModel)
@@ -179,6 +182,10 @@ public enum NPZImport {
             let codes = try arrays.integers(K.objectShapes, shape: [n], meaning: "(N)", dims: dims)
             let extents = try arrays.floats(K.objectHalfExtents, shape: [n, 3], meaning: "(N, 3)", dims: dims)
             let masses = try arrays.floats(K.objectMasses, shape: [n], meaning: "(N)", dims: dims)
+            if let bad = PhysicalValueCheck.firstNegative(extents) {
+                throw arrays.error(K.objectHalfExtents, "holds \(extents[bad]) at \(PhysicalValueCheck.index(bad, shape: [n, 3])); half-extents must not be negative")
+            }
+            if let bad = PhysicalValueCheck.firstNegative(masses) { throw arrays.error(K.objectMasses, "holds \(masses[bad]) at (\(bad)); masses must not be negative") }
             return try (0..<n).map { i in
                 guard let code = Int32(exactly: codes[i]), let shape = ShapeKind(rawValue: code) else {
                     throw arrays.error(K.objectShapes, "holds \(codes[i]), not a shape (0 sphere, 1 box, 2 capsule, 3 cylinder)")

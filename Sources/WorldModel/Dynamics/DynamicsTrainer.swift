@@ -24,6 +24,8 @@ public struct DynamicsTrainingSummary: Codable, Sendable {
     /// (step, seconds, training loss, validation error) at each validation.
     public var curve: [[Double]]
     public var stoppedEarly: Bool
+    /// Whether this run wrote a checkpoint (false only when it was stopped before its first step).
+    public var wroteCheckpoint: Bool
 }
 
 /// Trains a `DynamicsModel` on teacher episodes: GNS-style noise on the velocity history, minibatches of
@@ -150,7 +152,9 @@ public final class DynamicsTrainer {
     }
 
     /// Trains for `budgetSeconds` (or `maxSteps`), validating every `validateEverySeconds`, writing the best
-    /// model to `path`. `shouldStop` is polled every step (Ctrl-C); the best checkpoint on disk stays intact.
+    /// model to `path`. `shouldStop` is polled every step (Ctrl-C): the run stops, and if it has trained but
+    /// not yet written a checkpoint (stopped before its first validation) it validates and writes one, so the
+    /// work is kept; stopped before its first step, it writes nothing and the file at `path` stays as it was.
     public func run(budgetSeconds: Double, maxSteps: Int? = nil, startStep: Int = 0, validateEverySeconds: Double = 20,
                     path: String, extraMetadata: [String: String] = [:], shouldStop: () -> Bool = { false },
                     progress: (DynamicsTrainingProgress) -> Void = { _ in }) throws -> DynamicsTrainingSummary {
@@ -197,9 +201,10 @@ public final class DynamicsTrainer {
                                                   bestValidationError: best.isFinite ? best : nil))
             }
         }
-        if !stopped { try validateAndSave() }
+        if !stopped || (!saved && step > startStep) { try validateAndSave() }
         return DynamicsTrainingSummary(steps: step, seconds: monotonicSeconds() - start, finalLoss: runningLoss / max(lossCount, 1),
-                                       bestValidationError: best, validationHorizon: validationHorizon, curve: curve, stoppedEarly: stopped)
+                                       bestValidationError: best, validationHorizon: validationHorizon, curve: curve, stoppedEarly: stopped,
+                                       wroteCheckpoint: saved)
     }
 
 }

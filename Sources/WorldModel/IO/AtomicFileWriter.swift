@@ -8,7 +8,9 @@ import Darwin
 ///
 /// Bytes go to a temporary file beside the destination (`.NAME.tmp-PID`); `commit()` flushes it to disk
 /// and renames it over the destination. If the writer is dropped without `commit()` (an error, Ctrl-C
-/// handled by the caller), the temporary file is removed and the destination is untouched.
+/// handled by the caller), the temporary file is removed and the destination is untouched. Until then the
+/// temporary file is remembered by `InterruptSignal`, so a signal that ends the process removes it too; one
+/// left by a process killed outright (SIGKILL) is removed by the next writer to the same destination.
 ///
 /// ```swift
 /// let writer = try AtomicFileWriter(path: "model.safetensors")
@@ -24,19 +26,52 @@ public final class AtomicFileWriter {
     public let temporaryPath: String
     private var descriptor: Int32
     private var committed = false
+    private let interruptSlot: Int32
     /// Bytes written so far.
     public private(set) var bytesWritten: Int = 0
 
     public init(path: String) throws {
         self.path = path
+        temporaryPath = try Self.temporaryPath(for: path)
+        Self.removeTemporaryFilesOfEndedProcesses(for: path)
+        interruptSlot = InterruptSignal.remember(temporaryFile: temporaryPath)
+        descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        if descriptor < 0 {
+            let reason = String(cString: strerror(errno))
+            InterruptSignal.forget(interruptSlot)
+            throw WorldModelError(file: path, "cannot create: \(reason)")
+        }
+    }
+
+    /// The temporary file a writer to `path` uses in this process: `.NAME.tmp-PID` beside it.
+    public static func temporaryPath(for path: String) throws -> String {
         let slash = path.lastIndex(of: "/")
         let directory = slash.map { String(path[..<$0]) } ?? "."
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         guard !name.isEmpty else { throw WorldModelError(file: path, "not a file path") }
-        temporaryPath = (directory.isEmpty ? "" : directory + "/") + "." + name + ".tmp-\(getpid())"
-        descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        if descriptor < 0 {
-            throw WorldModelError(file: path, "cannot create: \(String(cString: strerror(errno)))")
+        return (directory.isEmpty ? "" : directory + "/") + "." + name + ".tmp-\(getpid())"
+    }
+
+    /// The temporary files of writers to `path` in any process, `.NAME.tmp-PID` beside it, with their PIDs.
+    public static func temporaryFiles(for path: String) -> [(path: String, pid: pid_t)] {
+        let slash = path.lastIndex(of: "/")
+        let folder = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        let prefix = "." + (slash.map { String(path[path.index(after: $0)...]) } ?? path) + ".tmp-"
+        guard let directory = opendir(folder) else { return [] }
+        defer { closedir(directory) }
+        var found: [(path: String, pid: pid_t)] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name.hasPrefix(prefix), let pid = pid_t(name.dropFirst(prefix.count)), pid > 0 { found.append((folder + "/" + name, pid)) }
+        }
+        return found
+    }
+
+    /// Removes the temporary files other writers to `path` left when their process was killed (SIGKILL, a
+    /// power cut): those whose PID no longer runs. A live writer's file is left alone.
+    static func removeTemporaryFilesOfEndedProcesses(for path: String) {
+        for (file, pid) in temporaryFiles(for: path) where pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH {
+            unlink(file)
         }
     }
 
@@ -44,6 +79,7 @@ public final class AtomicFileWriter {
         if !committed {
             if descriptor >= 0 { close(descriptor) }
             unlink(temporaryPath)
+            InterruptSignal.forget(interruptSlot)
         }
     }
 
@@ -81,6 +117,7 @@ public final class AtomicFileWriter {
         }
         close(descriptor)
         descriptor = -1
+        defer { InterruptSignal.forget(interruptSlot) }
         if rename(temporaryPath, path) != 0 {
             let reason = String(cString: strerror(errno))
             unlink(temporaryPath)

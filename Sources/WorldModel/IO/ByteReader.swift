@@ -14,7 +14,7 @@ public struct ByteReader {
     public var remaining: Int { bytes.count - offset }
 
     private mutating func need(_ n: Int, _ what: String) throws {
-        guard n >= 0, offset + n <= bytes.count else {
+        guard n >= 0, offset >= 0, offset <= bytes.count, n <= bytes.count - offset else {
             throw WorldModelError(file: file, "truncated: \(what) needs \(n) bytes at offset \(offset), \(remaining) left")
         }
     }
@@ -43,7 +43,7 @@ public struct ByteReader {
 
     /// Reads `count` float32 values (little-endian).
     public mutating func readFloats(_ count: Int, _ what: String = "floats") throws -> [Float] {
-        try need(count * 4, what)
+        try need(count < 0 ? -1 : ResourceBudget.product(count, 4), what)
         var out = [Float](repeating: 0, count: count)
         out.withUnsafeMutableBytes { dst in
             bytes.withUnsafeBytes { src in

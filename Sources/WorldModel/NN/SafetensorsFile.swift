@@ -170,13 +170,13 @@ public struct SafetensorsFile: Sendable, Equatable {
                 guard entry.data_offsets.count == 2 else { throw fail("tensor \(name) data_offsets must have two entries") }
                 guard entry.shape.allSatisfy({ $0 >= 0 && $0 <= Int(Int32.max) }) else { throw fail("tensor \(name) has a bad shape \(entry.shape)") }
                 let (begin, end) = (entry.data_offsets[0], entry.data_offsets[1])
-                var elements = 1
+                var byteCount = dtype.size
                 for d in entry.shape {
-                    let (product, overflow) = elements.multipliedReportingOverflow(by: d)
+                    let (product, overflow) = byteCount.multipliedReportingOverflow(by: d)
                     guard !overflow else { throw fail("tensor \(name) shape \(entry.shape) is too large") }
-                    elements = product
+                    byteCount = product
                 }
-                guard begin >= 0, end >= begin, end - begin == elements * dtype.size else {
+                guard begin >= 0, end >= begin, end - begin == byteCount else {
                     throw fail("tensor \(name) of shape \(entry.shape) \(dtype.rawValue) has byte range \(begin)..<\(end)")
                 }
                 located.append((name, dtype, entry.shape, begin, end))

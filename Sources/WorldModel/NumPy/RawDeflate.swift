@@ -31,6 +31,10 @@ public enum RawDeflate {
             throw WorldModelError("zlib inflateInit2 failed")
         }
         defer { inflateEnd(&stream) }
+        // Deflate expands at most 1032:1, so a larger claim is a damaged directory, not a reason to allocate it.
+        guard expectedCount >= 0, expectedCount <= 1032 * input.count + 64, expectedCount <= Int(UInt32.max), input.count <= Int(UInt32.max) else {
+            throw WorldModelError("the directory says \(expectedCount) bytes, more than \(input.count) compressed bytes can inflate to")
+        }
         var output = [UInt8](repeating: 0, count: expectedCount)
         var input = Array(input)
         let status = finish(&stream, input: &input, output: &output) { inflate(&$0, Z_FINISH) }

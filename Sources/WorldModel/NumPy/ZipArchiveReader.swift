@@ -64,18 +64,18 @@ public struct ZipArchiveReader {
                 throw fail("zip64 archive without a zip64 locator")
             }
             locator.offset = eocd - 12
-            let record = Int(try locator.readUInt64())
+            let record = Int(clamping: try locator.readUInt64())
             var zip64 = ByteReader(bytes, file: path, offset: record)
             guard try zip64.readUInt32() == 0x0606_4B50 else { throw fail("bad zip64 end-of-central-directory record") }
             zip64.offset += 20
-            entryCount = Int(try zip64.readUInt64())
+            entryCount = Int(clamping: try zip64.readUInt64())
             zip64.offset += 8
-            directoryOffset = Int(try zip64.readUInt64())
+            directoryOffset = Int(clamping: try zip64.readUInt64())
         }
         var entries: [Entry] = []
         var directory = ByteReader(bytes, file: path, offset: directoryOffset)
         for index in 0..<entryCount {
-            guard directory.offset + 46 <= bytes.count, try directory.readUInt32() == 0x0201_4B50 else {
+            guard directory.offset <= bytes.count - 46, try directory.readUInt32() == 0x0201_4B50 else {
                 throw fail("zip central directory entry \(index) is damaged")
             }
             directory.offset += 6
@@ -96,9 +96,9 @@ public struct ZipArchiveReader {
                 let size = Int(try extra.readUInt16())
                 guard tag == 0x0001 else { extra.offset += size; continue }
                 // The zip64 extra field holds, in order, only the values whose 32-bit fields are saturated.
-                if uncompressed == 0xFFFF_FFFF { uncompressed = Int(try extra.readUInt64()) }
-                if compressed == 0xFFFF_FFFF { compressed = Int(try extra.readUInt64()) }
-                if localOffset == 0xFFFF_FFFF { localOffset = Int(try extra.readUInt64()) }
+                if uncompressed == 0xFFFF_FFFF { uncompressed = Int(clamping: try extra.readUInt64()) }
+                if compressed == 0xFFFF_FFFF { compressed = Int(clamping: try extra.readUInt64()) }
+                if localOffset == 0xFFFF_FFFF { localOffset = Int(clamping: try extra.readUInt64()) }
                 break
             }
             directory.offset += commentLength
@@ -115,14 +115,14 @@ public struct ZipArchiveReader {
         }
         func fail(_ message: String) -> WorldModelError { WorldModelError(file: path, "entry \(name): \(message)") }
         var local = ByteReader(bytes, file: path, offset: entry.localHeaderOffset)
-        guard entry.localHeaderOffset + 30 <= bytes.count, try local.readUInt32() == 0x0403_4B50 else {
+        guard entry.localHeaderOffset <= bytes.count - 30, try local.readUInt32() == 0x0403_4B50 else {
             throw fail("bad local header (truncated or damaged archive)")
         }
         local.offset = entry.localHeaderOffset + 26
         let nameLength = Int(try local.readUInt16())
         let extraLength = Int(try local.readUInt16())
         let start = entry.localHeaderOffset + 30 + nameLength + extraLength
-        guard entry.compressedSize >= 0, start + entry.compressedSize <= bytes.count else {
+        guard entry.compressedSize >= 0, entry.compressedSize <= bytes.count - start else {
             throw fail("data runs past the end of the file (truncated archive)")
         }
         let stored = bytes[start..<(start + entry.compressedSize)]

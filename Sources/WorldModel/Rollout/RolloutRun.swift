@@ -73,16 +73,34 @@ public final class RolloutRun {
         guard options.steps >= 1, options.batch >= 1 else { throw WorldModelError("--steps and --batch must be at least 1") }
         self.options = options
         recorder = try TeacherRecorder(scenePath: options.scenePath)
-        scene = try recorder.scene
+        let scene = try recorder.scene
+        self.scene = scene
         model = try DynamicsModel.load(from: options.modelPath)
-        guard model.dtSeconds > 0, abs(Double(model.dtSeconds) - scene.controlDtSeconds) < 1e-6 else {
-            throw WorldModelError(file: options.modelPath, "trained at a \(model.dtSeconds) s control step, the scene steps \(scene.controlDtSeconds) s")
+        guard model.configuration.kind == .gnn else {
+            throw WorldModelError(file: options.modelPath, "is the dense MLP baseline; the compact model is a graph network (the baseline goes beside it)")
         }
+        try InputCompatibility.check(model: model, file: options.modelPath, runsOn: scene.objects, robot: scene.robot,
+                                     controlDtSeconds: scene.controlDtSeconds, source: options.scenePath)
+        var denseGridBytes = 0
+        if let densePath = options.densePath {
+            let dense = try DynamicsModel.load(from: densePath)
+            guard dense.configuration.kind == .denseMLP else {
+                throw WorldModelError(file: densePath, "is a graph network, not the dense MLP baseline")
+            }
+            try InputCompatibility.check(model: dense, file: densePath, runsOn: scene.objects, robot: scene.robot,
+                                         controlDtSeconds: scene.controlDtSeconds, source: options.scenePath)
+            guard options.denseResolution >= 2, options.denseResolution <= 4096 else {
+                throw WorldModelError("a dense voxel grid of \(options.denseResolution) voxels along x is not 2 to 4096")
+            }
+            denseGridBytes = RolloutMemoryEstimate.denseGridBytes(DenseVoxelGrid.resolution(options.denseResolution, bounds: FieldEvaluation.denseBounds))
+        }
+        let perModel = RolloutMemoryEstimate.bytes(environments: options.batch, steps: options.steps, objects: scene.objects.count,
+                                                   historyLength: model.historyLength, latentWidth: model.configuration.latentWidth)
+        try ResourceBudget.checkMemory(bytes: ResourceBudget.sum(perModel, options.densePath == nil ? 0 : perModel, denseGridBytes),
+                                       for: "a rollout of \(options.batch) environments x \(options.steps) steps")
         if let fieldPath = options.fieldPath {
             let set = try ObjectFieldSet.load(from: fieldPath)
-            guard set.description.objectClasses.count == scene.objects.count else {
-                throw WorldModelError(file: fieldPath, "has fields for \(set.description.objectClasses.count) objects, the scene has \(scene.objects.count)")
-            }
+            try InputCompatibility.check(field: set, file: fieldPath, rendersObjectsOf: scene.objects, source: options.scenePath)
             fields = set
         }
         try prepareInitialStates()
@@ -94,9 +112,7 @@ public final class RolloutRun {
         let h = model.historyLength, dt = model.dtSeconds, b = options.batch
         if let dataPath = options.dataPath {
             let reader = try DatasetReader(path: dataPath)
-            guard reader.header.objects.count == objects.count else {
-                throw WorldModelError(file: dataPath, "has \(reader.header.objects.count) objects, the scene has \(objects.count)")
-            }
+            try InputCompatibility.check(dataset: reader.header, file: dataPath, recordedIn: recorder.scene, sceneFile: options.scenePath)
             guard options.episode >= 0, options.episode < reader.header.episodeCount else {
                 throw WorldModelError(file: dataPath, "has \(reader.header.episodeCount) episodes, no episode \(options.episode)")
             }
@@ -251,6 +267,11 @@ public final class RolloutRun {
             ("control_dt", NumPyArray(doubles: [Double(model.dtSeconds)], shape: [])),
             ("failures", NumPyArray(strings: r.failures.map { $0 ?? "" }, shape: [b])),
         ]
+    }
+
+    /// Whether `name` is one of the frame files `renderFrames` (and `wm render`) write: `frame`, digits, `.png`.
+    public static func isFrameFileName(_ name: String) -> Bool {
+        name.hasPrefix("frame") && name.hasSuffix(".png") && name.count > 9 && name.dropFirst(5).dropLast(4).allSatisfy(\.isNumber)
     }
 
     /// Writes PNG frames of environment 0 every `every` steps: the field at the predicted poses, beside the

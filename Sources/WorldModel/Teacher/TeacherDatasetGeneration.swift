@@ -28,8 +28,12 @@ extension TeacherRecorder {
     public func generateDataset(path: String, episodes: Int, steps: Int, seed: UInt64, policy: ActionPolicyKind,
                                 progress: (Int) -> Void = { _ in }) throws -> TeacherGenerationSummary {
         guard episodes >= 1, steps >= 1 else { throw WorldModelError(file: path, "need at least 1 episode of at least 1 step") }
-        let splits = DatasetSplit.assign(episodeCount: episodes, seed: seed)
         let model = sceneModel, freeObjects = try? scene
+        let dimensions = EpisodeDimensions(objectCount: freeObjects?.objects.count ?? 0, hasRobot: freeObjects != nil, actionDimension: model.nu,
+                                           nq: model.nq, nv: model.nv, bodyCount: model.movingBodyIndices.count)
+        try DatasetFormat.checkBudget(path: path, episodes: episodes, framesPerEpisode: ResourceBudget.sum(steps, 1), dimensions: dimensions,
+                                      mjcfByteCount: simulation.mjcf.utf8.count)
+        let splits = DatasetSplit.assign(episodeCount: episodes, seed: seed)
         var header = DatasetHeader(
             sceneName: model.name, mjcf: simulation.mjcf, seed: seed, source: "wm generate --policy \(policy.rawValue)",
             policy: policy.rawValue, controlDtSeconds: model.controlDtSeconds, physicsDtSeconds: model.physicsDtSeconds,

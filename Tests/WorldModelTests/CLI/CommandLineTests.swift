@@ -17,21 +17,27 @@ let wmExecutable: String? = {
     return access(candidate, X_OK) == 0 ? candidate : nil
 }()
 
-/// Runs wm with `arguments`; returns (exit status, stdout, stderr).
-func runWM(_ arguments: [String]) throws -> (Int32, String, String) {
+/// Starts wm with `arguments`, stdin from /dev/null, stdout and stderr to `output`.out and `output`.err.
+func spawnWM(_ arguments: [String], output: String) throws -> pid_t {
     let executable = try #require(wmExecutable)
-    let out = "/tmp/wm-cli-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
-    defer { unlink(out + ".out"); unlink(out + ".err") }
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 1, out + ".out", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    posix_spawn_file_actions_addopen(&actions, 2, out + ".err", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    posix_spawn_file_actions_addopen(&actions, 1, output + ".out", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    posix_spawn_file_actions_addopen(&actions, 2, output + ".err", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     let argv = (["wm"] + arguments).map { strdup($0) } + [nil]
     defer { for p in argv { free(p) } }
     var pid: pid_t = 0
     guard posix_spawn(&pid, executable, &actions, nil, argv, environ) == 0 else { throw WorldModelError("cannot run \(executable)") }
+    return pid
+}
+
+/// Runs wm with `arguments`; returns (exit status, stdout, stderr).
+func runWM(_ arguments: [String]) throws -> (Int32, String, String) {
+    let out = "/tmp/wm-cli-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+    defer { unlink(out + ".out"); unlink(out + ".err") }
+    let pid = try spawnWM(arguments, output: out)
     var status: Int32 = 0
     waitpid(pid, &status, 0)
     let text = { (p: String) in String(decoding: (try? FileBytes.read(p)) ?? [], as: UTF8.self) }

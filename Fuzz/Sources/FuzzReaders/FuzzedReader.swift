@@ -1,0 +1,1 @@
+../../../Tests/WorldModelTests/Fuzz/FuzzedReader.swift
