@@ -113,7 +113,9 @@ struct DatasetCommand: ParsableCommand {
                 options.arrayNames[parts[0]] = parts[1]
             }
             if let scene {
-                let description = try MuJoCoSimulation(path: scene).scene
+                let simulation = try MuJoCoSimulation(path: scene)
+                let description = try simulation.scene
+                options.generalizedStateFromScene = (simulation.sceneModel, try simulation.freeObjectLayout)
                 options.mjcf = description.mjcf
                 options.sceneName = description.name
                 options.objectsFromScene = description.objects

@@ -14,6 +14,9 @@ public struct NPZImportOptions: Sendable {
     public var objectsFromScene: [ObjectDescription]?
     /// The robot from a scene loader; default: the file's `robot_*` arrays, else ``RobotDescription/capsulePusher``.
     public var robotFromScene: RobotDescription?
+    /// The scene's model and where its objects and robot are in qpos (from a scene loader): push-style arrays
+    /// without `qpos` are then mapped onto the scene's free joints and slide joints (``FreeObjectLayout``).
+    public var generalizedStateFromScene: (model: SceneModel, layout: FreeObjectLayout)?
 
     public init(arrayNames: [String: String] = [:], sceneName: String? = nil, mjcf: String? = nil,
                 objectsFromScene: [ObjectDescription]? = nil, robotFromScene: RobotDescription? = nil) {
@@ -86,7 +89,26 @@ public enum NPZImport {
         // MuJoCo's generalized state, when the file carries it with its scene model (wm's own exports do).
         var sceneModel: SceneModel? = nil
         var qpos: [Float] = [], qvel: [Float] = [], bodyPoses: [Float] = []
-        if arrays.has(K.sceneModel), arrays.has(K.qpos) {
+        if let (model, layout) = options.generalizedStateFromScene, !arrays.has(K.qpos), let robot, robot.actionDimension == model.nu {
+            guard layout.objectJoints.count == n else {
+                throw WorldModelError(file: path, "the scene has \(layout.objectJoints.count) free objects, \(arrays.label(K.objectPositions)) has N=\(n)")
+            }
+            sceneModel = model
+            let kinematics = ForwardKinematics(tree: model.tree)
+            for row in 0..<(e * f) {
+                var states = [Float](repeating: 0, count: n * objectStateWidth)
+                for object in 0..<n {
+                    let i = row * n + object, out = object * objectStateWidth
+                    for k in 0..<3 { states[out + k] = pos[i * 3 + k]; states[out + 7 + k] = linvel[i * 3 + k]; states[out + 10 + k] = angvel[i * 3 + k] }
+                    for k in 0..<4 { states[out + 3 + k] = quat[i * 4 + k] }
+                }
+                let robotState = Array(robotPos[(row * 3)..<(row * 3 + 3)] + robotVel[(row * 3)..<(row * 3 + 3)])
+                let state = layout.generalizedState(objectStates: states[...], robotState: robotState[...], model: model, kinematics: kinematics)
+                qpos += state.qpos
+                qvel += state.qvel
+                bodyPoses += state.bodyPoses
+            }
+        } else if arrays.has(K.sceneModel), arrays.has(K.qpos) {
             do {
                 sceneModel = try JSONDecoder().decode(SceneModel.self, from: Data(try arrays.string(K.sceneModel).utf8))
             } catch let error as WorldModelError {

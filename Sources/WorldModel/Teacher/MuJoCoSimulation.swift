@@ -73,6 +73,16 @@ public final class MuJoCoSimulation {
         get throws { try freeObjectReading.get().scene }
     }
 
+    /// Where the free-object view's objects and robot are in `qpos`/`qvel`; throws like ``scene``.
+    public var freeObjectLayout: FreeObjectLayout {
+        get throws {
+            let reading = try reading
+            let m = model.pointee, robot = Int(reading.robotBodyID), first = Int(m.body_jntadr[robot])
+            return FreeObjectLayout(objectJoints: reading.objectBodyIDs.map { Int(m.body_jntadr[Int($0)]) }, robotBody: robot,
+                                    robotJoints: Array(first..<(first + reading.scene.robotJointCount)))
+        }
+    }
+
     /// The free-object reading (addresses of the objects and the robot), for the methods that need it.
     var reading: SceneReading {
         get throws { try freeObjectReading.get() }
@@ -126,8 +136,11 @@ public final class MuJoCoSimulation {
     public var qvel: [Double] { (0..<Int(model.pointee.nv)).map { data.pointee.qvel[$0] } }
 
     /// Writes the pose of every moving body (``SceneModel/movingBodyIndices``, in that order) into `out`: per body
-    /// position (3, m, world) then quaternion (4, w x y z, body to world), as of the last step or `mj_forward`.
+    /// position (3, m, world) then quaternion (4, w x y z, body to world), for the current `qpos` (it runs
+    /// `mj_kinematics` first: after `mj_step`, MuJoCo's `xpos` still holds the poses from before the last physics
+    /// step's integration).
     public func writeBodyPoses(into out: UnsafeMutablePointer<Float>) {
+        mj_kinematics(model, data)
         var o = 0
         for b in sceneModel.movingBodyIndices {
             for k in 0..<3 { out[o + k] = Float(data.pointee.xpos[3 * b + k]) }

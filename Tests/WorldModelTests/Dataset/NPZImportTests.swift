@@ -156,3 +156,41 @@ import WorldModel
         }
     }
 }
+
+@Suite struct NPZImportGeneralizedStateTests {
+    /// Push-style arrays (no qpos) imported with their scene map onto the scene's free joints and the pusher's
+    /// slide joints: the same qpos, qvel and body poses MuJoCo recorded.
+    @Test func pushStyleArraysMapToTheScenesQpos() throws {
+        let folder = DatasetFixture.scratchFolder()
+        defer { DatasetFixture.remove(folder) }
+        let simulation = try MuJoCoSimulation(path: scenePath("push.xml"))
+        let recorder = try TeacherRecorder(scenePath: scenePath("push.xml"))
+        let data = folder + "/push.wmds"
+        _ = try recorder.generateDataset(path: data, episodes: 2, steps: 12, seed: 3, policy: .waypoints)
+        let reader = try DatasetReader(path: data)
+        let episodes = try (0..<2).map { try reader.episode($0) }
+        let generalized: Set = [NPZArrayNames.qpos, NPZArrayNames.qvel, NPZArrayNames.bodyPoses, NPZArrayNames.sceneModel]
+        let pushStyle = NPZExport.arrays(header: reader.header, episodes: episodes).filter { !generalized.contains($0.name) }
+        let npz = folder + "/push.npz"
+        try NumPyArchive.write(pushStyle, to: npz, compress: false)
+
+        let plain = try NPZImport.read(npz: npz)
+        #expect(plain.header.sceneModel == nil && plain.episodes[0].qpos.isEmpty)
+        var options = NPZImportOptions()
+        options.generalizedStateFromScene = (simulation.sceneModel, try simulation.freeObjectLayout)
+        let mapped = try NPZImport.read(npz: npz, options: options)
+        #expect(mapped.header.sceneModel == simulation.sceneModel)
+        for (imported, recorded) in zip(mapped.episodes, episodes) {
+            #expect(imported.qpos.count == recorded.qpos.count && imported.bodyPoses.count == recorded.bodyPoses.count)
+            let worst = { (a: [Float], b: [Float]) in zip(a, b).map { abs($0 - $1) }.max() ?? 0 }
+            // The objects' free joints map exactly; the pusher's slides (the first 2 qpos and qvel entries) come from
+            // its recorded body origin, which lags qpos by one physics step (at most 0.3 m/s x 2 ms).
+            let frames = imported.frameCount, nq = simulation.sceneModel.nq, nv = simulation.sceneModel.nv
+            for t in 0..<frames {
+                for k in 0..<nq { #expect(abs(imported.qpos[t * nq + k] - recorded.qpos[t * nq + k]) < (k < 2 ? 7e-4 : 1e-5), "qpos[\(k)] frame \(t)") }
+                for k in 2..<nv { #expect(abs(imported.qvel[t * nv + k] - recorded.qvel[t * nv + k]) < 1e-4, "qvel[\(k)] frame \(t)") }
+            }
+            #expect(worst(imported.bodyPoses, recorded.bodyPoses) < 7e-4)
+        }
+    }
+}
