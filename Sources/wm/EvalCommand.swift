@@ -13,6 +13,8 @@ struct EvalCommand: ParsableCommand {
             driven by the recorded actions, and reports the mean object position error (m) and rotation error
             (degrees) at each horizon, for the model, the constant-velocity baseline, and the dense MLP baseline
             when --dense is given (it refuses a dataset whose object count differs from its training scene).
+            The same means over moving objects only (those whose recorded centre moved more than 1 cm within the
+            longest horizon) follow: most objects rest, and the mean over all of them hides it.
 
             Example:
               wm eval --model models/clutter.safetensors --dense models/clutter-dense.safetensors --data /tmp/clutter.wmds --json
@@ -36,7 +38,7 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Control steps between rollout start frames.")
     var stride: Int = 10
 
-    @Flag(help: "Print JSON: horizons, position_error_m and rotation_error_deg per model.")
+    @Flag(help: "Print JSON: horizons, position_error_m and rotation_error_deg per model, and the same over moving objects (moving_position_error_m, moving_rotation_error_deg).")
     var json = false
 
     /// The horizons of `--horizons`, nil if it is not a list of positive integers.
@@ -94,14 +96,22 @@ struct EvalCommand: ParsableCommand {
         }
         if json {
             var position: [String: [Double]] = [:], rotation: [String: [Double]] = [:]
-            for (name, r) in results { position[name] = r.positionErrorMeters; rotation[name] = r.rotationErrorDegrees }
+            var movingPosition: [String: [Double]] = [:], movingRotation: [String: [Double]] = [:]
+            for (name, r) in results {
+                position[name] = r.positionErrorMeters; rotation[name] = r.rotationErrorDegrees
+                movingPosition[name] = r.movingPositionErrorMeters; movingRotation[name] = r.movingRotationErrorDegrees
+            }
             struct Report: Encodable {
                 var horizons: [Int]; var position_error_m: [String: [Double]]; var rotation_error_deg: [String: [Double]]
+                var moving_position_error_m: [String: [Double]]; var moving_rotation_error_deg: [String: [Double]]
+                var moving_samples: Int; var samples: Int
                 var rollouts: Int; var episodes: Int; var objects: Int; var notes: [String]
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-            let report = Report(horizons: steps, position_error_m: position, rotation_error_deg: rotation, rollouts: results[0].1.rollouts,
+            let report = Report(horizons: steps, position_error_m: position, rotation_error_deg: rotation,
+                                moving_position_error_m: movingPosition, moving_rotation_error_deg: movingRotation,
+                                moving_samples: results[0].1.movingSamples, samples: results[0].1.samples, rollouts: results[0].1.rollouts,
                                 episodes: episodes.count, objects: header.objects.count, notes: notes)
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
             return
@@ -114,6 +124,14 @@ struct EvalCommand: ParsableCommand {
         print("rotation error (deg):")
         for (name, r) in results {
             print("  \(padded(name, 18)) " + r.rotationErrorDegrees.map { String(Double(Int($0 * 100)) / 100) }.joined(separator: " / "))
+        }
+        print("moving objects only (\(results[0].1.movingSamples) of \(results[0].1.samples) object rollouts moved > 1 cm): position (mm)")
+        for (name, r) in results {
+            print("  \(padded(name, 18)) " + r.movingPositionErrorMeters.map { formatMillimetres($0) }.joined(separator: " / "))
+        }
+        print("moving objects only: rotation (deg)")
+        for (name, r) in results {
+            print("  \(padded(name, 18)) " + r.movingRotationErrorDegrees.map { String(Double(Int($0 * 100)) / 100) }.joined(separator: " / "))
         }
         for note in notes { print("note: \(note)") }
     }
