@@ -13,7 +13,7 @@ struct DatasetCommand: ParsableCommand {
               wm dataset export /tmp/push.wmds --npz /tmp/push.npz --compress
               wm dataset import sample_push_n4.npz --out /tmp/sample.wmds
             """,
-        subcommands: [Info.self, Export.self, Import.self]
+        subcommands: [Info.self, Export.self, Import.self, Merge.self]
     )
 
     struct Info: ParsableCommand {
@@ -37,6 +37,33 @@ struct DatasetCommand: ParsableCommand {
         func run() throws {
             let summary = try DatasetSummary(path: file)
             print(json ? try summary.json() : summary.text)
+        }
+    }
+
+    struct Merge: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Join the shards of one generation run (wm generate --shard i/n) into one dataset.",
+            discussion: """
+                The shards may be given in any order; together they must be every
+                shard of one run (same scene, seed, policy, steps). The result has
+                the bytes a single unsharded wm generate writes.
+                Example:
+                  wm generate --scene scenes/push.xml --episodes 40 --shard 0/2 --out /tmp/s0.wmds
+                  wm generate --scene scenes/push.xml --episodes 40 --shard 1/2 --out /tmp/s1.wmds
+                  wm dataset merge /tmp/s0.wmds /tmp/s1.wmds --out /tmp/push40.wmds
+                """
+        )
+
+        @Argument(help: "The shard datasets (.wmds).")
+        var shards: [String]
+
+        @Option(help: "The merged dataset (.wmds), written atomically.")
+        var out: String
+
+        func run() throws {
+            try OutputPathCheck.refuse(outputs: [out], overwriting: shards)
+            let header = try DatasetMerge.merge(shards: shards, to: out)
+            print("wrote \(out): \(header.episodeCount) episodes of \(header.framesPerEpisode) frames from \(shards.count) shards")
         }
     }
 

@@ -22,6 +22,8 @@ struct GenerateCommand: ParsableCommand {
               wm generate --scene scenes/push.xml --episodes 20 --steps 100 --seed 1 --out /tmp/push.wmds
               wm generate --scene /tmp/dmc/dm_control/suite/stacker.xml --episodes 20 --steps 100 --out /tmp/stacker.wmds
               wm dataset info /tmp/push.wmds
+              for i in 0 1 2 3; do wm generate --scene scenes/push.xml --episodes 40 --shard $i/4 --out /tmp/s$i.wmds & done; wait
+              wm dataset merge /tmp/s0.wmds /tmp/s1.wmds /tmp/s2.wmds /tmp/s3.wmds --out /tmp/push40.wmds
             """)
 
     @Option(help: "The MJCF scene (see scenes/).")
@@ -42,10 +44,18 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Action policy: waypoints (a pusher steered to push free objects), smooth (low-pass random ctrl in ctrlrange, any actuators), random (held uniform ctrl), or still. Default: waypoints for free-object scenes, else smooth.")
     var policy: ActionPolicyKind?
 
+    @Option(help: "Record only shard i of n of the run (i/n, 0 <= i < n): its contiguous block of the --episodes episodes, with their splits of the whole run. 'wm dataset merge' joins the n shards into the bytes of the unsharded run (one shard per Slurm array task or Kubernetes index).")
+    var shard: String?
+
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
     func validate() throws {
+        if let shard {
+            do { _ = try DatasetShard.parse(shard, totalEpisodes: max(episodes, 1)) } catch let error as WorldModelError {
+                throw ValidationError("--shard: \(error.message)")
+            }
+        }
         try require(episodes >= 1, "--episodes must be at least 1")
         try require(steps >= 1, "--steps must be at least 1")
         try require(steps < Int.max / 2 && episodes < Int.max / 2, "--episodes and --steps must be below \(Int.max / 2)")
@@ -54,12 +64,15 @@ struct GenerateCommand: ParsableCommand {
     func run() throws {
         try OutputPathCheck.refuse(outputs: [out], overwriting: [scene])
         let recorder = try TeacherRecorder(scenePath: scene)
-        let bar = ProgressBar(total: episodes, label: "generate")
+        let part = try shard.map { try DatasetShard.parse($0, totalEpisodes: episodes) }
+        let count = part?.episodes.count ?? episodes
+        let bar = ProgressBar(total: count, label: "generate")
         let summary = try recorder.generateDataset(path: out, episodes: episodes, steps: steps, seed: seed,
-                                                   policy: policy ?? recorder.defaultPolicy) {
+                                                   policy: policy ?? recorder.defaultPolicy,
+                                                   shard: part.map { ($0.index, $0.count) }) {
             bar.update($0)
         }
-        bar.finish(episodes)
+        bar.finish(count)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]

@@ -45,6 +45,8 @@ public struct DatasetHeader: Codable, Sendable, Equatable {
     public var splits: [Split]
     /// The fraction of episodes in which the robot touched an object, as the teacher reported it (nil if unknown).
     public var contactFraction: Double?
+    /// For one shard of a generation run: which episodes of the run it holds (nil for a whole run).
+    public var shard: DatasetShard?
 
     public init(formatVersion: Int = DatasetHeader.currentFormatVersion, sceneName: String, mjcf: String, seed: UInt64,
                 source: String, policy: String, controlDtSeconds: Double = 0.02, physicsDtSeconds: Double = 0.002,

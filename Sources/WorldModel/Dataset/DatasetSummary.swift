@@ -25,6 +25,9 @@ public struct DatasetSummary: Codable, Sendable, Equatable {
     /// The free-object robot's shape, or "articulated" for a scene without one.
     public var robotShape: String
     public var actionDimension: Int
+    /// MuJoCo's nq and nv, the moving bodies and the passive ones among them (bodies no actuator drives); nil
+    /// when the dataset has no generalized state.
+    public var generalizedState: GeneralizedStateSummary?
     /// Episode count per split name (`train`, `valid`, `test`), zeros included.
     public var splits: [String: Int]
     public var contactFraction: Double?
@@ -52,6 +55,9 @@ public struct DatasetSummary: Codable, Sendable, Equatable {
         objectShapes = Dictionary(header.objects.map { ($0.shape.name, 1) }, uniquingKeysWith: +)
         robotShape = header.robot?.shape.name ?? "articulated"
         actionDimension = header.actionDimension
+        generalizedState = header.sceneModel.map {
+            GeneralizedStateSummary(nq: $0.nq, nv: $0.nv, movingBodies: $0.movingBodyIndices.count, passiveBodies: $0.passiveBodyIndices.count)
+        }
         splits = Dictionary(uniqueKeysWithValues: Split.allCases.map { split in
             (split.rawValue, header.splits.count { $0 == split })
         })
@@ -74,10 +80,21 @@ public struct DatasetSummary: Codable, Sendable, Equatable {
             "objects      \(objects)\(objects > 0 ? " (\(shapes))" : "")",
             "robot        \(robotShape), \(actionDimension) action components",
         ]
+        if let g = generalizedState {
+            lines.append("state        qpos \(g.nq), qvel \(g.nv), \(g.movingBodies) moving bodies (\(g.passiveBodies) passive)")
+        }
         if let contactFraction {
             lines.append("contact      \(Int((contactFraction * 100).rounded())) % of episodes touch an object")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// Sizes of the generalized state of a dataset.
+    public struct GeneralizedStateSummary: Codable, Sendable, Equatable {
+        public var nq: Int
+        public var nv: Int
+        public var movingBodies: Int
+        public var passiveBodies: Int
     }
 
     /// The summary as pretty, sorted-key JSON.

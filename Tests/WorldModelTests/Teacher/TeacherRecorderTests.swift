@@ -126,5 +126,8 @@ func scenePath(_ name: String) -> String { packageRoot + "/scenes/" + name }
         #expect(reader.header.sceneModel == recorder.sceneModel && reader.header.robot == nil && reader.header.actionDimension == 5)
         #expect(try reader.episode(1) == recorder.record(episode: 1, steps: 10, seed: 5, policy: .smooth).episode)
         #expect(throws: WorldModelError.self) { _ = try reader.header.requireRobot(file: path) }
+        let info = DatasetSummary(header: reader.header, path: path, sizeBytes: reader.fileByteCount)
+        #expect(info.generalizedState == DatasetSummary.GeneralizedStateSummary(nq: 20, nv: 20, movingBodies: 13, passiveBodies: 4))
+        #expect(info.text.contains("state        qpos 20, qvel 20, 13 moving bodies (4 passive)"))
     }
 }
