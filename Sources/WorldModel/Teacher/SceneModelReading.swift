@@ -111,9 +111,14 @@ extension SceneModel {
             equalities.append(Equality(name: name(mjOBJ_EQUALITY, e, fallback: "equality \(e)"), kind: kinds[type]))
         }
 
+        guard m.opt.timestep.isFinite, m.opt.timestep > 0, m.opt.timestep <= 1 else {
+            throw fail("option timestep is \(m.opt.timestep) s: a physics step must be positive and at most 1 s")
+        }
         let substeps: Int
         if let value = Self.numeric(model, "wm_control_substeps")?.first {
-            guard value >= 1, value == value.rounded() else { throw fail("wm_control_substeps is \(value), must be a whole number >= 1") }
+            guard value >= 1, value <= 1_000_000, value == value.rounded() else {
+                throw fail("wm_control_substeps is \(value), must be a whole number from 1 to 1000000")
+            }
             substeps = Int(value)
         } else {
             substeps = Self.defaultControlSubsteps(physicsDtSeconds: m.opt.timestep)

@@ -42,7 +42,7 @@ import Testing
         #expect(model.tree.bodies.contains { $0.name == "ball" } && model.tree.bodies.contains { $0.name == "peg" })
     }
 
-    @Test func meshesSpatialTendonsAndSiteActuatorsAreRefusedInOneLine() throws {
+    @Test func meshesSpatialTendonsSiteActuatorsAndBadTimingAreRefusedInOneLine() throws {
         let cases: [(String, String, String)] = [
             ("mesh", """
                 <mujoco><asset><mesh name="m" vertex="0 0 0 1 0 0 0 1 0 0 0 1"/></asset>
@@ -57,6 +57,13 @@ import Testing
                 <mujoco><worldbody><body><joint type="slide" axis="1 0 0"/><geom size=".1"/><site name="s"/></body></worldbody>
                 <actuator><motor site="s" gear="1 0 0 0 0 0"/></actuator></mujoco>
                 """, "site, body or slider-crank"),
+            ("timestep", """
+                <mujoco><option timestep="0"/><worldbody><body><freejoint/><geom size=".1"/></body></worldbody></mujoco>
+                """, "a physics step must be positive"),
+            ("substeps", """
+                <mujoco><custom><numeric name="wm_control_substeps" data="1e30"/></custom>
+                <worldbody><body><freejoint/><geom size=".1"/></body></worldbody></mujoco>
+                """, "whole number from 1 to 1000000"),
             ("filter", """
                 <mujoco><worldbody><body><joint name="j" type="slide" axis="1 0 0"/><geom size=".1"/></body></worldbody>
                 <actuator><general joint="j" dyntype="filter" dynprm="0.1"/></actuator></mujoco>
