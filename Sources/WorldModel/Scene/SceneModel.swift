@@ -88,10 +88,12 @@ public struct SceneModel: Codable, Equatable, Sendable {
         zip(ctrl, actuators).map { value, actuator in min(max(value, actuator.ctrlRange.lowerBound), actuator.ctrlRange.upperBound) }
     }
 
-    /// The number of physics steps nearest to 20 ms (at least one): the control period of a scene that does not
-    /// set `wm_control_substeps`.
+    /// The number of physics steps nearest to 20 ms (from 1 to 1,000,000; 1 for a non-positive or non-finite
+    /// step): the control period of a scene that does not set `wm_control_substeps`.
     public static func defaultControlSubsteps(physicsDtSeconds dt: Double) -> Int {
-        max(1, Int((0.02 / dt).rounded()))
+        let steps = (0.02 / dt).rounded()
+        guard steps.isFinite, steps >= 1 else { return 1 }
+        return Int(min(steps, 1_000_000))
     }
 }
 

@@ -111,8 +111,8 @@ extension SceneModel {
             equalities.append(Equality(name: name(mjOBJ_EQUALITY, e, fallback: "equality \(e)"), kind: kinds[type]))
         }
 
-        guard m.opt.timestep.isFinite, m.opt.timestep > 0, m.opt.timestep <= 1 else {
-            throw fail("option timestep is \(m.opt.timestep) s: a physics step must be positive and at most 1 s")
+        guard m.opt.timestep.isFinite, m.opt.timestep >= 1e-6, m.opt.timestep <= 1 else {
+            throw fail("option timestep is \(m.opt.timestep) s: a physics step must be positive, from 1 µs to 1 s")
         }
         let substeps: Int
         if let value = Self.numeric(model, "wm_control_substeps")?.first {

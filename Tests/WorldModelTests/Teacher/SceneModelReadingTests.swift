@@ -17,6 +17,15 @@ import Testing
         #expect(model.bodies[0].isStatic && model.geoms.contains { $0.shape == .plane && model.bodies[$0.body].isStatic })
     }
 
+    @Test func defaultControlPeriodIsNearest20msForAnyStep() {
+        #expect(SceneModel.defaultControlSubsteps(physicsDtSeconds: 0.002) == 10)
+        #expect(SceneModel.defaultControlSubsteps(physicsDtSeconds: 0.001) == 20)
+        #expect(SceneModel.defaultControlSubsteps(physicsDtSeconds: 0.05) == 1)
+        #expect(SceneModel.defaultControlSubsteps(physicsDtSeconds: 1e-300) == 1_000_000)
+        #expect(SceneModel.defaultControlSubsteps(physicsDtSeconds: 0) == 1)
+        #expect(SceneModel.defaultControlSubsteps(physicsDtSeconds: .nan) == 1)
+    }
+
     @Test(.enabled(if: dmControlPresent, "needs dm_control's stacker.xml under /tmp/dmc (tools/fetch-dm-control.sh)"))
     func dmControlStackerReads() throws {
         let sim = try MuJoCoSimulation(path: dmControlSuite + "stacker.xml")
@@ -60,6 +69,9 @@ import Testing
             ("timestep", """
                 <mujoco><option timestep="0"/><worldbody><body><freejoint/><geom size=".1"/></body></worldbody></mujoco>
                 """, "a physics step must be positive"),
+            ("tiny timestep", """
+                <mujoco><option timestep="1e-300"/><worldbody><body><freejoint/><geom size=".1"/></body></worldbody></mujoco>
+                """, "from 1 µs to 1 s"),
             ("substeps", """
                 <mujoco><custom><numeric name="wm_control_substeps" data="1e30"/></custom>
                 <worldbody><body><freejoint/><geom size=".1"/></body></worldbody></mujoco>
