@@ -95,6 +95,7 @@ public enum NPZImport {
             }
             sceneModel = model
             let kinematics = ForwardKinematics(tree: model.tree)
+            let robotRest = layout.robotRestPose(model: model, kinematics: kinematics)
             for row in 0..<(e * f) {
                 var states = [Float](repeating: 0, count: n * objectStateWidth)
                 for object in 0..<n {
@@ -103,7 +104,8 @@ public enum NPZImport {
                     for k in 0..<4 { states[out + 3 + k] = quat[i * 4 + k] }
                 }
                 let robotState = Array(robotPos[(row * 3)..<(row * 3 + 3)] + robotVel[(row * 3)..<(row * 3 + 3)])
-                let state = layout.generalizedState(objectStates: states[...], robotState: robotState[...], model: model, kinematics: kinematics)
+                let state = layout.generalizedState(objectStates: states[...], robotState: robotState[...], model: model, kinematics: kinematics,
+                                                          robotRest: robotRest)
                 qpos += state.qpos
                 qvel += state.qvel
                 bodyPoses += state.bodyPoses

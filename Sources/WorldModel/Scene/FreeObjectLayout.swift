@@ -20,9 +20,10 @@ public struct FreeObjectLayout: Codable, Equatable, Sendable {
     /// displacements are the robot's offset from its rest position along each joint's world axis. The objects map
     /// exactly; the robot state that `MuJoCoSimulation.writeRobotState` records (and that MuJoCo's Python users read
     /// from `xpos` after `mj_step`) lags `qpos` by one physics step, so its mapped slides are off by up to that step's
-    /// travel (0.6 mm at 0.3 m/s and 2 ms).
+    /// travel (0.6 mm at 0.3 m/s and 2 ms). `robotRest` is ``robotRestPose(model:kinematics:)``, computed once per scene.
     public func generalizedState(objectStates: ArraySlice<Float>, robotState: ArraySlice<Float>, model: SceneModel,
-                                 kinematics: ForwardKinematics) -> (qpos: [Float], qvel: [Float], bodyPoses: [Float]) {
+                                 kinematics: ForwardKinematics, robotRest: (position: SIMD3<Float>, quaternion: SIMD4<Float>))
+        -> (qpos: [Float], qvel: [Float], bodyPoses: [Float]) {
         var qpos = model.qpos0, qvel = [Float](repeating: 0, count: model.nv)
         let joints = model.tree.joints, s = objectStates.startIndex
         for (i, j) in objectJoints.enumerated() {
@@ -33,14 +34,11 @@ public struct FreeObjectLayout: Codable, Equatable, Sendable {
             let local = RotationMath.rotate(RotationMath.conjugate(q), SIMD3(objectStates[o + 10], objectStates[o + 11], objectStates[o + 12]))
             for k in 0..<3 { qvel[d + 3 + k] = local[k] }
         }
-        let rest = kinematics.bodyPoses(qpos: model.qpos0)
-        let r = robotState.startIndex, b = robotBody
-        let restPosition = SIMD3(rest.positions[3 * b], rest.positions[3 * b + 1], rest.positions[3 * b + 2])
-        let restQuaternion = SIMD4(rest.quaternions[4 * b], rest.quaternions[4 * b + 1], rest.quaternions[4 * b + 2], rest.quaternions[4 * b + 3])
-        let offset = SIMD3(robotState[r], robotState[r + 1], robotState[r + 2]) - restPosition
+        let r = robotState.startIndex
+        let offset = SIMD3(robotState[r], robotState[r + 1], robotState[r + 2]) - robotRest.position
         let velocity = SIMD3(robotState[r + 3], robotState[r + 4], robotState[r + 5])
         for j in robotJoints {
-            let axis = RotationMath.rotate(restQuaternion, joints[j].axis)
+            let axis = RotationMath.rotate(robotRest.quaternion, joints[j].axis)
             qpos[joints[j].qposAddress] += (axis * offset).sum()
             qvel[joints[j].dofAddress] = (axis * velocity).sum()
         }
@@ -52,5 +50,13 @@ public struct FreeObjectLayout: Codable, Equatable, Sendable {
             bodyPoses += poses.quaternions[(4 * m)..<(4 * m + 4)]
         }
         return (qpos, qvel, bodyPoses)
+    }
+
+    /// The robot body's world pose at the scene's reference configuration (`qpos0`), where its slides read zero
+    /// displacement.
+    public func robotRestPose(model: SceneModel, kinematics: ForwardKinematics) -> (position: SIMD3<Float>, quaternion: SIMD4<Float>) {
+        let rest = kinematics.bodyPoses(qpos: model.qpos0), b = robotBody
+        return (SIMD3(rest.positions[3 * b], rest.positions[3 * b + 1], rest.positions[3 * b + 2]),
+                SIMD4(rest.quaternions[4 * b], rest.quaternions[4 * b + 1], rest.quaternions[4 * b + 2], rest.quaternions[4 * b + 3]))
     }
 }

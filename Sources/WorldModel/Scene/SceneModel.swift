@@ -83,11 +83,6 @@ public struct SceneModel: Codable, Equatable, Sendable {
     public var ctrlLow: [Float] { actuators.map { $0.ctrlRange.lowerBound } }
     public var ctrlHigh: [Float] { actuators.map { $0.ctrlRange.upperBound } }
 
-    /// `ctrl` clamped into every actuator's control range, as MuJoCo applies it.
-    public func clamped(ctrl: [Float]) -> [Float] {
-        zip(ctrl, actuators).map { value, actuator in min(max(value, actuator.ctrlRange.lowerBound), actuator.ctrlRange.upperBound) }
-    }
-
     /// The number of physics steps nearest to 20 ms (from 1 to 1,000,000; 1 for a non-positive or non-finite
     /// step): the control period of a scene that does not set `wm_control_substeps`.
     public static func defaultControlSubsteps(physicsDtSeconds dt: Double) -> Int {

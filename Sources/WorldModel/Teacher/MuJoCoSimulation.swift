@@ -130,10 +130,6 @@ public final class MuJoCoSimulation {
         mj_forward(model, data)
     }
 
-    /// `qpos` now (nq values).
-    public var qpos: [Double] { (0..<Int(model.pointee.nq)).map { data.pointee.qpos[$0] } }
-    /// `qvel` now (nv values).
-    public var qvel: [Double] { (0..<Int(model.pointee.nv)).map { data.pointee.qvel[$0] } }
 
     /// Writes the pose of every moving body (``SceneModel/movingBodyIndices``, in that order) into `out`: per body
     /// position (3, m, world) then quaternion (4, w x y z, body to world), for the current `qpos` (it runs
