@@ -5,9 +5,7 @@ extension KinematicTree {
     /// Mocap bodies keep their model pose (`body_pos`, `body_quat`), which is where MuJoCo puts them at reset.
     init(model: UnsafePointer<mjModel>) {
         let m = model.pointee
-        func name(_ type: mjtObj, _ id: Int) -> String {
-            mj_id2name(model, Int32(type.rawValue), Int32(id)).map { String(cString: $0) } ?? ""
-        }
+        func name(_ type: mjtObj, _ id: Int) -> String { SceneModel.name(model, type, id) ?? "" }
         let bodies = (0..<Int(m.nbody)).map { b in
             Body(name: name(mjOBJ_BODY, b), parent: Int(m.body_parentid[b]),
                  positionInParent: SIMD3((0..<3).map { Float(m.body_pos[3 * b + $0]) }),

@@ -11,9 +11,7 @@ extension SceneModel {
     /// with activation dynamics (state outside qpos/qvel), and mocap bodies.
     init(model: UnsafeMutablePointer<mjModel>, data: UnsafeMutablePointer<mjData>, path: String) throws {
         let m = model.pointee
-        func name(_ type: mjtObj, _ id: Int, fallback: String) -> String {
-            mj_id2name(model, Int32(type.rawValue), Int32(id)).map { String(cString: $0) } ?? fallback
-        }
+        func name(_ type: mjtObj, _ id: Int, fallback: String) -> String { Self.name(model, type, id) ?? fallback }
         func fail(_ message: String) -> WorldModelError { WorldModelError(file: path, message) }
 
         let tree = KinematicTree(model: model)
@@ -131,6 +129,11 @@ extension SceneModel {
             nq: Int(m.nq), nv: nv, nu: nu, qpos0: (0..<Int(m.nq)).map { Float(m.qpos0[$0]) }, tree: tree, bodies: bodies,
             geoms: geoms, actuators: actuators, actuatorMoment: moment, tendons: tendons, equalities: equalities,
             actionMeaning: meaning)
+    }
+
+    /// The MJCF name of object `id` of `type`, nil when it has none.
+    static func name(_ model: UnsafePointer<mjModel>, _ type: mjtObj, _ id: Int) -> String? {
+        mj_id2name(model, Int32(type.rawValue), Int32(id)).map { String(cString: $0) }
     }
 
     /// The values of the `<numeric name="key">` custom field, if the model has one.

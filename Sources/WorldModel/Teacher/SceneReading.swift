@@ -15,9 +15,7 @@ struct SceneReading {
 
     init(model: UnsafeMutablePointer<mjModel>, path: String, controlSubsteps substeps: Int, mjcf: String) throws {
         let m = model.pointee
-        func name(_ type: mjtObj, _ id: Int32) -> String {
-            mj_id2name(model, Int32(type.rawValue), id).map { String(cString: $0) } ?? "\(id)"
-        }
+        func name(_ type: mjtObj, _ id: Int32) -> String { SceneModel.name(model, type, Int(id)) ?? "\(id)" }
         func shape(geom g: Int, of what: String) throws -> (ShapeKind, [Float]) {
             let size = (0..<3).map { Float(m.geom_size[3 * g + $0]) }
             switch Int32(m.geom_type[g]) {
