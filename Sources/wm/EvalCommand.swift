@@ -38,6 +38,9 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Control steps between rollout start frames.")
     var stride: Int = 10
 
+    @Option(help: "Body-graph models: also roll out this many control steps closed loop (smooth random actions) from 4 episodes, and report divergence, plane penetration, joint-limit excess and leaving the recorded workspace.")
+    var longRollout: Int?
+
     @Flag(help: "Print JSON: horizons, position_error_m and rotation_error_deg per model, and the same over moving objects (moving_position_error_m, moving_rotation_error_deg).")
     var json = false
 
@@ -52,6 +55,7 @@ struct EvalCommand: ParsableCommand {
         try require(horizonSteps != nil, "--horizons takes integers from 1 to 1000000 separated by commas, got '\(horizons)'")
         try require(split == "all" || Split(rawValue: split) != nil, "--split is train, valid, test or all, got '\(split)'")
         try require(stride >= 1, "--stride must be at least 1 (control steps between start frames)")
+        try require((longRollout ?? 1) >= 1 && (longRollout ?? 1) <= 10_000_000, "--long-rollout takes 1 to 10000000 control steps")
     }
 
     func run() throws {
@@ -60,6 +64,7 @@ struct EvalCommand: ParsableCommand {
         let chosen = Split(rawValue: split)
         let (header, episodes) = try DynamicsData.episodes(path: data, split: chosen)
         guard !episodes.isEmpty else { throw WorldModelError(file: data, "the \(split) split has no episodes") }
+        if try BodyDynamicsModel.isBodyModel(path: model) { return try evaluateBodies(header: header, episodes: episodes, horizons: steps) }
         let main = try DynamicsModel.load(from: model)
         let h = main.historyLength, dt = main.dtSeconds
         try InputCompatibility.check(model: main, file: model, runsOn: header.objects, robot: try header.requireRobot(file: data),
@@ -134,6 +139,80 @@ struct EvalCommand: ParsableCommand {
             print("  \(padded(name, 18)) " + r.movingRotationErrorDegrees.map { String(Double(Int($0 * 100)) / 100) }.joined(separator: " / "))
         }
         for note in notes { print("note: \(note)") }
+    }
+}
+
+extension EvalCommand {
+    /// Evaluates a body-graph model (and a dense body baseline) with the joint-space constant-velocity baseline.
+    func evaluateBodies(header: DatasetHeader, episodes: [Episode], horizons steps: [Int]) throws {
+        let main = try BodyDynamicsModel.load(from: model)
+        func check(_ m: BodyDynamicsModel, file: String) throws {
+            guard let scene = header.sceneModel, scene == m.scene else {
+                throw WorldModelError(file: file, "was trained on scene '\(m.scene.name)'; \(data) holds '\(header.sceneName)' (a different scene model)")
+            }
+        }
+        try check(main, file: model)
+        let evaluation = try BodyRolloutEvaluation(scene: main.scene, horizons: steps, startStride: stride)
+        var results: [(String, BodyRolloutErrors)] = []
+        let runner = try BodyDynamicsRunner(model: main, maxEnvironments: evaluation.maxStarts(episodes: episodes, historyLength: main.historyLength))
+        results.append((main.configuration.kind == .gnn ? "gnn" : "dense_mlp", try attributing(to: data) { try evaluation.evaluate(runner, episodes: episodes) }))
+        let constant = ConstantJointVelocityStepper(scene: main.scene, historyLength: main.historyLength,
+                                                    maxEnvironments: evaluation.maxStarts(episodes: episodes, historyLength: main.historyLength))
+        results.append(("constant_velocity", try evaluation.evaluate(constant, episodes: episodes)))
+        if let dense {
+            let baseline = try BodyDynamicsModel.load(from: dense)
+            guard baseline.configuration.kind == .denseMLP else { throw WorldModelError(file: dense, "is a graph network, not the dense MLP baseline") }
+            try check(baseline, file: dense)
+            let r = try BodyDynamicsRunner(model: baseline, maxEnvironments: evaluation.maxStarts(episodes: episodes, historyLength: baseline.historyLength))
+            results.append(("dense_mlp", try evaluation.evaluate(r, episodes: episodes)))
+        }
+        var long: [String: BodyLongRolloutReport] = [:]
+        if let longRollout {
+            let (_, workspace) = try DynamicsData.episodes(path: data, split: nil)
+            let starts = Array(episodes.prefix(4))
+            let bar = ProgressBar(total: longRollout, label: "long rollout")
+            for (name, m) in [(results[0].0, main)] + (try dense.map { [("dense_mlp", try BodyDynamicsModel.load(from: $0))] } ?? []) {
+                let r = try BodyDynamicsRunner(model: m, maxEnvironments: starts.count)
+                long[name] = try BodyLongRollout.run(r, scene: m.scene, episodes: starts, workspaceEpisodes: workspace, steps: longRollout, seed: 7) {
+                    if $0 % 100 == 0 || $0 == longRollout { bar.update($0, status: name) }
+                }
+            }
+            bar.finish(longRollout, status: "done")
+        }
+        if json {
+            struct Report: Encodable {
+                var horizons: [Int]; var episodes: Int; var scene: String; var models: [String: BodyRolloutErrors]
+                var long_rollout: [String: BodyLongRolloutReport]
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+            let report = Report(horizons: steps, episodes: episodes.count, scene: main.scene.name,
+                                models: Dictionary(results, uniquingKeysWith: { a, _ in a }), long_rollout: long)
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            return
+        }
+        let first = results[0].1
+        print("\(episodes.count) \(split) episodes of '\(main.scene.name)', \(first.rollouts) rollouts per model; horizons " + steps.map(String.init).joined(separator: " / "))
+        func table(_ title: String, _ value: (BodyRolloutErrors) -> [Double], scale: Double, unit: String) {
+            print("\(title) (\(unit)):")
+            for (name, r) in results {
+                print("  \(padded(name, 18)) " + value(r).map { $0.isFinite ? String(Double(Int($0 * scale * 10)) / 10) : "-" }.joined(separator: " / "))
+            }
+        }
+        table("object position, all passive bodies", \.objectPositionErrorMeters, scale: 1000, unit: "mm")
+        table("object position, moving objects only (\(first.movingObjectSamples.last ?? 0) of \(first.objectSamples.last ?? 0) at the last horizon)",
+              \.movingObjectPositionErrorMeters, scale: 1000, unit: "mm")
+        table("object rotation, moving objects only", \.movingObjectRotationErrorDegrees, scale: 1, unit: "deg")
+        table("every moving body's position", \.bodyPositionErrorMeters, scale: 1000, unit: "mm")
+        table("robot hinge angles", \.jointAngleErrorDegrees, scale: 1, unit: "deg")
+        table("hand '\(first.handBody)' position", \.handPositionErrorMeters, scale: 1000, unit: "mm")
+        for (name, r) in results where r.diverged > 0 { print("note: \(name): \(r.diverged) rollout steps diverged (held at their last state)") }
+        for (name, r) in long.sorted(by: { $0.key < $1.key }) {
+            print("\(r.steps)-step closed-loop rollout, \(name), \(r.environments) environments: \(r.divergedEnvironments) diverged; deepest below a plane "
+                  + "\(Double(Int(r.maxPlanePenetrationMeters * 10000)) / 10) mm (step \(r.maxPlanePenetrationStep)); hinge limits exceeded by at most "
+                  + "\(Double(Int(r.maxHingeLimitExcessDegrees * 100)) / 100) deg, slides by \(Double(Int(r.maxSlideLimitExcessMeters * 10000)) / 10) mm; "
+                  + "at most \(Double(Int(r.maxWorkspaceExcessMeters * 10000)) / 10) mm outside the recorded workspace")
+        }
     }
 }
 

@@ -5,6 +5,11 @@ import WorldModel
 import Glibc
 #endif
 
+/// Which model family `wm train` trains.
+enum GraphFamily: String, ExpressibleByArgument, CaseIterable {
+    case auto, objects, bodies
+}
+
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
@@ -14,11 +19,16 @@ struct TrainCommand: ParsableCommand {
             (safetensors, atomically) to --out whenever validation improves: Ctrl-C (or SIGTERM) stops at the next
             step and keeps the best checkpoint (one is written if none was yet; a second Ctrl-C ends at once);
             a kill leaves the last good checkpoint; --resume continues from it (the optimiser's moments restart).
-            Presets: \(DynamicsConfiguration.presetNames.joined(separator: ", ")); or a JSON file of a configuration.
+            Two model families: the free-object graph (objects and one pusher, for scenes like scenes/push.xml) and
+            the body graph (any MuJoCo scene: a node per body, joint and contact edges, qacc per DOF over MuJoCo's
+            qpos/qvel/ctrl). --graph auto picks the free-object graph for free-object scenes, else the body graph.
+            Presets: free-object graph \(DynamicsConfiguration.presetNames.joined(separator: ", ")); body graph
+            \(BodyDynamicsConfiguration.presetNames.joined(separator: ", ")); or a JSON file of a configuration.
 
             Examples:
               wm train --data /tmp/push.wmds --out /tmp/push.safetensors --minutes 5
               wm train --data /tmp/clutter.wmds --out /tmp/clutter-dense.safetensors --config dense
+              wm train --data /tmp/stacker.wmds --out /tmp/stacker.safetensors --minutes 10
             """)
 
     @Option(help: "Training dataset (.wmds).")
@@ -42,6 +52,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "OpenBLAS threads (1 is fastest for these small products on 2 cores).")
     var threads: Int = 1
 
+    @Option(help: "Model family: auto, objects (free objects and a pusher) or bodies (any scene, MuJoCo's generalized state).")
+    var graph: GraphFamily = .auto
+
     @Flag(help: "Continue from the checkpoint at --out.")
     var resume = false
 
@@ -62,6 +75,8 @@ struct TrainCommand: ParsableCommand {
         BLASThreads.set(threads)
         let (header, train) = try DynamicsData.episodes(path: data, split: .train)
         let (_, valid) = try DynamicsData.episodes(path: data, split: .valid)
+        let bodies = graph == .bodies || (graph == .auto && (header.objects.isEmpty || header.robot == nil))
+        if bodies { return try trainBodies(header: header, train: train, valid: valid) }
         let model: DynamicsModel
         var startStep = 0
         if resume {
@@ -83,17 +98,53 @@ struct TrainCommand: ParsableCommand {
             try DynamicsTrainer(model: model, trainEpisodes: train, validEpisodes: valid, seed: seed &+ UInt64(startStep))
         }
         if !resume { trainer.computeStatistics() }
+        try runTraining(what: "\(model.configuration.kind.rawValue) (\(model.parameters.scalarCount) parameters) on \(train.count) episodes, validating on \(valid.count)",
+                  header: header, validCount: valid.count) { try trainer.run(budgetSeconds: $0, maxSteps: steps, startStep: startStep, path: out, extraMetadata: $1,
+                                                                              shouldStop: $2, progress: $3) }
+    }
+
+    /// Trains the body-graph model (or its dense baseline) on MuJoCo's generalized state.
+    private func trainBodies(header: DatasetHeader, train: [Episode], valid: [Episode]) throws {
+        guard let scene = header.sceneModel else {
+            throw WorldModelError(file: data, "has no scene model (an imported free-object dataset): train it with --graph objects, or import it with --scene")
+        }
+        let model: BodyDynamicsModel
+        var startStep = 0
+        if resume {
+            model = try BodyDynamicsModel.load(from: out)
+            guard model.scene == scene else { throw WorldModelError(file: out, "was trained on scene '\(model.scene.name)', not on the scene of \(data)") }
+            if let config, try loadBodyConfiguration(config) != model.configuration {
+                throw WorldModelError(file: out, "was trained with another configuration than \(config)")
+            }
+            startStep = Int(try SafetensorsFile.read(out).metadata["training_step"] ?? "0") ?? 0
+        } else {
+            model = try attributing(to: data) { try BodyDynamicsModel(configuration: try loadBodyConfiguration(config ?? "default"), scene: scene, seed: seed) }
+        }
+        let trainer = try attributing(to: data) {
+            try BodyDynamicsTrainer(model: model, trainEpisodes: train, validEpisodes: valid, seed: seed &+ UInt64(startStep))
+        }
+        if !resume { trainer.computeStatistics() }
+        try runTraining(what: "body-graph \(model.configuration.kind.rawValue) (\(model.parameters.scalarCount) parameters) on \(train.count) episodes of '\(scene.name)', validating on \(valid.count)",
+                  header: header, validCount: valid.count) { try trainer.run(budgetSeconds: $0, maxSteps: steps, startStep: startStep, path: out, extraMetadata: $1,
+                                                                              shouldStop: $2, progress: $3) }
+    }
+
+    /// Runs a trainer's loop (`run(budget, metadata, shouldStop, progress)`) with the progress bar and Ctrl-C, then reports.
+    private func runTraining(what: String, header: DatasetHeader, validCount: Int,
+                       run: (Double, [String: String], () -> Bool, (DynamicsTrainingProgress) -> Void) throws -> DynamicsTrainingSummary) throws {
         InterruptSignal.stopAtNextStep()
         let budget = minutes * 60
         let bar = ProgressBar(total: Int(budget), label: "train")
-        writeStandardError("training \(model.configuration.kind.rawValue) (\(model.parameters.scalarCount) parameters) on \(train.count) episodes, validating on \(valid.count)\n")
-        let summary = try trainer.run(budgetSeconds: budget, maxSteps: steps, startStep: startStep, path: out,
-                                      extraMetadata: ["dataset": data, "scene": header.sceneName],
-                                      shouldStop: { InterruptSignal.requested }) { p in
+        writeStandardError("training \(what)\n")
+        let summary = try run(budget, ["dataset": data, "scene": header.sceneName], { InterruptSignal.requested }) { p in
             let v = p.validationError.map { "val \(formatMillimetres($0))" } ?? "val -"
             bar.update(Int(p.elapsedSeconds), status: "step \(p.step)  loss \(shortNumber(p.loss))  \(v)")
         }
         bar.finish(Int(summary.seconds), status: "step \(summary.steps)  loss \(shortNumber(summary.finalLoss))")
+        try report(summary, validCount: validCount)
+    }
+
+    private func report(_ summary: DynamicsTrainingSummary, validCount: Int) throws {
         if summary.stoppedEarly {
             writeStandardError(summary.wroteCheckpoint ? "interrupted: \(out) holds the best checkpoint so far\n"
                                : "interrupted before the first step: nothing written, \(out) is as it was\n")
@@ -103,15 +154,25 @@ struct TrainCommand: ParsableCommand {
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
             print(String(decoding: try encoder.encode(summary), as: UTF8.self))
         } else if summary.wroteCheckpoint {
-            let validation = valid.isEmpty ? "no valid split, so the last model was kept"
+            let validation = validCount == 0 ? "no valid split, so the last model was kept"
                 : "best validation error at \(summary.validationHorizon) steps \(formatMillimetres(summary.bestValidationError))"
             print("wrote \(out): \(summary.steps) steps in \(formatDuration(summary.seconds)), \(validation)")
         }
     }
 
+    private func loadBodyConfiguration(_ config: String) throws -> BodyDynamicsConfiguration {
+        if let preset = BodyDynamicsConfiguration.preset(named: config) { return preset }
+        let bytes = try FileBytes.read(config)
+        do {
+            return try JSONDecoder().decode(BodyDynamicsConfiguration.self, from: Data(bytes))
+        } catch {
+            throw WorldModelError(file: config, "not a body-graph preset (\(BodyDynamicsConfiguration.presetNames.joined(separator: ", "))) nor a valid configuration JSON: \(error)")
+        }
+    }
+
     /// `--config` when it names a file rather than a preset.
     private var configFile: String? {
-        config.flatMap { DynamicsConfiguration.preset(named: $0) == nil ? $0 : nil }
+        config.flatMap { DynamicsConfiguration.preset(named: $0) == nil && BodyDynamicsConfiguration.preset(named: $0) == nil ? $0 : nil }
     }
 
     private func loadConfiguration(_ config: String) throws -> DynamicsConfiguration {

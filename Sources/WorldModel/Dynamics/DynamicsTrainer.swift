@@ -159,52 +159,13 @@ public final class DynamicsTrainer {
                     path: String, extraMetadata: [String: String] = [:], shouldStop: () -> Bool = { false },
                     progress: (DynamicsTrainingProgress) -> Void = { _ in }) throws -> DynamicsTrainingSummary {
         let c = model.configuration
-        let optimizer = AdamOptimizer(parameters: model.parameters, configuration: AdamConfiguration(weightDecay: c.weightDecay))
-        let schedule = LearningRateSchedule(.exponentialDecay(initial: c.learningRate, final: c.learningRate * 0.01, rate: 0.1,
-                                                              steps: c.learningRateDecaySteps), warmupSteps: 200)
-        let start = monotonicSeconds()
-        var lastValidation = start
-        var step = startStep, runningLoss: Float = 0, lossCount: Float = 0
-        var best = Double.infinity, latest: Double? = nil, saved = false
-        var curve: [[Double]] = []
-        var stopped = false
-        func validateAndSave() throws {
-            let error = try validationError()
-            latest = error
-            curve.append([Double(step), monotonicSeconds() - start, Double(lossCount > 0 ? runningLoss / lossCount : .nan), error])
-            // Without a valid split (error NaN) there is nothing to select by: keep the latest model.
-            if !saved || error < best || error.isNaN {
-                saved = true
-                best = error
-                var metadata = extraMetadata
-                metadata["training_step"] = "\(step)"
-                metadata["validation_error_m"] = "\(error)"
-                try model.save(to: path, extra: metadata)
-            }
-        }
-        while true {
-            let elapsed = monotonicSeconds() - start
-            if elapsed >= budgetSeconds || (maxSteps.map { step - startStep >= $0 } ?? false) { break }
-            if shouldStop() { stopped = true; break }
-            let loss = trainStep(learningRate: schedule.rate(at: step), optimizer: optimizer)
-            guard loss.isFinite else { throw WorldModelError(file: path, "training diverged at step \(step): loss is \(loss)") }
-            runningLoss = lossCount < 100 ? runningLoss + loss : runningLoss * 0.99 + loss
-            lossCount = min(lossCount + 1, 100)
-            step += 1
-            if monotonicSeconds() - lastValidation >= validateEverySeconds {
-                try validateAndSave()
-                lastValidation = monotonicSeconds()
-            }
-            if step % 10 == 0 {
-                progress(DynamicsTrainingProgress(step: step, elapsedSeconds: monotonicSeconds() - start, budgetSeconds: budgetSeconds,
-                                                  loss: runningLoss / max(lossCount, 1), validationError: latest,
-                                                  bestValidationError: best.isFinite ? best : nil))
-            }
-        }
-        if !stopped || (!saved && step > startStep) { try validateAndSave() }
-        return DynamicsTrainingSummary(steps: step, seconds: monotonicSeconds() - start, finalLoss: runningLoss / max(lossCount, 1),
-                                       bestValidationError: best, validationHorizon: validationHorizon, curve: curve, stoppedEarly: stopped,
-                                       wroteCheckpoint: saved)
+        let loop = TrainingLoop(budgetSeconds: budgetSeconds, maxSteps: maxSteps, startStep: startStep, validateEverySeconds: validateEverySeconds,
+                                validationHorizon: validationHorizon, path: path, parameters: model.parameters, learningRate: c.learningRate,
+                                decaySteps: c.learningRateDecaySteps, weightDecay: c.weightDecay)
+        return try loop.run(step: { trainStep(learningRate: $0, optimizer: $1) },
+                            validate: { try validationError() },
+                            save: { try model.save(to: path, extra: extraMetadata.merging($0) { _, new in new }) },
+                            shouldStop: shouldStop, progress: progress)
     }
 
 }

@@ -1,0 +1,159 @@
+/// Runs a ``BodyDynamicsModel`` on batches of up to `maxEnvironments` environments: predicts `qacc`, integrates
+/// it in joint space, and keeps limited hinges and slides within their range (widened by the configuration's
+/// margin). The buffers are made once, so a step allocates nothing. Not thread-safe.
+///
+/// Divergence: an environment whose predicted `qacc` or new `qpos` is not finite is left at its last state and
+/// reported by `step` (it stops; callers decide what that costs).
+public final class BodyDynamicsRunner {
+    public let model: BodyDynamicsModel
+    public let maxEnvironments: Int
+    public let builder: BodyGraphBuilder
+    let workspace: GraphNetworkWorkspace?
+    let denseWorkspace: MLPWorkspace?
+    let denseInput: Matrix?
+    /// maxEnvironments x nv: the last predicted accelerations (raw units).
+    public let accelerations: Matrix
+    private let scratchVelocity: UnsafeMutableBufferPointer<Float>
+    private let scratchQpos: UnsafeMutableBufferPointer<Float>
+    private let integrator: JointSpaceIntegrator
+
+    public init(model: BodyDynamicsModel, maxEnvironments: Int) throws {
+        guard maxEnvironments >= 1 else { throw WorldModelError("a runner needs at least one environment") }
+        self.model = model
+        self.maxEnvironments = maxEnvironments
+        let c = model.configuration
+        builder = BodyGraphBuilder(layout: model.layout, historyLength: c.historyLength, contactRadiusMeters: c.contactRadiusMeters,
+                                   dtSeconds: model.dtSeconds, maxEnvironments: maxEnvironments)
+        if let network = model.graphNetwork {
+            workspace = network.makeWorkspace(maxNodes: builder.maxNodes, maxEdges: builder.maxEdges)
+            denseWorkspace = nil
+            denseInput = nil
+        } else {
+            let mlp = model.denseNetwork!
+            workspace = nil
+            denseWorkspace = mlp.makeWorkspace(maxBatch: maxEnvironments)
+            denseInput = Matrix(rows: maxEnvironments, cols: mlp.architecture.inputWidth)
+        }
+        accelerations = Matrix(rows: maxEnvironments, cols: max(1, model.scene.nv))
+        scratchVelocity = .allocate(capacity: max(1, model.scene.nv))
+        scratchQpos = .allocate(capacity: max(1, model.scene.nq))
+        integrator = JointSpaceIntegrator(tree: model.scene.tree)
+    }
+
+    deinit { scratchVelocity.deallocate(); scratchQpos.deallocate() }
+
+    public var historyLength: Int { model.historyLength }
+
+    /// Builds and normalises the inputs of `states` (raw builder features are normalised in place) and runs the
+    /// network; returns its normalised output: graph network [decoded rows, 6] (DOF slots per decoded node), dense
+    /// [environments, nv]. Valid until the next call.
+    @discardableResult
+    public func forward(states: UnsafeBufferPointer<BodyState>, ctrl: UnsafeBufferPointer<Float>) -> MatrixView {
+        if let network = model.graphNetwork, let workspace {
+            builder.build(states: states, ctrl: ctrl)
+            model.inputStatistics.normalize(builder.nodeView)
+            model.edgeStatistics.normalize(builder.edgeView)
+            return network.forward(nodeFeatures: builder.nodeView, edgeFeatures: builder.edgeView, senders: builder.senderIndices,
+                                   receivers: builder.receiverIndices, outputRows: builder.decodedRowIndices, workspace: workspace)
+        }
+        let input = writeDenseInputs(states: states, ctrl: ctrl)
+        model.inputStatistics.normalize(input)
+        return model.denseNetwork!.forward(input, workspace: denseWorkspace!)
+    }
+
+    /// The dense baseline's raw input rows of `states`.
+    func writeDenseInputs(states: UnsafeBufferPointer<BodyState>, ctrl: UnsafeBufferPointer<Float>) -> MatrixView {
+        let input = denseInput!.view.rows(0..<states.count), nu = model.scene.nu
+        for env in 0..<states.count {
+            let velocities = builder.prepare(states[env])
+            DenseStateFeatures.write(input.row(env), scene: model.scene, qpos: states[env].qpos, velocities: velocities,
+                                     ctrl: UnsafeBufferPointer(rebasing: ctrl[(env * nu)..<((env + 1) * nu)]))
+        }
+        return input
+    }
+
+    /// Backpropagates the gradient of the last `forward`'s output, accumulating parameter gradients.
+    public func backward(outputGradient: MatrixView) {
+        if let network = model.graphNetwork, let workspace {
+            network.backward(outputGradient: outputGradient, workspace: workspace)
+        } else {
+            model.denseNetwork!.backward(input: denseInput!.view.rows(0..<outputGradient.rows), outputGradient: outputGradient, workspace: denseWorkspace!)
+        }
+    }
+
+    /// Maps a normalised network output of environment `env` to `qacc` (nv values, raw units) in `out`.
+    func decode(_ output: MatrixView, environment env: Int, into out: UnsafeMutablePointer<Float>) {
+        let layout = model.layout, stats = model.targetStatistics
+        if model.graphNetwork != nil {
+            let rows = layout.decodedNodes.count
+            for (i, n) in layout.decodedNodes.enumerated() {
+                let row = output.row(env * rows + i)
+                for (s, d) in layout.nodeDofs[n].enumerated() {
+                    let c = layout.targetClass[d]
+                    out[d] = stats.denormalize(row[s], feature: c)
+                }
+            }
+        } else {
+            let row = output.row(env)
+            for d in 0..<model.scene.nv { out[d] = stats.denormalize(row[d], feature: d) }
+        }
+    }
+
+    /// Steps every state by one control step under `ctrl` (states.count x nu, MuJoCo's `ctrl`); returns how many
+    /// environments diverged in this step (they keep their last state; `diverged[k]` says which).
+    @discardableResult
+    public func step(_ states: inout [BodyState], ctrl: [Float], diverged: UnsafeMutableBufferPointer<Bool>? = nil) -> Int {
+        let n = states.count
+        precondition(n <= maxEnvironments, "BodyDynamicsRunner: \(n) environments, built for \(maxEnvironments)")
+        let output = states.withUnsafeBufferPointer { st in ctrl.withUnsafeBufferPointer { forward(states: st, ctrl: $0) } }
+        var count = 0
+        for env in 0..<n {
+            let qacc = accelerations.view.row(env)
+            decode(output, environment: env, into: qacc)
+            let finite = advance(&states[env], accelerations: qacc)
+            diverged?[env] = !finite
+            if !finite { count += 1 }
+        }
+        return count
+    }
+}
+
+extension BodyDynamicsRunner {
+    /// Advances `state` by one control step with accelerations `qacc` (nv, the model's frames): v' = v + qacc dt,
+    /// qpos' = qpos (+) v' dt, joint limits enforced. Returns false (and leaves `state` as it was) when the result
+    /// is not finite.
+    public func advance(_ state: inout BodyState, accelerations qacc: UnsafePointer<Float>) -> Bool {
+        let nv = model.scene.nv, nq = model.scene.nq, h = historyLength, dt = Double(model.dtSeconds)
+        let v = builder.prepare(state)
+        var finite = true
+        for d in 0..<nv {
+            scratchVelocity[d] = v[(h - 1) * nv + d] + qacc[d] * Float(dt)
+            if !scratchVelocity[d].isFinite { finite = false }
+        }
+        guard finite else { return false }
+        builder.toJointFrames(scratchVelocity.baseAddress!)
+        state.qposHistory.withUnsafeBufferPointer { q in
+            integrator.integrate(qpos: UnsafeBufferPointer(rebasing: q[(h * nq)...]), qvel: UnsafeBufferPointer(scratchVelocity),
+                                 dtSeconds: dt, into: scratchQpos)
+        }
+        JointLimits.clamp(scratchQpos, tree: model.scene.tree, marginRadians: model.configuration.jointLimitMarginRadians)
+        for k in 0..<nq where !scratchQpos[k].isFinite { return false }
+        state.qposHistory.withUnsafeMutableBufferPointer { q in
+            for k in 0..<(h * nq) { q[k] = q[k + nq] }
+            for k in 0..<nq { q[h * nq + k] = scratchQpos[k] }
+        }
+        return true
+    }
+}
+
+/// Hard joint limits for rollouts: limited hinges and slides are clamped into their range widened by a margin.
+public enum JointLimits {
+    /// Clamps `qpos` (nq) in place: hinges to [lower - margin, upper + margin] (rad), slides with a tenth of it in m.
+    public static func clamp(_ qpos: UnsafeMutableBufferPointer<Float>, tree: KinematicTree, marginRadians: Float) {
+        for joint in tree.joints where joint.limited && (joint.kind == .hinge || joint.kind == .slide) {
+            let margin = joint.kind == .hinge ? marginRadians : marginRadians * 0.1
+            let a = joint.qposAddress
+            qpos[a] = min(max(qpos[a], joint.range.x - margin), joint.range.y + margin)
+        }
+    }
+}

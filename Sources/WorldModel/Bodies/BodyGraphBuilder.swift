@@ -1,0 +1,293 @@
+import CGeometry
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Feature layouts of the body graph (H = history length). Vectors in the world frame; DOF velocities as
+/// ``BodyGraphBuilder/prepare(_:)`` gives them (free and ball rotations in the world frame).
+public enum BodyGraphFeatures {
+    /// Features per DOF slot: the DOF's velocity history (H, oldest first; m/s or rad/s), its position (2: a hinge's
+    /// sin and cos of qpos - ref, a slide's qpos - ref and 0, zeros for free and ball joints), the distances to its
+    /// lower and upper limit (2, clipped to 0.5; 0.5 when unlimited), the actuators' drive on it (Σ moment · ctrl),
+    /// and a used flag.
+    public static func slotWidth(historyLength h: Int) -> Int { h + 6 }
+
+    /// Node layout: [0, 6H) the body's linear and angular velocity per history step (3 + 3, world; oldest first);
+    /// then 6 DOF slots (`slotWidth` each; unused slots zero); then mass (kg), principal inertia (3), world up in
+    /// the body frame (3), height of the body origin (m, world z), and a world-node flag. The world node has only
+    /// the flag set.
+    public static func nodeWidth(historyLength h: Int) -> Int { 6 * h + 6 * slotWidth(historyLength: h) + 9 }
+
+    /// Edge layout (sender s -> receiver r): type one-hot (joint, contact, static contact); p_s - p_r (3, body
+    /// origins; for the world node the closest point of the static geom); |p_s - p_r|; surface distance (m, 0 for
+    /// joint edges); closest point on s minus closest point on r (3); closest point on r minus p_r (3; joint edges:
+    /// the child's origin); linear and angular velocity of s minus those of r (3 + 3, newest step).
+    public static let edgeWidth = 20
+}
+
+/// Builds the body graphs of a batch of environments for one step: node and edge features (raw, un-normalised),
+/// senders, receivers and the decoded rows, into buffers preallocated for `maxEnvironments`, so building
+/// allocates nothing. Forward kinematics and the joint-space finite differences run in the shim; surface
+/// distances come from `wm_shape_distance`. Not thread-safe.
+public final class BodyGraphBuilder {
+    public let layout: BodyGraphLayout
+    public let historyLength: Int
+    public let contactRadius: Float
+    public let dtSeconds: Float
+    public let maxEnvironments: Int
+    public let nodeFeatures: Matrix
+    public let edgeFeatures: Matrix
+    public private(set) var nodeCount = 0
+    public private(set) var edgeCount = 0
+    public private(set) var decodedRowCount = 0
+    let senders: UnsafeMutableBufferPointer<Int32>
+    let receivers: UnsafeMutableBufferPointer<Int32>
+    let decodedRows: UnsafeMutableBufferPointer<Int32>
+    private let kinematics: ForwardKinematics
+    private let joints: JointSpaceIntegrator
+    /// Per environment being built: (H + 1) x nbody poses, H x nv velocities, body velocities, placed moving geoms.
+    private let positions: UnsafeMutableBufferPointer<Float>
+    private let quaternions: UnsafeMutableBufferPointer<Float>
+    private let velocities: UnsafeMutableBufferPointer<Float>
+    private let bodyLinear: UnsafeMutableBufferPointer<SIMD3<Float>>
+    private let bodyAngular: UnsafeMutableBufferPointer<SIMD3<Float>>
+    private let shapes: UnsafeMutableBufferPointer<wm_shape>
+
+    public init(layout: BodyGraphLayout, historyLength: Int, contactRadiusMeters: Float, dtSeconds: Float, maxEnvironments: Int) {
+        self.layout = layout
+        self.historyLength = historyLength
+        contactRadius = contactRadiusMeters
+        self.dtSeconds = dtSeconds
+        self.maxEnvironments = maxEnvironments
+        let v = layout.nodesPerEnvironment, e = max(1, layout.maxEdgesPerEnvironment)
+        nodeFeatures = Matrix(rows: maxEnvironments * v, cols: BodyGraphFeatures.nodeWidth(historyLength: historyLength))
+        edgeFeatures = Matrix(rows: maxEnvironments * e, cols: BodyGraphFeatures.edgeWidth)
+        senders = .allocate(capacity: maxEnvironments * e)
+        receivers = .allocate(capacity: maxEnvironments * e)
+        decodedRows = .allocate(capacity: max(1, maxEnvironments * layout.decodedNodes.count))
+        let tree = layout.scene.tree, nbody = tree.bodies.count
+        kinematics = ForwardKinematics(tree: tree)
+        joints = JointSpaceIntegrator(tree: tree)
+        positions = .allocate(capacity: (historyLength + 1) * nbody * 3)
+        quaternions = .allocate(capacity: (historyLength + 1) * nbody * 4)
+        velocities = .allocate(capacity: max(1, historyLength * tree.nv))
+        bodyLinear = .allocate(capacity: historyLength * nbody)
+        bodyAngular = .allocate(capacity: historyLength * nbody)
+        shapes = .allocate(capacity: max(1, layout.movingGeoms.count))
+        for (i, g) in layout.movingGeoms.enumerated() { shapes[i] = BodyGraphLayout.template(layout.scene.geoms[g.geom]) }
+    }
+
+    deinit {
+        senders.deallocate(); receivers.deallocate(); decodedRows.deallocate()
+        positions.deallocate(); quaternions.deallocate(); velocities.deallocate()
+        bodyLinear.deallocate(); bodyAngular.deallocate(); shapes.deallocate()
+    }
+
+    public var maxNodes: Int { nodeFeatures.rows }
+    public var maxEdges: Int { edgeFeatures.rows }
+    public var nodeView: MatrixView { nodeFeatures.view.rows(0..<nodeCount) }
+    public var edgeView: MatrixView { edgeFeatures.view.rows(0..<edgeCount) }
+    public var senderIndices: UnsafeBufferPointer<Int32> { UnsafeBufferPointer(rebasing: senders[0..<edgeCount]) }
+    public var receiverIndices: UnsafeBufferPointer<Int32> { UnsafeBufferPointer(rebasing: receivers[0..<edgeCount]) }
+    public var decodedRowIndices: UnsafeBufferPointer<Int32> { UnsafeBufferPointer(rebasing: decodedRows[0..<decodedRowCount]) }
+
+    /// The newest generalized velocity (nv) of the last environment built: what the step integrates from.
+    public var newestVelocity: UnsafeBufferPointer<Float> {
+        let nv = layout.scene.nv
+        return UnsafeBufferPointer(rebasing: velocities[((historyLength - 1) * nv)..<(historyLength * nv)])
+    }
+
+    /// Builds the graphs of `states` with actions `ctrl` (states.count x nu).
+    public func build(states: UnsafeBufferPointer<BodyState>, ctrl: UnsafeBufferPointer<Float>) {
+        precondition(states.count <= maxEnvironments, "BodyGraphBuilder: \(states.count) environments, built for \(maxEnvironments)")
+        let nu = layout.scene.nu
+        precondition(ctrl.count == states.count * nu, "BodyGraphBuilder: \(ctrl.count) ctrl values for \(states.count) environments of nu = \(nu)")
+        var edges = 0
+        for env in 0..<states.count {
+            edges += buildEnvironment(env, state: states[env], ctrl: UnsafeBufferPointer(rebasing: ctrl[(env * nu)..<((env + 1) * nu)]), edgeStart: edges)
+        }
+        nodeCount = states.count * layout.nodesPerEnvironment
+        decodedRowCount = states.count * layout.decodedNodes.count
+        edgeCount = edges
+    }
+
+    /// Prepares `state`: forward kinematics of its H + 1 configurations, and the **model's velocities** (H x nv,
+    /// oldest first, into this builder's buffer, returned): joint-space finite differences (MuJoCo's qvel
+    /// convention) with every free or ball joint's angular velocity turned from its body frame into the world
+    /// frame, where contacts and gravity act. The model reads and predicts those DOFs in the world frame.
+    @discardableResult
+    public func prepare(_ state: BodyState) -> UnsafeBufferPointer<Float> {
+        let h = historyLength, nv = layout.scene.nv, nbody = layout.scene.tree.bodies.count
+        precondition(state.historyLength == h && state.nq == layout.scene.nq, "BodyGraphBuilder: state of another scene or history")
+        state.qposHistory.withUnsafeBufferPointer { q in
+            kinematics(qpos: q, bodyPositions: positions, bodyQuaternions: quaternions)
+        }
+        let v = differentiate(state)
+        for j in 0..<h {
+            for g in layout.angularGroups {
+                rotate(velocities.baseAddress! + j * nv + g.dof, by: bodyQuaternion(frame: j, body: g.body, nbody: nbody))
+            }
+        }
+        return v
+    }
+
+    /// Turns a model-frame velocity or acceleration (nv) at the newest configuration of the last prepared state
+    /// into MuJoCo's joint frames, in place.
+    public func toJointFrames(_ v: UnsafeMutablePointer<Float>) {
+        let nbody = layout.scene.tree.bodies.count
+        for g in layout.angularGroups { rotate(v + g.dof, by: RotationMath.conjugate(bodyQuaternion(frame: historyLength, body: g.body, nbody: nbody))) }
+    }
+
+    /// The inverse of `toJointFrames`: MuJoCo's joint frames at the newest configuration into the model's.
+    public func toModelFrames(_ v: UnsafeMutablePointer<Float>) {
+        let nbody = layout.scene.tree.bodies.count
+        for g in layout.angularGroups { rotate(v + g.dof, by: bodyQuaternion(frame: historyLength, body: g.body, nbody: nbody)) }
+    }
+
+    @inline(__always) private func bodyQuaternion(frame j: Int, body b: Int, nbody: Int) -> SIMD4<Float> {
+        let o = (j * nbody + b) * 4
+        return SIMD4(quaternions[o], quaternions[o + 1], quaternions[o + 2], quaternions[o + 3])
+    }
+
+    @inline(__always) private func rotate(_ v: UnsafeMutablePointer<Float>, by q: SIMD4<Float>) {
+        let r = RotationMath.rotate(q, SIMD3(v[0], v[1], v[2]))
+        v[0] = r.x; v[1] = r.y; v[2] = r.z
+    }
+
+    /// The joint-space velocities (H x nv, oldest first) of `state` in MuJoCo's qvel convention, into this
+    /// builder's buffer; returns it.
+    @discardableResult
+    public func differentiate(_ state: BodyState) -> UnsafeBufferPointer<Float> {
+        let h = historyLength, nq = layout.scene.nq, nv = layout.scene.nv
+        state.qposHistory.withUnsafeBufferPointer { q in
+            joints.differentiate(from: UnsafeBufferPointer(rebasing: q[0..<(h * nq)]), to: UnsafeBufferPointer(rebasing: q[nq..<((h + 1) * nq)]),
+                                 dtSeconds: Double(dtSeconds), into: UnsafeMutableBufferPointer(rebasing: velocities[0..<(h * nv)]))
+        }
+        return UnsafeBufferPointer(rebasing: velocities[0..<(h * nv)])
+    }
+
+    private func buildEnvironment(_ env: Int, state: BodyState, ctrl: UnsafeBufferPointer<Float>, edgeStart: Int) -> Int {
+        let scene = layout.scene, tree = scene.tree, h = historyLength, nv = scene.nv, nbody = tree.bodies.count
+        precondition(state.historyLength == h && state.nq == scene.nq, "BodyGraphBuilder: state of another scene or history")
+        let dt = dtSeconds
+        prepare(state)
+        func p(_ j: Int, _ b: Int) -> SIMD3<Float> { let o = (j * nbody + b) * 3; return SIMD3(positions[o], positions[o + 1], positions[o + 2]) }
+        func r(_ j: Int, _ b: Int) -> SIMD4<Float> {
+            let o = (j * nbody + b) * 4; return SIMD4(quaternions[o], quaternions[o + 1], quaternions[o + 2], quaternions[o + 3])
+        }
+        for j in 0..<h {
+            for b in 0..<nbody {
+                bodyLinear[j * nbody + b] = (p(j + 1, b) - p(j, b)) / dt
+                bodyAngular[j * nbody + b] = FiniteDifference.angularVelocity(from: r(j, b), to: r(j + 1, b), dtSeconds: dt)
+            }
+        }
+        let v = layout.nodesPerEnvironment, base = env * v, slot = BodyGraphFeatures.slotWidth(historyLength: h)
+        let qpos = state.qposHistory, current = h * scene.nq
+        for (n, b) in layout.nodeBodies.enumerated() {
+            let row = nodeFeatures.view.row(base + n)
+            for j in 0..<h {
+                let lin = bodyLinear[j * nbody + b], ang = bodyAngular[j * nbody + b]
+                for k in 0..<3 { row[6 * j + k] = lin[k]; row[6 * j + 3 + k] = ang[k] }
+            }
+            let slots = row + 6 * h
+            for k in 0..<(6 * slot) { slots[k] = 0 }
+            for (s, d) in layout.nodeDofs[n].enumerated() {
+                let out = slots + s * slot
+                for j in 0..<h { out[j] = velocities[j * nv + d] }
+                let joint = tree.joints[layout.dofJoint[d]]
+                var lower: Float = 0.5, upper: Float = 0.5
+                if joint.kind == .hinge || joint.kind == .slide {
+                    let x = qpos[current + joint.qposAddress]
+                    let displaced = x - joint.referenceQpos[0]
+                    if joint.kind == .hinge { out[h] = sin(displaced); out[h + 1] = cos(displaced) } else { out[h] = displaced }
+                    if joint.limited { lower = min(0.5, x - joint.range.x); upper = min(0.5, joint.range.y - x) }
+                }
+                out[h + 2] = lower
+                out[h + 3] = upper
+                var drive: Float = 0
+                for a in 0..<scene.nu { drive += scene.actuatorMoment[a * nv + d] * ctrl[a] }
+                out[h + 4] = drive
+                out[h + 5] = 1
+            }
+            let tail = slots + 6 * slot, body = scene.bodies[b]
+            tail[0] = body.massKg
+            for k in 0..<3 { tail[1 + k] = k < body.inertia.count ? body.inertia[k] : 0 }
+            let up = RotationMath.rotate(RotationMath.conjugate(r(h, b)), SIMD3(0, 0, 1))
+            for k in 0..<3 { tail[4 + k] = up[k] }
+            tail[7] = p(h, b).z
+            tail[8] = 0
+        }
+        let worldRow = nodeFeatures.view.row(base + layout.worldNode)
+        for k in 0..<nodeFeatures.cols { worldRow[k] = 0 }
+        worldRow[nodeFeatures.cols - 1] = 1
+        for (i, n) in layout.decodedNodes.enumerated() { decodedRows[env * layout.decodedNodes.count + i] = Int32(base + n) }
+
+        // Edges.
+        var e = edgeStart
+        func body(ofNode n: Int) -> Int { layout.nodeBodies[n] }
+        func write(sender s: Int, receiver rc: Int, type: Int, ps: SIMD3<Float>, distance: Float, cs: SIMD3<Float>, cr: SIMD3<Float>,
+                   vs: SIMD3<Float>, ws: SIMD3<Float>) {
+            let rb = body(ofNode: rc), pr = p(h, rb)
+            senders[e] = Int32(base + s)
+            receivers[e] = Int32(base + rc)
+            let row = edgeFeatures.view.row(e)
+            row[0] = type == 0 ? 1 : 0; row[1] = type == 1 ? 1 : 0; row[2] = type == 2 ? 1 : 0
+            let d = ps - pr
+            for k in 0..<3 { row[3 + k] = d[k] }
+            row[6] = (d * d).sum().squareRoot()
+            row[7] = distance
+            let c = cs - cr, lever = cr - pr
+            let dv = vs - bodyLinear[(h - 1) * nbody + rb], dw = ws - bodyAngular[(h - 1) * nbody + rb]
+            for k in 0..<3 { row[8 + k] = c[k]; row[11 + k] = lever[k]; row[14 + k] = dv[k]; row[17 + k] = dw[k] }
+            e += 1
+        }
+        let world = layout.worldNode
+        for edge in layout.jointEdges {
+            let childBody = body(ofNode: edge.child), anchor = p(h, childBody)
+            if edge.sender == world {
+                write(sender: world, receiver: edge.receiver, type: 0, ps: p(h, tree.bodies[childBody].parent),
+                      distance: 0, cs: anchor, cr: anchor, vs: .zero, ws: .zero)
+            } else {
+                let sb = body(ofNode: edge.sender)
+                write(sender: edge.sender, receiver: edge.receiver, type: 0, ps: p(h, sb), distance: 0, cs: anchor, cr: anchor,
+                      vs: bodyLinear[(h - 1) * nbody + sb], ws: bodyAngular[(h - 1) * nbody + sb])
+            }
+        }
+        // Place the moving geoms at the current configuration.
+        for (i, g) in layout.movingGeoms.enumerated() {
+            let b = body(ofNode: g.node)
+            BodyGraphLayout.place(&shapes[i], geom: scene.geoms[g.geom], bodyPosition: p(h, b), bodyQuaternion: r(h, b))
+        }
+        let radius = contactRadius
+        for (a, b) in layout.movingPairs {
+            let sa = shapes[a], sb = shapes[b]
+            let gap = centreDistance(sa, sb) - layout.movingGeomRadius[a] - layout.movingGeomRadius[b]
+            if gap > radius { continue }
+            let (d, ca, cb) = ShapeDistance.closest(sa, sb)
+            if d > radius { continue }
+            let na = layout.movingGeoms[a].node, nb = layout.movingGeoms[b].node
+            let ba = body(ofNode: na), bb = body(ofNode: nb)
+            let va = bodyLinear[(h - 1) * nbody + ba], wa = bodyAngular[(h - 1) * nbody + ba]
+            let vb = bodyLinear[(h - 1) * nbody + bb], wb = bodyAngular[(h - 1) * nbody + bb]
+            write(sender: nb, receiver: na, type: 1, ps: p(h, bb), distance: d, cs: cb, cr: ca, vs: vb, ws: wb)
+            write(sender: na, receiver: nb, type: 1, ps: p(h, ba), distance: d, cs: ca, cr: cb, vs: va, ws: wa)
+        }
+        for (s, staticShape) in layout.staticShapes.enumerated() {
+            for (g, moving) in layout.movingGeoms.enumerated() {
+                if layout.staticRadius[s].isFinite {
+                    let gap = centreDistance(staticShape, shapes[g]) - layout.staticRadius[s] - layout.movingGeomRadius[g]
+                    if gap > radius { continue }
+                }
+                let (d, cs, cm) = ShapeDistance.closest(staticShape, shapes[g])
+                if d > radius { continue }
+                write(sender: world, receiver: moving.node, type: 2, ps: cs, distance: d, cs: cs, cr: cm, vs: .zero, ws: .zero)
+            }
+        }
+        return e - edgeStart
+    }
+
+    @inline(__always) private func centreDistance(_ a: wm_shape, _ b: wm_shape) -> Float {
+        let dx = a.pos.0 - b.pos.0, dy = a.pos.1 - b.pos.1, dz = a.pos.2 - b.pos.2
+        return (dx * dx + dy * dy + dz * dz).squareRoot()
+    }
+}

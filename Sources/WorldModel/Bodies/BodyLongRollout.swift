@@ -1,0 +1,96 @@
+import CGeometry
+
+/// What a long closed-loop rollout of a body-dynamics stepper did: the model's own predictions fed back for
+/// `steps` control steps under a scripted policy (``ActionPolicyKind/smooth`` actions in `ctrlrange`), checked
+/// against what the physical world allows.
+public struct BodyLongRolloutReport: Codable, Sendable, Equatable {
+    public var steps: Int
+    public var environments: Int
+    /// Environments that diverged (non-finite prediction; held at their last state from then on).
+    public var divergedEnvironments: Int
+    /// The deepest any moving geom went below a static plane (floor, table, walls), m (0 when never).
+    public var maxPlanePenetrationMeters: Double
+    /// The step at which the deepest penetration happened (-1 when never).
+    public var maxPlanePenetrationStep: Int
+    /// The most any limited hinge left its range (degrees) and any limited slide (m).
+    public var maxHingeLimitExcessDegrees: Double
+    public var maxSlideLimitExcessMeters: Double
+    /// The farthest any body origin went outside the box its recorded positions span in the dataset (m).
+    public var maxWorkspaceExcessMeters: Double
+}
+
+/// Runs long closed-loop rollouts from recorded start states and measures how physical they stay.
+public enum BodyLongRollout {
+    /// Rolls `stepper` out from frame H of each of `episodes` (one environment each) for `steps` control steps,
+    /// actions from a `smooth` policy seeded with `seed` (one stream per environment). The workspace is the box
+    /// spanned by every moving body's recorded origin in `workspaceEpisodes`.
+    public static func run(_ stepper: BodyStepper, scene: SceneModel, episodes: [Episode], workspaceEpisodes: [Episode], steps: Int,
+                           seed: UInt64, progress: (Int) -> Void = { _ in }) throws -> BodyLongRolloutReport {
+        let layout = try BodyGraphLayout(scene: scene)
+        let h = stepper.historyLength, nq = scene.nq, nu = scene.nu, nbody = scene.tree.bodies.count
+        let n = min(episodes.count, stepper.maxEnvironments)
+        guard n >= 1 else { throw WorldModelError("a long rollout needs at least one episode") }
+        let fk = ForwardKinematics(tree: scene.tree)
+        let moving = layout.nodeBodies
+        var low = SIMD3<Float>(repeating: .infinity), high = SIMD3<Float>(repeating: -.infinity)
+        for episode in workspaceEpisodes {
+            let poses = fk.bodyPoses(qpos: episode.qpos).positions
+            for f in 0..<episode.frameCount {
+                for b in moving {
+                    let o = (f * nbody + b) * 3, p = SIMD3(poses[o], poses[o + 1], poses[o + 2])
+                    low = pointwiseMin(low, p); high = pointwiseMax(high, p)
+                }
+            }
+        }
+        var states = (0..<n).map { BodyState(episode: episodes[$0], frame: h, historyLength: h, nq: nq) }
+        var policies = (0..<n).map { k in
+            ActionPolicy(kind: .smooth, actionLow: scene.ctrlLow, actionHigh: scene.ctrlHigh, controlDtSeconds: scene.controlDtSeconds,
+                         rng: SeededRandom(seed: seed, stream: UInt64(k)))
+        }
+        let planes = layout.staticShapes.filter { $0.kind == Int32(WM_SHAPE_PLANE.rawValue) }
+        var shapes = layout.movingGeoms.map { BodyGraphLayout.template(scene.geoms[$0.geom]) }
+        var report = BodyLongRolloutReport(steps: steps, environments: n, divergedEnvironments: 0, maxPlanePenetrationMeters: 0,
+                                           maxPlanePenetrationStep: -1, maxHingeLimitExcessDegrees: 0, maxSlideLimitExcessMeters: 0,
+                                           maxWorkspaceExcessMeters: 0)
+        var diverged = [Bool](repeating: false, count: n), everDiverged = [Bool](repeating: false, count: n)
+        var ctrl = [Float](repeating: 0, count: n * nu)
+        for step in 1...max(1, steps) {
+            for k in 0..<n {
+                let u = policies[k].action(robotPosition: .zero, objectPositions: [])
+                for a in 0..<nu { ctrl[k * nu + a] = u[a] }
+            }
+            diverged.withUnsafeMutableBufferPointer { _ = stepper.step(&states, ctrl: ctrl, diverged: $0) }
+            for k in 0..<n where diverged[k] { everDiverged[k] = true }
+            for k in 0..<n {
+                let qpos = Array(states[k].qpos)
+                for joint in scene.tree.joints where joint.limited && (joint.kind == .hinge || joint.kind == .slide) {
+                    let x = qpos[joint.qposAddress]
+                    let excess = Double(max(0, joint.range.x - x, x - joint.range.y))
+                    if joint.kind == .hinge { report.maxHingeLimitExcessDegrees = max(report.maxHingeLimitExcessDegrees, excess * 180 / .pi) }
+                    else { report.maxSlideLimitExcessMeters = max(report.maxSlideLimitExcessMeters, excess) }
+                }
+                let poses = fk.bodyPoses(qpos: qpos)
+                func pose(_ b: Int) -> (SIMD3<Float>, SIMD4<Float>) {
+                    let p = poses.positions, q = poses.quaternions
+                    return (SIMD3(p[3 * b], p[3 * b + 1], p[3 * b + 2]), SIMD4(q[4 * b], q[4 * b + 1], q[4 * b + 2], q[4 * b + 3]))
+                }
+                for b in moving {
+                    let p = pose(b).0
+                    let outside = pointwiseMax(pointwiseMax(low - p, p - high), .zero)
+                    report.maxWorkspaceExcessMeters = max(report.maxWorkspaceExcessMeters, Double((outside * outside).sum().squareRoot()))
+                }
+                for (i, g) in layout.movingGeoms.enumerated() {
+                    let (p, q) = pose(layout.nodeBodies[g.node])
+                    BodyGraphLayout.place(&shapes[i], geom: scene.geoms[g.geom], bodyPosition: p, bodyQuaternion: q)
+                    for plane in planes {
+                        let depth = Double(-ShapeDistance.closest(plane, shapes[i]).0)
+                        if depth > report.maxPlanePenetrationMeters { report.maxPlanePenetrationMeters = depth; report.maxPlanePenetrationStep = step }
+                    }
+                }
+            }
+            progress(step)
+        }
+        report.divergedEnvironments = everDiverged.filter { $0 }.count
+        return report
+    }
+}
