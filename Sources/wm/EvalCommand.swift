@@ -193,10 +193,10 @@ extension EvalCommand {
         }
         let first = results[0].1
         print("\(episodes.count) \(split) episodes of '\(main.scene.name)', \(first.rollouts) rollouts per model; horizons " + steps.map(String.init).joined(separator: " / "))
-        func table(_ title: String, _ value: (BodyRolloutErrors) -> [Double], scale: Double, unit: String) {
+        func table(_ title: String, _ value: (BodyRolloutErrors) -> [Double?], scale: Double, unit: String) {
             print("\(title) (\(unit)):")
             for (name, r) in results {
-                print("  \(padded(name, 18)) " + value(r).map { $0.isFinite ? String(Double(Int($0 * scale * 10)) / 10) : "-" }.joined(separator: " / "))
+                print("  \(padded(name, 18)) " + value(r).map { x in x.map { $0.isFinite ? String(Double(Int($0 * scale * 10)) / 10) : "\($0)" } ?? "-" }.joined(separator: " / "))
             }
         }
         table("object position, all passive bodies", \.objectPositionErrorMeters, scale: 1000, unit: "mm")
@@ -209,7 +209,8 @@ extension EvalCommand {
         for (name, r) in results where r.diverged > 0 { print("note: \(name): \(r.diverged) rollout steps diverged (held at their last state)") }
         for (name, r) in long.sorted(by: { $0.key < $1.key }) {
             print("\(r.steps)-step closed-loop rollout, \(name), \(r.environments) environments: \(r.divergedEnvironments) diverged; deepest below a plane "
-                  + "\(Double(Int(r.maxPlanePenetrationMeters * 10000)) / 10) mm (step \(r.maxPlanePenetrationStep)); hinge limits exceeded by at most "
+                  + "\(Double(Int(r.maxPlanePenetrationMeters * 10000)) / 10) mm (step \(r.maxPlanePenetrationStep)), "
+                  + "\(Double(Int(r.maxPlanePenetrationAfterSettlingMeters * 10000)) / 10) mm after step \(r.settleSteps); hinge limits exceeded by at most "
                   + "\(Double(Int(r.maxHingeLimitExcessDegrees * 100)) / 100) deg, slides by \(Double(Int(r.maxSlideLimitExcessMeters * 10000)) / 10) mm; "
                   + "at most \(Double(Int(r.maxWorkspaceExcessMeters * 10000)) / 10) mm outside the recorded workspace")
         }

@@ -19,7 +19,13 @@ struct RolloutCommand: ParsableCommand {
             is also run alone in a child process to measure its peak RSS. MuJoCo re-simulates environment 0 with
             the same actions for the error against the teacher.
 
-            Example:
+            A body-graph model (any MuJoCo scene, e.g. models/stacker.safetensors) rolls out B environments from
+            --data episodes (or from teacher starts of --scene) under smooth random actions in ctrlrange for T
+            steps, and reports speed, divergence, the deepest penetration below a static plane, joint-limit excess,
+            leaving the recorded workspace, and the error against MuJoCo re-simulating environment 0.
+
+            Examples:
+              wm rollout --model models/stacker.safetensors --scene /tmp/dmc/dm_control/suite/stacker.xml --steps 1000 --batch 4 --json
               wm rollout --model models/push.safetensors --dense models/push-dense.safetensors \\
                 --field models/push-field.safetensors --scene scenes/push.xml --steps 200 --batch 16 --json
             """)
@@ -59,6 +65,7 @@ struct RolloutCommand: ParsableCommand {
         if let out { try OutputPathCheck.refuse(outputs: [out], overwriting: inputs) }
         if let render { try OutputPathCheck.refuse(folder: render, writingFilesWhere: RolloutRun.isFrameFileName, overwriting: inputs) }
         BLASThreads.set(1)
+        if try BodyDynamicsModel.isBodyModel(path: model) { return try runBodies() }
         if let replay, let only {
             // A child run: one model alone on the parent's rollout, no MuJoCo; prints its peak RSS.
             let objects = try JSONDecoder().decode([ObjectDescription].self, from: Data(RolloutReplay.read(replay).objectsJSON.utf8))

@@ -25,6 +25,12 @@ public struct BodyDynamicsConfiguration: Codable, Equatable, Sendable {
     /// and rotational ones (rad/s).
     public var linearVelocityNoise: Float
     public var angularVelocityNoise: Float
+    /// Training: standard deviation of a random offset of the passive bodies' configuration history (the same in
+    /// every frame, so velocities barely change), for translational DOFs (m) and rotational ones (rad). The target then
+    /// pulls the body back to the recorded next configuration: where the offset is observable (a body pushed
+    /// into the floor or another body) the model learns to push it out; where it is not, the mean correction is 0.
+    public var positionNoiseMeters: Float
+    public var rotationNoiseRadians: Float
     /// Training: environments (one frame each) per minibatch.
     public var batchSize: Int
     public var learningRate: Float
@@ -36,8 +42,8 @@ public struct BodyDynamicsConfiguration: Codable, Equatable, Sendable {
     public var jointLimitMarginRadians: Float
 
     public init(kind: BodyDynamicsKind = .gnn, historyLength: Int = 2, contactRadiusMeters: Float = 0.02, latentWidth: Int = 64,
-                hiddenLayers: Int = 2, messagePassingSteps: Int = 5, denseHiddenWidth: Int = 256, linearVelocityNoise: Float = 0.003,
-                angularVelocityNoise: Float = 0.03, batchSize: Int = 16, learningRate: Float = 1e-3, learningRateDecaySteps: Int = 20_000,
+                hiddenLayers: Int = 2, messagePassingSteps: Int = 5, denseHiddenWidth: Int = 256, linearVelocityNoise: Float = 0.01,
+                angularVelocityNoise: Float = 0.1, positionNoiseMeters: Float = 0.0005, rotationNoiseRadians: Float = 0.01, batchSize: Int = 16, learningRate: Float = 1e-3, learningRateDecaySteps: Int = 20_000,
                 gradientClipNorm: Float = 1, jointLimitMarginRadians: Float = 0.0175) {
         self.kind = kind
         self.historyLength = historyLength
@@ -48,11 +54,31 @@ public struct BodyDynamicsConfiguration: Codable, Equatable, Sendable {
         self.denseHiddenWidth = denseHiddenWidth
         self.linearVelocityNoise = linearVelocityNoise
         self.angularVelocityNoise = angularVelocityNoise
+        self.positionNoiseMeters = positionNoiseMeters
+        self.rotationNoiseRadians = rotationNoiseRadians
         self.batchSize = batchSize
         self.learningRate = learningRate
         self.learningRateDecaySteps = learningRateDecaySteps
         self.gradientClipNorm = gradientClipNorm
         self.jointLimitMarginRadians = jointLimitMarginRadians
+    }
+
+    /// Decodes a configuration; the offset noise (added later) defaults to 0 when absent, as models trained
+    /// before it had none.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(kind: try c.decode(BodyDynamicsKind.self, forKey: .kind), historyLength: try c.decode(Int.self, forKey: .historyLength),
+                  contactRadiusMeters: try c.decode(Float.self, forKey: .contactRadiusMeters), latentWidth: try c.decode(Int.self, forKey: .latentWidth),
+                  hiddenLayers: try c.decode(Int.self, forKey: .hiddenLayers), messagePassingSteps: try c.decode(Int.self, forKey: .messagePassingSteps),
+                  denseHiddenWidth: try c.decode(Int.self, forKey: .denseHiddenWidth),
+                  linearVelocityNoise: try c.decode(Float.self, forKey: .linearVelocityNoise),
+                  angularVelocityNoise: try c.decode(Float.self, forKey: .angularVelocityNoise),
+                  positionNoiseMeters: try c.decodeIfPresent(Float.self, forKey: .positionNoiseMeters) ?? 0,
+                  rotationNoiseRadians: try c.decodeIfPresent(Float.self, forKey: .rotationNoiseRadians) ?? 0,
+                  batchSize: try c.decode(Int.self, forKey: .batchSize), learningRate: try c.decode(Float.self, forKey: .learningRate),
+                  learningRateDecaySteps: try c.decode(Int.self, forKey: .learningRateDecaySteps),
+                  gradientClipNorm: try c.decode(Float.self, forKey: .gradientClipNorm),
+                  jointLimitMarginRadians: try c.decode(Float.self, forKey: .jointLimitMarginRadians))
     }
 
     public static let presetNames = ["default", "small", "dense"]

@@ -55,7 +55,9 @@ public final class BodyDynamicsTrainer {
     }
 
     /// Random-walk noise on the velocity history (per DOF: `linear` m/s for slides and free translation, `angular`
-    /// rad/s otherwise, for the newest velocity), rebuilt into the qpos history by integration from its oldest row.
+    /// rad/s otherwise, for the newest velocity), rebuilt into the qpos history by integration from its oldest row;
+    /// then one random offset of the whole history of the passive bodies' DOFs (`positionNoiseMeters`,
+    /// `rotationNoiseRadians`): the robot's configuration is always observable, so an offset there is only noise.
     func addNoise(to state: inout BodyState) {
         let c = model.configuration, h = model.historyLength, nq = model.scene.nq, nv = model.scene.nv
         var velocities = Array(runner.builder.differentiate(state))
@@ -71,6 +73,17 @@ public final class BodyDynamicsTrainer {
             let previous = Array(state.qposHistory[(j * nq)..<((j + 1) * nq)])
             let next = integrator.integrate(qpos: previous, qvel: Array(velocities[(j * nv)..<((j + 1) * nv)]), dtSeconds: Double(model.dtSeconds))
             state.qposHistory.replaceSubrange(((j + 1) * nq)..<((j + 2) * nq), with: next)
+        }
+        // The same configuration offset in every frame (integrated over a unit step, so qpos (+) offset).
+        guard c.positionNoiseMeters > 0 || c.rotationNoiseRadians > 0 else { return }
+        let offset = (0..<nv).map { d -> Float in
+            let layout = model.layout
+            guard layout.targetClass[d] >= BodyGraphLayout.DofClass.allCases.count else { return 0 }  // the robot's: not offset
+            return (layout.dofClass[d].isAngular ? c.rotationNoiseRadians : c.positionNoiseMeters) * Float(rng.gaussian())
+        }
+        for j in 0...h {
+            let row = Array(state.qposHistory[(j * nq)..<((j + 1) * nq)])
+            state.qposHistory.replaceSubrange((j * nq)..<((j + 1) * nq), with: integrator.integrate(qpos: row, qvel: offset, dtSeconds: 1))
         }
     }
 
@@ -198,7 +211,7 @@ public final class BodyDynamicsTrainer {
         let evaluation = try BodyRolloutEvaluation(scene: model.scene, horizons: [horizon])
         let runner = try BodyDynamicsRunner(model: model, maxEnvironments: evaluation.maxStarts(episodes: episodes, historyLength: model.historyLength))
         let errors = try evaluation.evaluate(runner, episodes: episodes)
-        return errors.diverged > 0 ? .infinity : errors.bodyPositionErrorMeters[0]
+        return errors.diverged > 0 ? .infinity : errors.bodyPositionErrorMeters[0] ?? .nan
     }
 
     /// Trains for `budgetSeconds` (or `maxSteps`), validating every `validateEverySeconds`, writing the best model

@@ -12,6 +12,10 @@ public struct BodyLongRolloutReport: Codable, Sendable, Equatable {
     public var maxPlanePenetrationMeters: Double
     /// The step at which the deepest penetration happened (-1 when never).
     public var maxPlanePenetrationStep: Int
+    /// The deepest penetration after the first `settleSteps` steps (drops from the start states hit the floor in
+    /// them, and MuJoCo's own soft contacts sink several mm at such impacts), m.
+    public var maxPlanePenetrationAfterSettlingMeters: Double
+    public var settleSteps: Int
     /// The most any limited hinge left its range (degrees) and any limited slide (m).
     public var maxHingeLimitExcessDegrees: Double
     public var maxSlideLimitExcessMeters: Double
@@ -19,21 +23,14 @@ public struct BodyLongRolloutReport: Codable, Sendable, Equatable {
     public var maxWorkspaceExcessMeters: Double
 }
 
-/// Runs long closed-loop rollouts from recorded start states and measures how physical they stay.
+/// Runs long closed-loop rollouts from start states and measures how physical they stay.
 public enum BodyLongRollout {
-    /// Rolls `stepper` out from frame H of each of `episodes` (one environment each) for `steps` control steps,
-    /// actions from a `smooth` policy seeded with `seed` (one stream per environment). The workspace is the box
-    /// spanned by every moving body's recorded origin in `workspaceEpisodes`.
-    public static func run(_ stepper: BodyStepper, scene: SceneModel, episodes: [Episode], workspaceEpisodes: [Episode], steps: Int,
-                           seed: UInt64, progress: (Int) -> Void = { _ in }) throws -> BodyLongRolloutReport {
-        let layout = try BodyGraphLayout(scene: scene)
-        let h = stepper.historyLength, nq = scene.nq, nu = scene.nu, nbody = scene.tree.bodies.count
-        let n = min(episodes.count, stepper.maxEnvironments)
-        guard n >= 1 else { throw WorldModelError("a long rollout needs at least one episode") }
-        let fk = ForwardKinematics(tree: scene.tree)
-        let moving = layout.nodeBodies
+    /// The box spanned by every moving body's origin in `episodes` (low, high; m, world).
+    public static func workspace(scene: SceneModel, episodes: [Episode]) -> (SIMD3<Float>, SIMD3<Float>) {
+        let fk = ForwardKinematics(tree: scene.tree), nbody = scene.tree.bodies.count
+        let moving = scene.movingBodyIndices.filter { $0 != 0 }
         var low = SIMD3<Float>(repeating: .infinity), high = SIMD3<Float>(repeating: -.infinity)
-        for episode in workspaceEpisodes {
+        for episode in episodes {
             let poses = fk.bodyPoses(qpos: episode.qpos).positions
             for f in 0..<episode.frameCount {
                 for b in moving {
@@ -42,7 +39,32 @@ public enum BodyLongRollout {
                 }
             }
         }
-        var states = (0..<n).map { BodyState(episode: episodes[$0], frame: h, historyLength: h, nq: nq) }
+        return (low, high)
+    }
+
+    /// Rolls `stepper` out from frame H of each of `episodes` (one environment each, at most the stepper's batch)
+    /// for `steps` control steps; the workspace is the box spanned by `workspaceEpisodes`.
+    public static func run(_ stepper: BodyStepper, scene: SceneModel, episodes: [Episode], workspaceEpisodes: [Episode], steps: Int,
+                           seed: UInt64, progress: (Int) -> Void = { _ in }) throws -> BodyLongRolloutReport {
+        let h = stepper.historyLength, n = min(episodes.count, stepper.maxEnvironments)
+        guard n >= 1 else { throw WorldModelError("a long rollout needs at least one episode") }
+        let starts = (0..<n).map { BodyState(episode: episodes[$0], frame: h, historyLength: h, nq: scene.nq) }
+        return try run(stepper, scene: scene, starts: starts, workspace: workspace(scene: scene, episodes: workspaceEpisodes), steps: steps,
+                       seed: seed) { step, _, _ in progress(step) }
+    }
+
+    /// Rolls `stepper` out from `starts` for `steps` control steps under `smooth` actions (policy stream k for
+    /// environment k, from `seed`); `observe(step, states, ctrl)` sees every step's actions and resulting states.
+    /// Bodies outside `workspace` count as leaving it (pass infinite bounds to skip the check).
+    public static func run(_ stepper: BodyStepper, scene: SceneModel, starts: [BodyState], workspace: (SIMD3<Float>, SIMD3<Float>), steps: Int,
+                           seed: UInt64, settleSteps: Int = 100, observe: (Int, [BodyState], [Float]) -> Void) throws -> BodyLongRolloutReport {
+        let layout = try BodyGraphLayout(scene: scene)
+        let nu = scene.nu, n = starts.count
+        guard n >= 1 && n <= stepper.maxEnvironments else { throw WorldModelError("\(n) environments for a stepper of \(stepper.maxEnvironments)") }
+        let fk = ForwardKinematics(tree: scene.tree)
+        let moving = layout.nodeBodies
+        let (low, high) = workspace
+        var states = starts
         var policies = (0..<n).map { k in
             ActionPolicy(kind: .smooth, actionLow: scene.ctrlLow, actionHigh: scene.ctrlHigh, controlDtSeconds: scene.controlDtSeconds,
                          rng: SeededRandom(seed: seed, stream: UInt64(k)))
@@ -50,7 +72,8 @@ public enum BodyLongRollout {
         let planes = layout.staticShapes.filter { $0.kind == Int32(WM_SHAPE_PLANE.rawValue) }
         var shapes = layout.movingGeoms.map { BodyGraphLayout.template(scene.geoms[$0.geom]) }
         var report = BodyLongRolloutReport(steps: steps, environments: n, divergedEnvironments: 0, maxPlanePenetrationMeters: 0,
-                                           maxPlanePenetrationStep: -1, maxHingeLimitExcessDegrees: 0, maxSlideLimitExcessMeters: 0,
+                                           maxPlanePenetrationStep: -1, maxPlanePenetrationAfterSettlingMeters: 0, settleSteps: settleSteps,
+                                           maxHingeLimitExcessDegrees: 0, maxSlideLimitExcessMeters: 0,
                                            maxWorkspaceExcessMeters: 0)
         var diverged = [Bool](repeating: false, count: n), everDiverged = [Bool](repeating: false, count: n)
         var ctrl = [Float](repeating: 0, count: n * nu)
@@ -61,6 +84,7 @@ public enum BodyLongRollout {
             }
             diverged.withUnsafeMutableBufferPointer { _ = stepper.step(&states, ctrl: ctrl, diverged: $0) }
             for k in 0..<n where diverged[k] { everDiverged[k] = true }
+            observe(step, states, ctrl)
             for k in 0..<n {
                 let qpos = Array(states[k].qpos)
                 for joint in scene.tree.joints where joint.limited && (joint.kind == .hinge || joint.kind == .slide) {
@@ -85,10 +109,10 @@ public enum BodyLongRollout {
                     for plane in planes {
                         let depth = Double(-ShapeDistance.closest(plane, shapes[i]).0)
                         if depth > report.maxPlanePenetrationMeters { report.maxPlanePenetrationMeters = depth; report.maxPlanePenetrationStep = step }
+                        if step > settleSteps { report.maxPlanePenetrationAfterSettlingMeters = max(report.maxPlanePenetrationAfterSettlingMeters, depth) }
                     }
                 }
             }
-            progress(step)
         }
         report.divergedEnvironments = everDiverged.filter { $0 }.count
         return report

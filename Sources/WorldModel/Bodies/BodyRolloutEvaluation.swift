@@ -50,18 +50,19 @@ public final class ConstantJointVelocityStepper: BodyStepper {
 /// - every moving body's position error (m), the validation score;
 /// - the robot: mean absolute error of its hinge joints (degrees), and the position error of its hand (the body
 ///   named "hand", else the deepest actuated body).
+/// A mean over nothing (no moving object at that horizon, no robot) is nil (null in JSON).
 public struct BodyRolloutErrors: Codable, Sendable, Equatable {
     public var horizons: [Int]
-    public var objectPositionErrorMeters: [Double]
-    public var objectRotationErrorDegrees: [Double]
-    public var movingObjectPositionErrorMeters: [Double]
-    public var movingObjectRotationErrorDegrees: [Double]
+    public var objectPositionErrorMeters: [Double?]
+    public var objectRotationErrorDegrees: [Double?]
+    public var movingObjectPositionErrorMeters: [Double?]
+    public var movingObjectRotationErrorDegrees: [Double?]
     /// Per horizon: (object, rollout) pairs counted in the moving means, and in all.
     public var movingObjectSamples: [Int]
     public var objectSamples: [Int]
-    public var bodyPositionErrorMeters: [Double]
-    public var jointAngleErrorDegrees: [Double]
-    public var handPositionErrorMeters: [Double]
+    public var bodyPositionErrorMeters: [Double?]
+    public var jointAngleErrorDegrees: [Double?]
+    public var handPositionErrorMeters: [Double?]
     public var handBody: String
     public var rollouts: Int
     public var diverged: Int
@@ -175,13 +176,14 @@ public struct BodyRolloutEvaluation {
                 }
             }
         }
-        func mean(_ x: [Double], _ n: [Int]) -> [Double] { zip(x, n).map { $1 > 0 ? $0 / Double($1) : .nan } }
+        func mean(_ x: [Double], _ n: [Int]) -> [Double?] { zip(x, n).map { $1 > 0 ? $0 / Double($1) : nil } }
         return BodyRolloutErrors(horizons: horizons, objectPositionErrorMeters: mean(objectPosition, objectCount),
                                  objectRotationErrorDegrees: mean(objectRotation, objectCount),
                                  movingObjectPositionErrorMeters: mean(movingPosition, movingCount),
                                  movingObjectRotationErrorDegrees: mean(movingRotation, movingCount), movingObjectSamples: movingCount,
                                  objectSamples: objectCount, bodyPositionErrorMeters: mean(bodyPosition, rolloutCount),
-                                 jointAngleErrorDegrees: mean(joint, rolloutCount), handPositionErrorMeters: mean(handPosition, rolloutCount),
+                                 jointAngleErrorDegrees: robotHinges.isEmpty ? horizons.map { _ in nil } : mean(joint, rolloutCount),
+                                 handPositionErrorMeters: hand < 0 ? horizons.map { _ in nil } : mean(handPosition, rolloutCount),
                                  handBody: hand >= 0 ? scene.tree.bodies[hand].name : "", rollouts: rollouts, diverged: divergedTotal)
     }
 }

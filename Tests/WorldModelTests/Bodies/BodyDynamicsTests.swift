@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import WorldModel
 #if canImport(Glibc)
@@ -90,8 +91,8 @@ import Glibc
         let stepper = ConstantJointVelocityStepper(scene: scene, historyLength: 2, maxEnvironments: evaluation.maxStarts(episodes: [episode], historyLength: 2))
         let errors = try evaluation.evaluate(stepper, episodes: [episode])
         #expect(errors.rollouts == 3)
-        #expect(errors.bodyPositionErrorMeters.allSatisfy { $0 < 1e-5 }, "\(errors.bodyPositionErrorMeters)")
-        #expect(errors.jointAngleErrorDegrees.allSatisfy { $0 < 1e-3 })
+        #expect(errors.bodyPositionErrorMeters.allSatisfy { $0! < 1e-5 }, "\(errors.bodyPositionErrorMeters)")
+        #expect(errors.jointAngleErrorDegrees.allSatisfy { $0! < 1e-3 })
         #expect(errors.handBody == "hand")
     }
 }
@@ -124,5 +125,17 @@ import Glibc
             for (i, x) in state.qpos.enumerated() { worst = max(worst, abs(x - next[i])) }
         }
         #expect(worst < 2e-4, "largest qpos difference \(worst)")
+    }
+}
+
+@Suite struct BodyDynamicsConfigurationTests {
+    @Test func aConfigurationWithoutOffsetNoiseDecodesWithNone() throws {
+        var json = String(decoding: try JSONEncoder().encode(BodyDynamicsConfiguration()), as: UTF8.self)
+        #expect(try JSONDecoder().decode(BodyDynamicsConfiguration.self, from: Data(json.utf8)) == BodyDynamicsConfiguration())
+        for key in ["positionNoiseMeters", "rotationNoiseRadians"] {
+            json = json.replacingOccurrences(of: "\"\(key)\":", with: "\"unused_\(key)\":")
+        }
+        let old = try JSONDecoder().decode(BodyDynamicsConfiguration.self, from: Data(json.utf8))
+        #expect(old.positionNoiseMeters == 0 && old.rotationNoiseRadians == 0 && old.latentWidth == 64)
     }
 }
