@@ -91,12 +91,6 @@ public final class BodyGraphBuilder {
     public var receiverIndices: UnsafeBufferPointer<Int32> { UnsafeBufferPointer(rebasing: receivers[0..<edgeCount]) }
     public var decodedRowIndices: UnsafeBufferPointer<Int32> { UnsafeBufferPointer(rebasing: decodedRows[0..<decodedRowCount]) }
 
-    /// The newest generalized velocity (nv) of the last environment built: what the step integrates from.
-    public var newestVelocity: UnsafeBufferPointer<Float> {
-        let nv = layout.scene.nv
-        return UnsafeBufferPointer(rebasing: velocities[((historyLength - 1) * nv)..<(historyLength * nv)])
-    }
-
     /// Builds the graphs of `states` with actions `ctrl` (states.count x nu).
     public func build(states: UnsafeBufferPointer<BodyState>, ctrl: UnsafeBufferPointer<Float>) {
         precondition(states.count <= maxEnvironments, "BodyGraphBuilder: \(states.count) environments, built for \(maxEnvironments)")
@@ -261,7 +255,7 @@ public final class BodyGraphBuilder {
         let radius = contactRadius
         for (a, b) in layout.movingPairs {
             let sa = shapes[a], sb = shapes[b]
-            let gap = centreDistance(sa, sb) - layout.movingGeomRadius[a] - layout.movingGeomRadius[b]
+            let gap = ShapeDistance.centreGap(sa, sb, layout.movingGeomRadius[a], layout.movingGeomRadius[b])
             if gap > radius { continue }
             let (d, ca, cb) = ShapeDistance.closest(sa, sb)
             if d > radius { continue }
@@ -275,7 +269,7 @@ public final class BodyGraphBuilder {
         for (s, staticShape) in layout.staticShapes.enumerated() {
             for (g, moving) in layout.movingGeoms.enumerated() {
                 if layout.staticRadius[s].isFinite {
-                    let gap = centreDistance(staticShape, shapes[g]) - layout.staticRadius[s] - layout.movingGeomRadius[g]
+                    let gap = ShapeDistance.centreGap(staticShape, shapes[g], layout.staticRadius[s], layout.movingGeomRadius[g])
                     if gap > radius { continue }
                 }
                 let (d, cs, cm) = ShapeDistance.closest(staticShape, shapes[g])
@@ -284,10 +278,5 @@ public final class BodyGraphBuilder {
             }
         }
         return e - edgeStart
-    }
-
-    @inline(__always) private func centreDistance(_ a: wm_shape, _ b: wm_shape) -> Float {
-        let dx = a.pos.0 - b.pos.0, dy = a.pos.1 - b.pos.1, dz = a.pos.2 - b.pos.2
-        return (dx * dx + dy * dy + dz * dz).squareRoot()
     }
 }

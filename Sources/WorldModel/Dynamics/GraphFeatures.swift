@@ -218,9 +218,9 @@ public final class GraphBuilder: ThreadTeamTask {
         let radius = configuration.connectivityRadiusMeters
         for i in 0..<n {
             for j in (i + 1)..<max(i + 1, n) where j < n {
-                let gap = centreGap(objectShapes[i], objectShapes[j], objects[i].boundingRadiusMeters, objects[j].boundingRadiusMeters)
+                let gap = ShapeDistance.centreGap(objectShapes[i], objectShapes[j], objects[i].boundingRadiusMeters, objects[j].boundingRadiusMeters)
                 if !configuration.allPairs && gap > radius { continue }
-                let (d, ca, cb) = surfaceDistance(objectShapes[i], objectShapes[j])
+                let (d, ca, cb) = ShapeDistance.closest(objectShapes[i], objectShapes[j])
                 if !configuration.allPairs && d > radius { continue }
                 writeEdge(edge, sender: base + j, receiver: base + i, state: state, senderObject: j, receiverObject: i,
                           distance: d, senderPoint: cb, receiverPoint: ca, driving: state.linearVelocity(j))
@@ -230,22 +230,15 @@ public final class GraphBuilder: ThreadTeamTask {
             }
         }
         for i in 0..<n {
-            let gap = centreGap(robotShape, objectShapes[i], robot.halfExtentsMeters[0] + robot.halfExtentsMeters[1], objects[i].boundingRadiusMeters)
+            let gap = ShapeDistance.centreGap(robotShape, objectShapes[i], robot.halfExtentsMeters[0] + robot.halfExtentsMeters[1], objects[i].boundingRadiusMeters)
             if !configuration.allPairs && gap > configuration.robotRadiusMeters { continue }
-            let (d, ca, cb) = surfaceDistance(robotShape, objectShapes[i])
+            let (d, ca, cb) = ShapeDistance.closest(robotShape, objectShapes[i])
             if !configuration.allPairs && d > configuration.robotRadiusMeters { continue }
             writeEdge(edge, sender: robotNode, receiver: base + i, state: state, senderObject: -1, receiverObject: i, distance: d,
                       senderPoint: ca, receiverPoint: cb, driving: robotDriving)
             edge += 1
         }
         return edge - edgeStart
-    }
-
-    private func surfaceDistance(_ a: wm_shape, _ b: wm_shape) -> (Float, SIMD3<Float>, SIMD3<Float>) { ShapeDistance.closest(a, b) }
-
-    private func centreGap(_ a: wm_shape, _ b: wm_shape, _ ra: Float, _ rb: Float) -> Float {
-        let dx = a.pos.0 - b.pos.0, dy = a.pos.1 - b.pos.1, dz = a.pos.2 - b.pos.2
-        return (dx * dx + dy * dy + dz * dz).squareRoot() - ra - rb
     }
 
     private func writeStatic(_ row: UnsafeMutablePointer<Float>, shape: ShapeKind, half: [Float], mass: Float, isRobot: Bool,

@@ -41,10 +41,3 @@ let armData: (scene: SceneModel, train: [Episode], valid: [Episode]) = {
     let episodes = (0..<14).map { try! recorder.record(episode: $0, steps: 40, seed: 5, policy: .smooth).episode }
     return (recorder.sceneModel, Array(episodes[0..<12]), Array(episodes[12...]))
 }()
-
-/// The scene model of an MJCF text.
-func sceneModel(_ name: String, _ text: String) throws -> SceneModel {
-    let path = try temporaryFile(name, text)
-    defer { unlink(path) }
-    return try MuJoCoSimulation(path: path).sceneModel
-}
