@@ -65,7 +65,7 @@ public final class BodyDynamicsRunner {
     func writeDenseInputs(states: UnsafeBufferPointer<BodyState>, ctrl: UnsafeBufferPointer<Float>) -> MatrixView {
         let input = denseInput!.view.rows(0..<states.count), nu = model.scene.nu
         for env in 0..<states.count {
-            let velocities = builder.prepare(states[env])
+            let velocities = builder.prepare(states[env], environment: env)
             DenseStateFeatures.write(input.row(env), scene: model.scene, qpos: states[env].qpos, velocities: velocities,
                                      ctrl: UnsafeBufferPointer(rebasing: ctrl[(env * nu)..<((env + 1) * nu)]))
         }
@@ -110,7 +110,7 @@ public final class BodyDynamicsRunner {
         for env in 0..<n {
             let qacc = accelerations.view.row(env)
             decode(output, environment: env, into: qacc)
-            let finite = advance(&states[env], accelerations: qacc)
+            let finite = advancePrepared(&states[env], environment: env, accelerations: qacc)
             diverged?[env] = !finite
             if !finite { count += 1 }
         }
@@ -123,15 +123,21 @@ extension BodyDynamicsRunner {
     /// qpos' = qpos (+) v' dt, joint limits enforced. Returns false (and leaves `state` as it was) when the result
     /// is not finite.
     public func advance(_ state: inout BodyState, accelerations qacc: UnsafePointer<Float>) -> Bool {
+        builder.prepare(state)
+        return advancePrepared(&state, environment: 0, accelerations: qacc)
+    }
+
+    /// `advance` for a state the builder has prepared as environment `env` (as `forward` does for every one).
+    private func advancePrepared(_ state: inout BodyState, environment env: Int, accelerations qacc: UnsafePointer<Float>) -> Bool {
         let nv = model.scene.nv, nq = model.scene.nq, h = historyLength, dt = Double(model.dtSeconds)
-        let v = builder.prepare(state)
+        let v = builder.newestVelocity(environment: env)
         var finite = true
         for d in 0..<nv {
-            scratchVelocity[d] = v[(h - 1) * nv + d] + qacc[d] * Float(dt)
+            scratchVelocity[d] = v[d] + qacc[d] * Float(dt)
             if !scratchVelocity[d].isFinite { finite = false }
         }
         guard finite else { return false }
-        builder.toJointFrames(scratchVelocity.baseAddress!)
+        builder.toJointFrames(scratchVelocity.baseAddress!, environment: env)
         state.qposHistory.withUnsafeBufferPointer { q in
             integrator.integrate(qpos: UnsafeBufferPointer(rebasing: q[(h * nq)...]), qvel: UnsafeBufferPointer(scratchVelocity),
                                  dtSeconds: dt, into: scratchQpos)

@@ -52,6 +52,10 @@ public final class BodyGraphBuilder {
     private let bodyLinear: UnsafeMutableBufferPointer<SIMD3<Float>>
     private let bodyAngular: UnsafeMutableBufferPointer<SIMD3<Float>>
     private let shapes: UnsafeMutableBufferPointer<wm_shape>
+    /// Per environment prepared (`prepare(_:environment:)`): its newest model-frame velocity (nv) and the newest
+    /// orientation of each angular group's body, what a step needs after the network ran.
+    private let newestVelocities: UnsafeMutableBufferPointer<Float>
+    private let newestGroupRotations: UnsafeMutableBufferPointer<SIMD4<Float>>
 
     public init(layout: BodyGraphLayout, historyLength: Int, contactRadiusMeters: Float, dtSeconds: Float, maxEnvironments: Int) {
         self.layout = layout
@@ -74,6 +78,8 @@ public final class BodyGraphBuilder {
         bodyLinear = .allocate(capacity: historyLength * nbody)
         bodyAngular = .allocate(capacity: historyLength * nbody)
         shapes = .allocate(capacity: max(1, layout.movingGeoms.count))
+        newestVelocities = .allocate(capacity: max(1, maxEnvironments * tree.nv))
+        newestGroupRotations = .allocate(capacity: max(1, maxEnvironments * layout.angularGroups.count))
         for (i, g) in layout.movingGeoms.enumerated() { shapes[i] = BodyGraphLayout.template(layout.scene.geoms[g.geom]) }
     }
 
@@ -81,6 +87,7 @@ public final class BodyGraphBuilder {
         senders.deallocate(); receivers.deallocate(); decodedRows.deallocate()
         positions.deallocate(); quaternions.deallocate(); velocities.deallocate()
         bodyLinear.deallocate(); bodyAngular.deallocate(); shapes.deallocate()
+        newestVelocities.deallocate(); newestGroupRotations.deallocate()
     }
 
     public var maxNodes: Int { nodeFeatures.rows }
@@ -109,10 +116,13 @@ public final class BodyGraphBuilder {
     /// oldest first, into this builder's buffer, returned): joint-space finite differences (MuJoCo's qvel
     /// convention) with every free or ball joint's angular velocity turned from its body frame into the world
     /// frame, where contacts and gravity act. The model reads and predicts those DOFs in the world frame.
+    /// Keeps what a step needs as environment `env`'s (`newestVelocity(environment:)`, `toJointFrames`): `build`
+    /// prepares every environment, so a step after it prepares nothing again.
     @discardableResult
-    public func prepare(_ state: BodyState) -> UnsafeBufferPointer<Float> {
-        let h = historyLength, nv = layout.scene.nv, nbody = layout.scene.tree.bodies.count
+    public func prepare(_ state: BodyState, environment env: Int = 0) -> UnsafeBufferPointer<Float> {
+        let h = historyLength, nv = layout.scene.nv, nbody = layout.scene.tree.bodies.count, groups = layout.angularGroups
         precondition(state.historyLength == h && state.nq == layout.scene.nq, "BodyGraphBuilder: state of another scene or history")
+        precondition(env < maxEnvironments, "BodyGraphBuilder: environment \(env), built for \(maxEnvironments)")
         state.qposHistory.withUnsafeBufferPointer { q in
             kinematics(qpos: q, bodyPositions: positions, bodyQuaternions: quaternions)
         }
@@ -122,20 +132,28 @@ public final class BodyGraphBuilder {
                 rotate(velocities.baseAddress! + j * nv + g.dof, by: bodyQuaternion(frame: j, body: g.body, nbody: nbody))
             }
         }
+        for d in 0..<nv { newestVelocities[env * nv + d] = v[(h - 1) * nv + d] }
+        for (i, g) in groups.enumerated() { newestGroupRotations[env * groups.count + i] = bodyQuaternion(frame: h, body: g.body, nbody: nbody) }
         return v
     }
 
-    /// Turns a model-frame velocity or acceleration (nv) at the newest configuration of the last prepared state
-    /// into MuJoCo's joint frames, in place.
-    public func toJointFrames(_ v: UnsafeMutablePointer<Float>) {
-        let nbody = layout.scene.tree.bodies.count
-        for g in layout.angularGroups { rotate(v + g.dof, by: RotationMath.conjugate(bodyQuaternion(frame: historyLength, body: g.body, nbody: nbody))) }
+    /// The newest model-frame velocity (nv) of environment `env` as last prepared.
+    public func newestVelocity(environment env: Int) -> UnsafeBufferPointer<Float> {
+        let nv = layout.scene.nv
+        return UnsafeBufferPointer(rebasing: newestVelocities[(env * nv)..<((env + 1) * nv)])
+    }
+
+    /// Turns a model-frame velocity or acceleration (nv) at the newest configuration of environment `env` (as
+    /// last prepared) into MuJoCo's joint frames, in place.
+    public func toJointFrames(_ v: UnsafeMutablePointer<Float>, environment env: Int = 0) {
+        let groups = layout.angularGroups
+        for (i, g) in groups.enumerated() { rotate(v + g.dof, by: RotationMath.conjugate(newestGroupRotations[env * groups.count + i])) }
     }
 
     /// The inverse of `toJointFrames`: MuJoCo's joint frames at the newest configuration into the model's.
-    public func toModelFrames(_ v: UnsafeMutablePointer<Float>) {
-        let nbody = layout.scene.tree.bodies.count
-        for g in layout.angularGroups { rotate(v + g.dof, by: bodyQuaternion(frame: historyLength, body: g.body, nbody: nbody)) }
+    public func toModelFrames(_ v: UnsafeMutablePointer<Float>, environment env: Int = 0) {
+        let groups = layout.angularGroups
+        for (i, g) in groups.enumerated() { rotate(v + g.dof, by: newestGroupRotations[env * groups.count + i]) }
     }
 
     @inline(__always) private func bodyQuaternion(frame j: Int, body b: Int, nbody: Int) -> SIMD4<Float> {
@@ -164,7 +182,7 @@ public final class BodyGraphBuilder {
         let scene = layout.scene, tree = scene.tree, h = historyLength, nv = scene.nv, nbody = tree.bodies.count
         precondition(state.historyLength == h && state.nq == scene.nq, "BodyGraphBuilder: state of another scene or history")
         let dt = dtSeconds
-        prepare(state)
+        prepare(state, environment: env)
         func p(_ j: Int, _ b: Int) -> SIMD3<Float> { let o = (j * nbody + b) * 3; return SIMD3(positions[o], positions[o + 1], positions[o + 2]) }
         func r(_ j: Int, _ b: Int) -> SIMD4<Float> {
             let o = (j * nbody + b) * 4; return SIMD4(quaternions[o], quaternions[o + 1], quaternions[o + 2], quaternions[o + 3])
