@@ -128,7 +128,7 @@ public final class BodyDynamicsTrainer {
         let isGraph = model.configuration.kind == .gnn
         var input = FeatureStatisticsAccumulator(width: model.inputStatistics.width)
         var edge = FeatureStatisticsAccumulator(width: model.edgeStatistics.width)
-        var classSum = [Double](repeating: 0, count: model.targetStatistics.width), classSquares = classSum, classCount = classSum
+        var target = FeatureStatisticsAccumulator(width: model.targetStatistics.width)
         var local = SeededRandom(seed: 99)
         let batch = runner.maxEnvironments
         var remaining = min(count, frames.count)
@@ -139,10 +139,7 @@ public final class BodyDynamicsTrainer {
             for _ in 0..<n {
                 let s = sample(local.index(frames.count))
                 let a = targetAccelerations(state: s.state, next: s.next)
-                for (d, x) in a.enumerated() {
-                    let c = isGraph ? model.layout.targetClass[d] : d
-                    classSum[c] += Double(x); classSquares[c] += Double(x) * Double(x); classCount[c] += 1
-                }
+                for (d, x) in a.enumerated() { target.add(x, feature: isGraph ? model.layout.targetClass[d] : d) }
                 states.append(s.state)
                 ctrl += s.ctrl
             }
@@ -160,13 +157,7 @@ public final class BodyDynamicsTrainer {
         }
         model.inputStatistics = input.statistics()
         model.edgeStatistics = edge.count > 0 ? edge.statistics() : FeatureStatistics(identityOfWidth: model.edgeStatistics.width)
-        var mean = [Float](), std = [Float]()
-        for c in classSum.indices {
-            let n = max(classCount[c], 1), m = classSum[c] / n, v = max(0, classSquares[c] / n - m * m)
-            mean.append(Float(m))
-            std.append(v.squareRoot() < 1e-6 ? 1 : Float(v.squareRoot()))
-        }
-        model.targetStatistics = FeatureStatistics(mean: mean, std: std)
+        model.targetStatistics = target.statistics()
     }
 
     /// One optimisation step on a random minibatch; returns the normalised MSE over the decoded DOFs.

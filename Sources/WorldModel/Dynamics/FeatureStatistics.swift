@@ -37,11 +37,23 @@ public struct FeatureStatistics: Codable, Equatable, Sendable {
 public struct FeatureStatisticsAccumulator {
     private var sum: [Double]
     private var sumOfSquares: [Double]
+    /// Values added per feature.
+    private var featureCounts: [Int]
+    /// Rows added with `add(_:)`.
     public private(set) var count = 0
 
     public init(width: Int) {
         sum = [Double](repeating: 0, count: width)
         sumOfSquares = [Double](repeating: 0, count: width)
+        featureCounts = [Int](repeating: 0, count: width)
+    }
+
+    /// Adds one value of feature `c` alone (features may then have different counts).
+    public mutating func add(_ value: Float, feature c: Int) {
+        let x = Double(value)
+        sum[c] += x
+        sumOfSquares[c] += x * x
+        featureCounts[c] += 1
     }
 
     public mutating func add(_ view: MatrixView) {
@@ -54,13 +66,14 @@ public struct FeatureStatisticsAccumulator {
             }
         }
         count += view.rows
+        for c in 0..<view.cols { featureCounts[c] += view.rows }
     }
 
-    /// The statistics so far; features with std below `minimumStd` get std 1.
+    /// The statistics so far; features with std below `minimumStd` get std 1 (and a feature never seen, mean 0).
     public func statistics(minimumStd: Double = 1e-6) -> FeatureStatistics {
-        let n = Double(max(count, 1))
         var mean = [Float](), std = [Float]()
         for c in sum.indices {
+            let n = Double(max(featureCounts[c], 1))
             let m = sum[c] / n
             let variance = max(0, sumOfSquares[c] / n - m * m)
             mean.append(Float(m))
