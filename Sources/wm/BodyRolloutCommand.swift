@@ -56,8 +56,8 @@ extension RolloutCommand {
         let fk = ForwardKinematics(tree: scene.tree), moving = scene.movingBodyIndices.filter { $0 != 0 }
         var teacherQpos = [Float](repeating: 0, count: nq), teacherQvel = [Float](repeating: 0, count: nv)
         var errorSum = 0.0, finalError = 0.0, teacherPenetration = 0.0, teacherSettledPenetration = 0.0
-        var trajectory = [Float](), actions = [Float]()
-        if out != nil { for s in states { trajectory += s.qpos } }
+        // Per environment, for --out: qpos per frame and ctrl per step.
+        var trajectories = states.map { out != nil ? Array($0.qpos) : [] }, actions = [[Float]](repeating: [], count: batch)
         let bar = ProgressBar(total: steps, label: "rollout")
         var modelSeconds = 0.0, last = monotonicSeconds()
         let checks = try BodyLongRollout.run(runner, scene: scene, starts: states, workspace: workspace, steps: steps, seed: seed) { step, states, ctrl in
@@ -75,16 +75,18 @@ extension RolloutCommand {
             finalError = e / Double(max(1, moving.count))
             errorSum += finalError
             if out != nil {
-                for s in states { trajectory += s.qpos }
-                actions += ctrl
+                for k in 0..<batch {
+                    trajectories[k] += states[k].qpos
+                    actions[k] += ctrl[(k * nu)..<((k + 1) * nu)]
+                }
             }
             if step % 50 == 0 || step == steps { bar.update(step, status: "") }
             last = monotonicSeconds()
         }
         bar.finish(steps, status: "done")
         if let out {
-            try NumPyArchive.write([("qpos", NumPyArray(floats: reorder(trajectory, frames: steps + 1, batch: batch, width: nq), shape: [batch, steps + 1, nq])),
-                                    ("ctrl", NumPyArray(floats: reorder(actions, frames: steps, batch: batch, width: nu), shape: [batch, steps, nu]))],
+            try NumPyArchive.write([("qpos", NumPyArray(floats: trajectories.flatMap { $0 }, shape: [batch, steps + 1, nq])),
+                                    ("ctrl", NumPyArray(floats: actions.flatMap { $0 }, shape: [batch, steps, nu]))],
                                    to: out, compress: false)
         }
         let report = BodyRolloutReport(scene: scene.name, environments: batch, steps: steps,
@@ -106,12 +108,5 @@ extension RolloutCommand {
               + "; at most \(formatMillimetres(checks.maxWorkspaceExcessMeters)) outside the recorded workspace")
         print("moving-body position error against MuJoCo (environment 0): \(formatMillimetres(finalError)) after \(steps) steps, \(formatMillimetres(report.error_vs_teacher_mean_m)) on average")
         if let out { print("wrote \(out)") }
-    }
-
-    /// Frame-major rows (frame, environment, width) into environment-major (environment, frame, width).
-    private func reorder(_ values: [Float], frames: Int, batch: Int, width: Int) -> [Float] {
-        var out = [Float](repeating: 0, count: values.count)
-        for f in 0..<frames { for b in 0..<batch { for k in 0..<width { out[(b * frames + f) * width + k] = values[(f * batch + b) * width + k] } } }
-        return out
     }
 }

@@ -160,28 +160,27 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
-    private func loadBodyConfiguration(_ config: String) throws -> BodyDynamicsConfiguration {
-        if let preset = BodyDynamicsConfiguration.preset(named: config) { return preset }
-        let bytes = try FileBytes.read(config)
-        do {
-            return try JSONDecoder().decode(BodyDynamicsConfiguration.self, from: Data(bytes))
-        } catch {
-            throw WorldModelError(file: config, "not a body-graph preset (\(BodyDynamicsConfiguration.presetNames.joined(separator: ", "))) nor a valid configuration JSON: \(error)")
-        }
-    }
-
     /// `--config` when it names a file rather than a preset.
     private var configFile: String? {
         config.flatMap { DynamicsConfiguration.preset(named: $0) == nil && BodyDynamicsConfiguration.preset(named: $0) == nil ? $0 : nil }
     }
 
     private func loadConfiguration(_ config: String) throws -> DynamicsConfiguration {
-        if let preset = DynamicsConfiguration.preset(named: config) { return preset }
+        try loadConfiguration(config, family: "", presets: DynamicsConfiguration.presetNames, preset: DynamicsConfiguration.preset(named:))
+    }
+
+    private func loadBodyConfiguration(_ config: String) throws -> BodyDynamicsConfiguration {
+        try loadConfiguration(config, family: "body-graph ", presets: BodyDynamicsConfiguration.presetNames, preset: BodyDynamicsConfiguration.preset(named:))
+    }
+
+    /// A preset of a model family by name, or a JSON configuration file.
+    private func loadConfiguration<C: Decodable>(_ config: String, family: String, presets: [String], preset: (String) -> C?) throws -> C {
+        if let named = preset(config) { return named }
         let bytes = try FileBytes.read(config)
         do {
-            return try JSONDecoder().decode(DynamicsConfiguration.self, from: Data(bytes))
+            return try JSONDecoder().decode(C.self, from: Data(bytes))
         } catch {
-            throw WorldModelError(file: config, "not a preset (\(DynamicsConfiguration.presetNames.joined(separator: ", "))) nor a valid configuration JSON: \(error)")
+            throw WorldModelError(file: config, "not a \(family)preset (\(presets.joined(separator: ", "))) nor a valid configuration JSON: \(error)")
         }
     }
 }
