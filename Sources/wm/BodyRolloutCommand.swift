@@ -66,10 +66,10 @@ extension RolloutCommand {
             simulation.writeGeneralizedState(qpos: &teacherQpos, qvel: &teacherQvel)
             teacherPenetration = max(teacherPenetration, simulation.deepestPenetrationMeters)
             if step > 100 { teacherSettledPenetration = max(teacherSettledPenetration, simulation.deepestPenetrationMeters) }
-            let truth = fk.bodyPoses(qpos: teacherQpos).positions, predicted = fk.bodyPoses(qpos: Array(states[0].qpos)).positions
+            let truth = fk.bodyPoses(qpos: teacherQpos), predicted = fk.bodyPoses(qpos: Array(states[0].qpos))
             var e = 0.0
             for b in moving {
-                let d = SIMD3((0..<3).map { truth[3 * b + $0] - predicted[3 * b + $0] })
+                let d = ForwardKinematics.pose(b, of: truth).position - ForwardKinematics.pose(b, of: predicted).position
                 e += Double((d * d).sum().squareRoot())
             }
             finalError = e / Double(max(1, moving.count))

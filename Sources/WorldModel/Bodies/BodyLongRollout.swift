@@ -94,10 +94,7 @@ public enum BodyLongRollout {
                     else { report.maxSlideLimitExcessMeters = max(report.maxSlideLimitExcessMeters, excess) }
                 }
                 let poses = fk.bodyPoses(qpos: qpos)
-                func pose(_ b: Int) -> (SIMD3<Float>, SIMD4<Float>) {
-                    let p = poses.positions, q = poses.quaternions
-                    return (SIMD3(p[3 * b], p[3 * b + 1], p[3 * b + 2]), SIMD4(q[4 * b], q[4 * b + 1], q[4 * b + 2], q[4 * b + 3]))
-                }
+                func pose(_ b: Int) -> (SIMD3<Float>, SIMD4<Float>) { ForwardKinematics.pose(b, of: poses) }
                 for b in moving {
                     let p = pose(b).0
                     let outside = pointwiseMax(pointwiseMax(low - p, p - high), .zero)

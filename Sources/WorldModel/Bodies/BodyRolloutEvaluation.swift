@@ -124,10 +124,7 @@ public struct BodyRolloutEvaluation {
             var states = startFrames.map { BodyState(episode: episode, frame: $0, historyLength: h, nq: nq) }
             rollouts += states.count
             let truthPoses = fk.bodyPoses(qpos: episode.qpos)
-            func truth(_ frame: Int, _ b: Int) -> (SIMD3<Float>, SIMD4<Float>) {
-                let p = truthPoses.positions, q = truthPoses.quaternions, o = frame * nbody + b
-                return (SIMD3(p[3 * o], p[3 * o + 1], p[3 * o + 2]), SIMD4(q[4 * o], q[4 * o + 1], q[4 * o + 2], q[4 * o + 3]))
-            }
+            func truth(_ frame: Int, _ b: Int) -> (SIMD3<Float>, SIMD4<Float>) { ForwardKinematics.pose(frame * nbody + b, of: truthPoses) }
             // Max displacement of each object from each start, per step (for the moving test).
             var moved = [[Float]](repeating: [Float](repeating: 0, count: objectBodies.count), count: states.count)
             for step in 1...longest {
@@ -145,10 +142,7 @@ public struct BodyRolloutEvaluation {
                 guard let hk = horizons.firstIndex(of: step) else { continue }
                 for (i, s) in startFrames.enumerated() where s + step < episode.frameCount {
                     let predicted = fk.bodyPoses(qpos: Array(states[i].qpos))
-                    func pose(_ b: Int) -> (SIMD3<Float>, SIMD4<Float>) {
-                        let p = predicted.positions, q = predicted.quaternions
-                        return (SIMD3(p[3 * b], p[3 * b + 1], p[3 * b + 2]), SIMD4(q[4 * b], q[4 * b + 1], q[4 * b + 2], q[4 * b + 3]))
-                    }
+                    func pose(_ b: Int) -> (SIMD3<Float>, SIMD4<Float>) { ForwardKinematics.pose(b, of: predicted) }
                     rolloutCount[hk] += 1
                     for (o, b) in objectBodies.enumerated() {
                         let (tp, tq) = truth(s + step, b), (pp, pq) = pose(b)

@@ -65,4 +65,11 @@ public final class ForwardKinematics {
         }
         return (positions, quaternions)
     }
+
+    /// Pose `index` of a `bodyPoses` result (configuration c's body b is index c * nbody + b).
+    @inline(__always)
+    public static func pose(_ index: Int, of poses: (positions: [Float], quaternions: [Float])) -> (position: SIMD3<Float>, quaternion: SIMD4<Float>) {
+        let p = poses.positions, q = poses.quaternions, i = index
+        return (SIMD3(p[3 * i], p[3 * i + 1], p[3 * i + 2]), SIMD4(q[4 * i], q[4 * i + 1], q[4 * i + 2], q[4 * i + 3]))
+    }
 }
