@@ -152,26 +152,30 @@ extension EvalCommand {
             }
         }
         try check(main, file: model)
-        let evaluation = try BodyRolloutEvaluation(scene: main.scene, horizons: steps, startStride: stride)
-        var results: [(String, BodyRolloutErrors)] = []
-        let runner = try BodyDynamicsRunner(model: main, maxEnvironments: evaluation.maxStarts(episodes: episodes, historyLength: main.historyLength))
-        results.append((main.configuration.kind == .gnn ? "gnn" : "dense_mlp", try attributing(to: data) { try evaluation.evaluate(runner, episodes: episodes) }))
-        let constant = ConstantJointVelocityStepper(scene: main.scene, historyLength: main.historyLength,
-                                                    maxEnvironments: evaluation.maxStarts(episodes: episodes, historyLength: main.historyLength))
-        results.append(("constant_velocity", try evaluation.evaluate(constant, episodes: episodes)))
+        var learned = [(main.configuration.kind == .gnn ? "gnn" : "dense_mlp", main)]
         if let dense {
             let baseline = try BodyDynamicsModel.load(from: dense)
             guard baseline.configuration.kind == .denseMLP else { throw WorldModelError(file: dense, "is a graph network, not the dense MLP baseline") }
             try check(baseline, file: dense)
-            let r = try BodyDynamicsRunner(model: baseline, maxEnvironments: evaluation.maxStarts(episodes: episodes, historyLength: baseline.historyLength))
-            results.append(("dense_mlp", try evaluation.evaluate(r, episodes: episodes)))
+            learned.append(("dense_mlp", baseline))
+        }
+        let evaluation = try BodyRolloutEvaluation(scene: main.scene, horizons: steps, startStride: stride)
+        let batch = evaluation.maxStarts(episodes: episodes, historyLength: main.historyLength)
+        var results: [(String, BodyRolloutErrors)] = []
+        for (name, m) in learned {
+            let runner = try BodyDynamicsRunner(model: m, maxEnvironments: evaluation.maxStarts(episodes: episodes, historyLength: m.historyLength))
+            results.append((name, try attributing(to: data) { try evaluation.evaluate(runner, episodes: episodes) }))
+            if results.count == 1 {
+                let constant = ConstantJointVelocityStepper(scene: main.scene, historyLength: main.historyLength, maxEnvironments: batch)
+                results.append(("constant_velocity", try evaluation.evaluate(constant, episodes: episodes)))
+            }
         }
         var long: [String: BodyLongRolloutReport] = [:]
         if let longRollout {
             let (_, workspace) = try DynamicsData.episodes(path: data, split: nil)
             let starts = Array(episodes.prefix(4))
             let bar = ProgressBar(total: longRollout, label: "long rollout")
-            for (name, m) in [(results[0].0, main)] + (try dense.map { [("dense_mlp", try BodyDynamicsModel.load(from: $0))] } ?? []) {
+            for (name, m) in learned {
                 let r = try BodyDynamicsRunner(model: m, maxEnvironments: starts.count)
                 long[name] = try BodyLongRollout.run(r, scene: m.scene, episodes: starts, workspaceEpisodes: workspace, steps: longRollout, seed: 7) {
                     if $0 % 100 == 0 || $0 == longRollout { bar.update($0, status: name) }
