@@ -175,9 +175,7 @@ public struct BodyGraphLayout: Sendable {
     /// Sets `shape`'s world pose: the geom's pose in its body composed with the body's world pose.
     @inline(__always)
     static func place(_ shape: inout wm_shape, geom: SceneModel.Geom, bodyPosition p: SIMD3<Float>, bodyQuaternion q: SIMD4<Float>) {
-        let local = SIMD3(geom.position[0], geom.position[1], geom.position[2])
-        let c = p + RotationMath.rotate(q, local)
-        let r = RotationMath.multiply(q, SIMD4(geom.quaternion[0], geom.quaternion[1], geom.quaternion[2], geom.quaternion[3]))
+        let (c, r) = geom.worldPose(bodyPosition: p, bodyQuaternion: q)
         shape.pos = (c.x, c.y, c.z)
         shape.quat = (r.x, r.y, r.z, r.w)
     }

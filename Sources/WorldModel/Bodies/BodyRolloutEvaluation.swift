@@ -88,8 +88,7 @@ public struct BodyRolloutEvaluation {
         objectBodies = movingBodies.filter { passive.contains($0) }
         let robot = movingBodies.filter { !passive.contains($0) }
         robotHinges = scene.tree.joints.indices.filter { scene.tree.joints[$0].kind == .hinge && robot.contains(scene.tree.joints[$0].body) }
-        let named = scene.tree.bodies.firstIndex { $0.name == "hand" }
-        hand = named.flatMap { robot.contains($0) ? $0 : nil } ?? robot.max() ?? -1
+        hand = scene.handBodyIndex ?? -1
     }
 
     /// Rollout start frames of an episode: every `startStride` steps from H while the shortest horizon fits.

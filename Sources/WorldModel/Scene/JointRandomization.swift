@@ -3,24 +3,6 @@ import Glibc
 #endif
 
 extension SceneModel {
-    /// The passive bodies: moving bodies that no actuator drives, neither through their own joints nor through
-    /// an ancestor's (the boxes of dm_control's stacker, the free objects of a push scene). Indices into `bodies`.
-    public var passiveBodyIndices: [Int] {
-        var actuatedJoint = [Bool](repeating: false, count: tree.joints.count)
-        for actuator in actuators {
-            switch actuator.transmission {
-            case .joint: actuatedJoint[actuator.target] = true
-            case .tendon: for j in tendons[actuator.target].joints { actuatedJoint[j] = true }
-            }
-        }
-        var driven = [Bool](repeating: false, count: bodies.count)
-        for b in 1..<max(bodies.count, 1) {
-            let own = tree.bodies[b].jointIndices.contains { actuatedJoint[$0] }
-            driven[b] = own || driven[tree.bodies[b].parent]  // parents come before children in MuJoCo's order
-        }
-        return movingBodyIndices.filter { !driven[$0] }
-    }
-
     /// A random configuration for the start of an episode, as dm_control's joint randomizer draws one: a limited
     /// hinge or slide joint uniform in its range, an unlimited hinge uniform in [-π, π), a ball joint a uniform
     /// random orientation, a free joint its reference position moved by up to `slideSpreadMeters` horizontally

@@ -9,9 +9,8 @@ import Glibc
 /// contacts settle for `settlePhysicsSteps` with zero action, record frame 0, then per control step: ask the
 /// policy, apply the action for `controlSubsteps` physics steps, record the next frame.
 ///
-/// Placement: a free-object scene (free objects and a slide-joint pusher, like `scenes/push.xml`) uses
-/// ``InitialPlacement``; any other scene draws ``SceneModel/randomConfiguration(slideSpreadMeters:using:)``
-/// and draws again (up to 100 times) while two geoms overlap by more than 1 mm.
+/// Placement: ``MuJoCoSimulation/startEpisode(_:seed:settlePhysicsSteps:freeObjects:)``, which
+/// `MuJoCoEnvironment.reset(seed:episode:)` shares, so an agent can start where a recorded episode started.
 ///
 /// ```swift
 /// let recorder = try TeacherRecorder(scenePath: "scenes/push.xml")
@@ -95,23 +94,7 @@ public final class TeacherRecorder {
 
     /// Resets, places the bodies for episode `index` of `seed`, settles; returns the episode's generator.
     private func startEpisode(_ index: Int, seed: UInt64) throws -> SeededRandom {
-        var rng = SeededRandom(seed: seed, stream: UInt64(index))
-        if let scene = freeObjects {
-            try simulation.start(from: InitialPlacement.sample(for: scene, using: &rng), settlePhysicsSteps: settlePhysicsSteps)
-            return rng
-        }
-        simulation.reset()
-        let zero = [Double](repeating: 0, count: sceneModel.nv)
-        var placed = false
-        for _ in 0..<100 {
-            try simulation.setGeneralizedState(qpos: sceneModel.randomConfiguration(using: &rng), qvel: zero)
-            if simulation.deepestPenetrationMeters <= 0.001 { placed = true; break }
-        }
-        if !placed { try simulation.setGeneralizedState(qpos: sceneModel.qpos0.map(Double.init), qvel: zero) }
-        if settlePhysicsSteps > 0 {
-            try simulation.step(action: [Float](repeating: 0, count: sceneModel.nu), substeps: settlePhysicsSteps)
-        }
-        return rng
+        try simulation.startEpisode(index, seed: seed, settlePhysicsSteps: settlePhysicsSteps, freeObjects: freeObjects)
     }
 
     /// Records `steps` control steps from the current state, asking `action(t, robotXY, objectXY)` each step

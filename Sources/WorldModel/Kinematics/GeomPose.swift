@@ -1,0 +1,24 @@
+extension SceneModel.Geom {
+    /// The geom's world pose: its pose in its body composed with the body's world pose (`p`, `q`: position m,
+    /// quaternion (w, x, y, z) body -> world), as MuJoCo's `geom_xpos` / `geom_xmat` from `xpos` / `xquat`.
+    @inline(__always)
+    public func worldPose(bodyPosition p: SIMD3<Float>, bodyQuaternion q: SIMD4<Float>) -> (position: SIMD3<Float>, quaternion: SIMD4<Float>) {
+        let local = SIMD3(position[0], position[1], position[2])
+        return (p + RotationMath.rotate(q, local), RotationMath.multiply(q, SIMD4(quaternion[0], quaternion[1], quaternion[2], quaternion[3])))
+    }
+
+    /// How far below its body's origin the geom reaches along the body's z axis (m), for a body resting upright:
+    /// the lowest point of a box, sphere, capsule or cylinder whose axes are the body's (planes: 0).
+    public var depthBelowBodyOrigin: Float {
+        let s = size + [0, 0, 0]
+        let extent: Float
+        switch shape {
+        case .box, .ellipsoid: extent = s[2]
+        case .sphere: extent = s[0]
+        case .capsule: extent = s[0] + s[1]
+        case .cylinder: extent = s[1]
+        case .plane: return 0
+        }
+        return extent - position[2]
+    }
+}
