@@ -1,59 +1,56 @@
-// PushAgent: a small agent built on the WorldModel library, written to be read.
+// PushAgent: a small agent built on the WorldModel library, written to be read. Any scene with a body model:
 //
-//   swift run -c release PushAgent models/push.safetensors scenes/push.xml
+//   swift run -c release PushAgent models/push-bodies.safetensors scenes/push.xml
+//   swift run -c release PushAgent models/stacker.safetensors /tmp/dmc/dm_control/suite/stacker.xml
 //
 // 1. Opens the same scene twice: as MuJoCo physics and as the learned world model (one line differs).
-// 2. Asks both "what happens if I push right for half a second?" and compares the answers.
-// 3. Plans with the learned model (MPPI, receding horizon) to push a box to a goal, acting in MuJoCo.
+// 2. Asks both "what happens if I hold this action for half a second?" and compares the answers.
+// 3. Plans with the learned model (MPPI, receding horizon) to move an object to a target, acting in MuJoCo.
 // 4. Saves what each world looks like at the end, side by side, as a PNG.
 import WorldModel
 
 let arguments = CommandLine.arguments
-let modelPath = arguments.count > 1 ? arguments[1] : "models/push.safetensors"
+let modelPath = arguments.count > 1 ? arguments[1] : "models/push-bodies.safetensors"
 let scenePath = arguments.count > 2 ? arguments[2] : "scenes/push.xml"
 
 do {
     // 1. Two worlds behind one protocol.
     let real = try MuJoCoEnvironment(scenePath: scenePath)
-    let dream = try LearnedEnvironment(modelPath: modelPath, scenePath: scenePath)
-    let worlds: [any Environment] = [real, dream]
+    let dream = try LearnedEnvironment(modelPath: modelPath)
+    let scene = real.sceneModel
+    let hand = scene.handBodyIndex ?? 0
 
-    // 2. The same seed gives the same start; a rollout answers "what if" without changing the world.
-    let push = [SIMD2<Float>](repeating: SIMD2(0.3, 0), count: 25)
-    for world in worlds {
-        let start = try world.reset(seed: 42)
-        let future = try world.rollout(actions: [push])[0]
-        let end = future[future.count - 1]
-        print("\(type(of: world)): robot \(start.robotPosition.x) -> \(end.robotPosition.x) m, box 0 at \(end.objects[0].position)")
+    // 2. The same start; a rollout answers "what if" without changing the world.
+    let start = try real.reset(seed: 42)
+    try dream.reset(to: start)
+    let hold = [[Float]](repeating: scene.ctrlHigh.map { $0 * 0.5 }, count: 25)   // half of each actuator's maximum
+    for world in [real, dream] as [any Environment] {
+        let end = try world.rollout(actions: [hold])[0].last!
+        print("\(type(of: world)): hand '\(scene.tree.bodies[hand].name)' from \(start.bodyPositions[hand]) to \(end.bodyPositions[hand]) m")
     }
 
-    // 3. Push a box to a goal: plan in the learned model, act in MuJoCo, replan from what MuJoCo shows.
-    let task = PushTask.sample(for: real.scene, seed: 3, index: 0)
-    var seen = try real.reset(to: task.placement)
-    var configuration = PlannerConfiguration(method: .mppi, horizon: 25, samples: 128)
-    configuration.bound(by: real.scene.robot)
-    let model = try LearnedRolloutModel(world: dream.world, scene: real.scene, maxSamples: configuration.samples, threads: 2)
-    let planner = Planner(model: model, configuration: configuration)
-    var tracker = DynamicsStateTracker(objectCount: real.scene.objects.count, historyLength: dream.world.dynamics.historyLength,
-                                       dtSeconds: dream.world.dynamics.dtSeconds)
+    // 3. Move an object to a target: plan in the learned model, act in MuJoCo, replan from what MuJoCo shows.
+    let kind: TaskKind = scene.tree.joints.contains { $0.kind == .free } ? .push : .bring
+    let task = try kind.sample(scene: scene, start: try real.reset(seed: 3), seed: 3, index: 0)
+    print("task: \(task.summary)")
+    let configuration = PlannerConfiguration(method: .mppi, horizon: 20, samples: 64)
+    let planner = Planner(model: try LearnedRolloutModel(model: dream.model, maxSamples: configuration.samples, threads: 2),
+                          configuration: configuration)
+    var tracker = BodyStateTracker(scene: scene, historyLength: dream.model.historyLength)
+    var seen = real.observation
     tracker.start(at: seen)
-    let goal = PushGoal(objectIndex: task.objectIndex, position: task.goal)
     for step in 1...300 {
-        let action = try planner.plan(from: tracker.state, goal: goal)
-        seen = try real.step(action: action)
+        seen = try real.step(action: try planner.plan(from: tracker.state, task: task))
         tracker.advance(to: seen)
-        let distance = seen.planarDistance(object: task.objectIndex, to: task.goal)
-        if step % 25 == 0 { print("step \(step): box \(task.objectIndex) is \(Int(distance * 1000)) mm from its goal") }
-        if distance < 0.02 { print("reached the goal after \(step) steps (\(Double(step) * real.scene.controlDtSeconds) s)"); break }
+        if step % 25 == 0 { print("step \(step): \(Int(task.distance(seen) * 1000)) mm to go") }
+        if task.isSolved(seen) { print("done after \(step) steps (\(Double(step) * scene.controlDtSeconds) s)"); break }
     }
 
-    // 4. What the teacher and the learned model see now (the learned one started from the teacher's pose).
-    dream.reset(to: seen)
+    // 4. What the teacher and the learned model see now (the learned one started from the teacher's state).
+    try dream.reset(to: seen)
     let camera = PinholeCamera.tableOverview
     try PNGFile.write(real.render(camera: camera).besides(dream.render(camera: camera)), to: "/tmp/push-agent.png")
-    print("wrote /tmp/push-agent.png (left: MuJoCo, right: learned model)")
-    let memory = dream.memoryFootprint
-    print("learned model memory: \(memory.parametersBytes) B parameters, \(memory.workspaceBytes) B workspaces, \(memory.stateBytes) B states")
+    print("wrote /tmp/push-agent.png (left: MuJoCo, right: learned model); planning took \(Int(planner.millisecondsPerCall)) ms per step")
 } catch {
     print("PushAgent: \(error)")
 }

@@ -1,43 +1,37 @@
-/// A world an agent acts in: reset it, step it with an action, look at it, and ask "what if" without acting.
+/// A world an agent acts in, for any MuJoCo scene: start it, step it with an action vector, look at it, and ask
+/// "what if" without acting.
 ///
 /// Two implementations answer to the same calls: `MuJoCoEnvironment` (the physics teacher) and
 /// `LearnedEnvironment` (the learned world model). An agent written against `Environment` swaps one for the
 /// other in one line:
 ///
 /// ```swift
-/// let world: any Environment = try MuJoCoEnvironment(scenePath: "scenes/push.xml")
-/// // let world: any Environment = try LearnedEnvironment(modelPath: "models/push.safetensors", scenePath: "scenes/push.xml")
-/// var seen = try world.reset(seed: 7)
-/// for _ in 0..<50 { seen = try world.step(action: SIMD2(0.2, 0)) }
-/// print(seen.objects[0].position)
-/// let futures = try world.rollout(actions: [[SIMD2](repeating: SIMD2(0, 0.2), count: 25)])  // state unchanged
+/// let teacher = try MuJoCoEnvironment(scenePath: "/tmp/dmc/dm_control/suite/stacker.xml")
+/// var world: any Environment = teacher
+/// // world = try LearnedEnvironment(modelPath: "models/stacker.safetensors")
+/// var seen = try world.reset(to: teacher.reset(seed: 7))
+/// for _ in 0..<50 { seen = try world.step(action: [0.2, -0.1, 0, 0, 0.5]) }   // nu = 5 values of ctrl
+/// print(seen.qpos, seen.bodyPositions[4])
+/// let futures = try world.rollout(actions: [[[Float]](repeating: [0, 0, 0, 0, 0], count: 25)])  // state unchanged
 /// try PNGFile.write(world.render(camera: .tableOverview), to: "/tmp/now.png")
 /// ```
 ///
-/// Actions are the planar robot's commanded velocity (vx, vy) in m/s, world frame, held for one control step
-/// (`scene.controlDtSeconds`); see `RobotDescription.actionMeaning`. Implementations are classes holding mutable
-/// state and are not thread-safe: use one environment per thread.
+/// Actions are MuJoCo's `ctrl`: one value per actuator (`sceneModel.actuators`, nu of them), held for one control
+/// step (`sceneModel.controlDtSeconds`), clamped into each actuator's `ctrlrange`. A wrong count or a non-finite
+/// value throws one line naming it. Implementations are classes holding mutable state and are not thread-safe:
+/// use one environment per thread.
 public protocol Environment: AnyObject {
-    /// Objects, robot and timing of the world.
-    var scene: SceneDescription { get }
+    /// Bodies, joints, actuators and timing of the world.
+    var sceneModel: SceneModel { get }
     /// What the agent sees now.
     var observation: Observation { get }
-    /// Starts over with objects and the robot at `placement`, at rest.
-    @discardableResult func reset(to placement: InitialPlacement) throws -> Observation
-    /// Applies `action` for one control step and returns what the agent sees after it.
-    @discardableResult func step(action: SIMD2<Float>) throws -> Observation
+    /// Starts over at `observation`'s configuration and velocity (e.g. one the teacher showed).
+    @discardableResult func reset(to observation: Observation) throws -> Observation
+    /// Applies `action` (nu values of `ctrl`) for one control step and returns what the agent sees after it.
+    @discardableResult func step(action: [Float]) throws -> Observation
     /// Rolls out each action sequence from the current state and returns the observation after every step
     /// (`result[k][t]` follows `actions[k][t]`). The environment's own state does not change.
-    func rollout(actions: [[SIMD2<Float>]]) throws -> [[Observation]]
+    func rollout(actions: [[[Float]]]) throws -> [[Observation]]
     /// An RGB image of the current state from `camera`.
     func render(camera: PinholeCamera) -> RGBImage
-}
-
-extension Environment {
-    /// Starts over at the random placement of `seed` (`InitialPlacement.sample`): the same seed gives the same
-    /// start in every environment of the same scene.
-    @discardableResult public func reset(seed: UInt64) throws -> Observation {
-        var rng = SeededRandom(seed: seed)
-        return try reset(to: InitialPlacement.sample(for: scene, using: &rng))
-    }
 }

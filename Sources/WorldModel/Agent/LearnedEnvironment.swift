@@ -1,140 +1,162 @@
-/// The learned world model as an `Environment`: the same calls as `MuJoCoEnvironment`, answered by the
-/// learned dynamics (a graph network over the objects, the robot moved by its fitted kinematics).
+/// The learned world model as an `Environment`, for any scene it was trained on: the same calls as
+/// `MuJoCoEnvironment`, answered by the learned body dynamics (`BodyDynamicsModel`: a graph network over bodies
+/// and joints predicting `qacc`, forward kinematics in the shim). No MuJoCo runs here.
 ///
 /// ```swift
-/// let dream = try LearnedEnvironment(modelPath: "models/push.safetensors", scenePath: "scenes/push.xml")
-/// try dream.reset(seed: 3)                              // same start as MuJoCoEnvironment's reset(seed: 3), at rest
-/// let seen = try dream.step(action: SIMD2(0.2, 0))
+/// let teacher = try MuJoCoEnvironment(scenePath: "scenes/push.xml")
+/// let dream = try LearnedEnvironment(modelPath: "models/push-bodies.safetensors")
+/// try dream.reset(to: teacher.reset(seed: 3))          // start where the teacher is
+/// let seen = try dream.step(action: [0.2, 0])
 /// let futures = try dream.rollout(actions: plans)      // batched: one graph for up to `maxBatch` sequences
 /// ```
-/// `reset(to: observation)` starts from any observed state (e.g. the teacher's) with zero velocity history.
-/// Rendering ray-casts the scene's primitive shapes at the predicted poses (the neural field renderer of issue 5
-/// will replace it). Not thread-safe (it owns the runner's buffers): one per thread.
+/// Every step, single or batched, runs through ``LearnedRolloutModel`` (the planner's rollout path). When the
+/// model's prediction stops being finite, `step` throws and the environment keeps its last state; in `rollout`
+/// the diverged sequence's observations hold its last finite state. Rendering ray-casts the scene's primitive
+/// geoms at the predicted body poses. Not thread-safe (it owns the runners' buffers): one per thread.
 public final class LearnedEnvironment: Environment {
-    public let scene: SceneDescription
-    public let world: LearnedWorldModel
+    public let model: BodyDynamicsModel
+    public var sceneModel: SceneModel { model.scene }
     /// The largest batch `rollout(actions:)` runs at once (longer lists run in chunks).
     public let maxBatch: Int
-    /// The model's input state now: poses, velocity histories, robot.
-    public private(set) var state: DynamicsState
-    private let runner: DynamicsRunner
+    /// The model's input state now: the last H + 1 configurations.
+    public private(set) var state: BodyState
+    private let single: LearnedRolloutModel
+    private var batch: LearnedRolloutModel?
+    private let singleTrajectory: SampledTrajectories
+    private let kinematics: ForwardKinematics
+    private let integrator: JointSpaceIntegrator
     private var stepCount = 0
-    private var single: [DynamicsState]
+    private var lastCtrl: [Float]
+    private var tracker: BodyStateTracker
 
-    /// A learned environment of `world` over `scene` (the objects may differ from the training scene's when the
-    /// model is a graph network).
-    public init(world: LearnedWorldModel, scene: SceneDescription, maxBatch: Int = 64) throws {
-        self.scene = scene
-        self.world = world
+    /// A learned environment of `model`, batching up to `maxBatch` sequences in `rollout(actions:)`.
+    public init(model: BodyDynamicsModel, maxBatch: Int = 64, threads: Int = 1) throws {
+        self.model = model
         self.maxBatch = max(1, maxBatch)
-        runner = try DynamicsRunner(model: world.dynamics, objects: scene.objects, maxEnvironments: self.maxBatch)
-        state = DynamicsState(objectCount: scene.objects.count, historyLength: world.dynamics.historyLength)
-        single = [state]
+        single = try LearnedRolloutModel(model: model, maxSamples: 1)
+        singleTrajectory = SampledTrajectories(samples: 1, horizon: 1, scene: model.scene)
+        kinematics = ForwardKinematics(tree: model.scene.tree)
+        integrator = JointSpaceIntegrator(tree: model.scene.tree)
+        lastCtrl = [Float](repeating: 0, count: model.scene.nu)
+        tracker = BodyStateTracker(scene: model.scene, historyLength: model.historyLength)
+        state = tracker.state
     }
 
-    /// Loads the model checkpoint and reads the scene from its MJCF file (MuJoCo parses the file; the
-    /// environment never steps it).
-    public convenience init(modelPath: String, scenePath: String, maxBatch: Int = 64) throws {
-        let scene = try MuJoCoSimulation(path: scenePath).scene
-        try self.init(world: .load(dynamics: modelPath), scene: scene, maxBatch: maxBatch)
+    /// Loads a body-dynamics checkpoint (`wm train --graph bodies`); throws naming the file if it is missing,
+    /// not a wm checkpoint, or a free-object model.
+    public convenience init(modelPath: String, maxBatch: Int = 64) throws {
+        try self.init(model: .load(from: modelPath), maxBatch: maxBatch)
     }
 
-    public var observation: Observation { state.observation(step: stepCount) }
+    public var observation: Observation {
+        let nq = state.nq, h = state.historyLength
+        let current = Array(state.qpos), previous = Array(state.qposHistory[((h - 1) * nq)..<(h * nq)])
+        let qvel = integrator.differentiate(from: previous, to: current, dtSeconds: sceneModel.controlDtSeconds)
+        return Observation(qpos: current, qvel: qvel, ctrl: lastCtrl, step: stepCount, kinematics: kinematics)
+    }
 
     @discardableResult
-    public func reset(to placement: InitialPlacement) throws -> Observation {
-        let poses = zip(placement.positions, placement.quaternions).map {
-            ObjectPose(position: SIMD3<Float>($0.0), quaternion: SIMD4<Float>($0.1))
+    public func reset(to observation: Observation) throws -> Observation {
+        guard observation.qpos.count == sceneModel.nq && observation.qvel.count == sceneModel.nv else {
+            throw WorldModelError("an observation of scene '\(sceneModel.name)' has nq = \(sceneModel.nq) and nv = \(sceneModel.nv) values, got \(observation.qpos.count) and \(observation.qvel.count)")
         }
-        let joints = placement.robotJoints
-        let robot = SIMD3<Float>(joints.count > 0 ? Float(joints[0]) : 0, joints.count > 1 ? Float(joints[1]) : 0, 0)
-        return reset(to: Observation(objects: poses, robotPosition: robot))
-    }
-
-    /// Starts from `observation` (e.g. the teacher's), at rest: zero velocity histories.
-    @discardableResult
-    public func reset(to observation: Observation) -> Observation {
-        var tracker = DynamicsStateTracker(objectCount: scene.objects.count, historyLength: state.historyLength,
-                                           dtSeconds: world.dynamics.dtSeconds)
+        guard observation.qpos.allSatisfy(\.isFinite) && observation.qvel.allSatisfy(\.isFinite) else {
+            throw WorldModelError("the observation to start from is not finite")
+        }
         tracker.start(at: observation)
-        return reset(to: tracker.state, step: observation.step)
+        return reset(to: tracker.state)
     }
 
-    /// Starts from a model state, e.g. `DynamicsStateTracker.state` built from the teacher's last frames.
+    /// Starts from a model state, e.g. `BodyStateTracker.state` built from the teacher's last frames.
     @discardableResult
-    public func reset(to state: DynamicsState, step: Int = 0) -> Observation {
+    public func reset(to state: BodyState, step: Int = 0) -> Observation {
         self.state = state
         stepCount = step
+        for k in lastCtrl.indices { lastCtrl[k] = 0 }
         return observation
     }
 
     @discardableResult
-    public func step(action: SIMD2<Float>) throws -> Observation {
-        single[0].overwrite(with: state)
-        try runner.step(&single, actions: [scene.robot.clamped(action)])
-        state.overwrite(with: single[0])
+    public func step(action: [Float]) throws -> Observation {
+        let ctrl = try sceneModel.checkedControl(action, source: "model '\(sceneModel.name)'")
+        try ctrl.withUnsafeBufferPointer { try single.rollout(from: state, actions: $0, samples: 1, horizon: 1, into: singleTrajectory) }
+        guard !singleTrajectory.diverged[0] else {
+            throw WorldModelError("the learned model of '\(sceneModel.name)' diverged at step \(stepCount + 1): its prediction is not finite; the environment keeps its last state")
+        }
+        let nq = state.nq, h = state.historyLength
+        let next = singleTrajectory.qpos(sample: 0, step: 0)
+        state.qposHistory.withUnsafeMutableBufferPointer { q in
+            for k in 0..<(h * nq) { q[k] = q[k + nq] }
+            for k in 0..<nq { q[h * nq + k] = next[k] }
+        }
         stepCount += 1
+        lastCtrl = ctrl
         return observation
     }
 
-    public func rollout(actions: [[SIMD2<Float>]]) throws -> [[Observation]] {
+    public func rollout(actions: [[[Float]]]) throws -> [[Observation]] {
+        let nu = sceneModel.nu
+        let checked = try actions.map { try $0.map { try sceneModel.checkedControl($0, source: "model '\(sceneModel.name)'") } }
+        if batch == nil { batch = try LearnedRolloutModel(model: model, maxSamples: maxBatch) }
         var results: [[Observation]] = []
         var start = 0
-        while start < actions.count {
-            let chunk = Array(actions[start..<min(start + maxBatch, actions.count)])
+        while start < checked.count {
+            let chunk = Array(checked[start..<min(start + maxBatch, checked.count)])
             let horizon = chunk.map(\.count).max() ?? 0
-            var states = [DynamicsState](repeating: state, count: chunk.count)
-            var observed = [[Observation]](repeating: [], count: chunk.count)
-            for t in 0..<horizon {
-                let step = chunk.map { t < $0.count ? scene.robot.clamped($0[t]) : SIMD2<Float>.zero }
-                try runner.step(&states, actions: step)
-                for k in chunk.indices where t < chunk[k].count {
-                    observed[k].append(states[k].observation(step: stepCount + t + 1))
-                }
+            guard horizon > 0 else { results += chunk.map { _ in [] }; start += chunk.count; continue }
+            var flat = [Float](repeating: 0, count: maxBatch * horizon * nu)
+            for (k, sequence) in chunk.enumerated() {
+                for (t, a) in sequence.enumerated() { for j in 0..<nu { flat[(k * horizon + t) * nu + j] = a[j] } }
             }
-            results += observed
+            let trajectories = SampledTrajectories(samples: maxBatch, horizon: horizon, scene: sceneModel)
+            try flat.withUnsafeBufferPointer { try batch!.rollout(from: state, actions: $0, samples: maxBatch, horizon: horizon, into: trajectories) }
+            for (k, sequence) in chunk.enumerated() {
+                var previous = Array(state.qpos), observed: [Observation] = []
+                for t in sequence.indices {
+                    let qpos = Array(trajectories.qpos(sample: k, step: t))
+                    let qvel = integrator.differentiate(from: previous, to: qpos, dtSeconds: sceneModel.controlDtSeconds)
+                    observed.append(Observation(qpos: qpos, qvel: qvel, ctrl: sequence[t], step: stepCount + t + 1, kinematics: kinematics))
+                    previous = qpos
+                }
+                results.append(observed)
+            }
             start += chunk.count
         }
         return results
     }
 
     public func render(camera: PinholeCamera) -> RGBImage {
-        let objects = scene.objects.map { (shape: $0.shape, half: SIMD3($0.halfExtentsMeters[0], $0.halfExtentsMeters[1], $0.halfExtentsMeters[2]),
-                                           rgb: SIMD3($0.rgba[0], $0.rgba[1], $0.rgba[2])) }
-        let robot = scene.robot
-        let robotHalf = SIMD3(robot.halfExtentsMeters[0], robot.halfExtentsMeters[1], robot.halfExtentsMeters[2])
-        let robotCentre = SIMD3(state.robotPosition.x, state.robotPosition.y, robot.shapeCentreHeightMeters)
-        let current = state
+        let scene = sceneModel, (p, q) = kinematics.bodyPoses(qpos: Array(state.qpos))
+        struct Placed { var shape: ShapeKind; var half: SIMD3<Float>; var position: SIMD3<Float>; var quaternion: SIMD4<Float>; var rgb: SIMD3<Float> }
+        var placed: [Placed] = [], planes: [(height: Float, rgb: SIMD3<Float>)] = []
+        for geom in scene.geoms {
+            let b = geom.body
+            let bodyPosition = SIMD3(p[3 * b], p[3 * b + 1], p[3 * b + 2]), bodyQuaternion = SIMD4(q[4 * b], q[4 * b + 1], q[4 * b + 2], q[4 * b + 3])
+            let (position, quaternion) = geom.worldPose(bodyPosition: bodyPosition, bodyQuaternion: bodyQuaternion)
+            let rgb = SIMD3(geom.rgba[0], geom.rgba[1], geom.rgba[2])
+            let size = geom.size + [0, 0, 0]
+            let half = SIMD3(size[0], size[1], size[2])
+            switch geom.shape {
+            case .plane:
+                // Horizontal planes (floors, tables) only: a tilted plane is not drawn.
+                if abs(RotationMath.rotate(quaternion, SIMD3(0, 0, 1)).z) > 0.999 { planes.append((position.z, rgb)) }
+            case .sphere, .ellipsoid: placed.append(Placed(shape: .sphere, half: half, position: position, quaternion: quaternion, rgb: rgb))
+            case .box: placed.append(Placed(shape: .box, half: half, position: position, quaternion: quaternion, rgb: rgb))
+            case .capsule: placed.append(Placed(shape: .capsule, half: half, position: position, quaternion: quaternion, rgb: rgb))
+            case .cylinder: placed.append(Placed(shape: .cylinder, half: half, position: position, quaternion: quaternion, rgb: rgb))
+            }
+        }
         return RayCastImage.render(camera: camera) { origin, direction in
             var best: (Float, SIMD3<Float>)? = nil
             func consider(_ t: Float?, _ rgb: SIMD3<Float>) {
                 if let t, t < (best?.0 ?? .infinity) { best = (t, rgb) }
             }
-            consider(PrimitiveRayCaster.table(origin: origin, direction: direction, height: scene.tableHeightMeters), Self.tableRGB)
-            for (i, object) in objects.enumerated() {
-                consider(PrimitiveRayCaster.distance(origin: origin, direction: direction, shape: object.shape, halfExtents: object.half,
-                                                     position: current.position(i), quaternion: current.quaternion(i)), object.rgb)
+            for plane in planes { consider(PrimitiveRayCaster.table(origin: origin, direction: direction, height: plane.height), plane.rgb) }
+            for g in placed {
+                consider(PrimitiveRayCaster.distance(origin: origin, direction: direction, shape: g.shape, halfExtents: g.half,
+                                                     position: g.position, quaternion: g.quaternion), g.rgb)
             }
-            consider(PrimitiveRayCaster.distance(origin: origin, direction: direction, shape: robot.shape, halfExtents: robotHalf,
-                                                 position: robotCentre, quaternion: SIMD4(1, 0, 0, 0)), Self.robotRGB)
             return best
         }
     }
-
-    /// The table's and the robot's colours (the scene description does not carry them): those of `scenes/push.xml`.
-    static let tableRGB = SIMD3<Float>(0.78, 0.76, 0.70)
-    static let robotRGB = SIMD3<Float>(0.85, 0.20, 0.15)
-
-    /// Bytes this environment holds, counted from its buffers: parameters, the runner's workspaces (sized for
-    /// `maxBatch`), and its states (the current one and a batch of `maxBatch` for rollouts). The rendering is
-    /// analytic here, so the scene representation is 0 bytes.
-    ///
-    /// ```swift
-    /// print(environment.memoryFootprint.totalBytes)
-    /// ```
-    public var memoryFootprint: MemoryFootprint {
-        MemoryFootprint(parametersBytes: world.parameterBytes, workspaceBytes: runner.workspaceBytes,
-                        stateBytes: MemoryFootprint.stateBytes([state]) * (maxBatch + 2), sceneBytes: 0)
-    }
-
 }

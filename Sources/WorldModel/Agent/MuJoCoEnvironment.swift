@@ -1,51 +1,77 @@
-/// The MuJoCo teacher as an `Environment`: ground-truth physics, the reference every learned model is judged by.
+/// The MuJoCo teacher as an `Environment`, for any scene wm reads: ground-truth physics, the reference every
+/// learned model is judged by.
 ///
-/// A reset places objects and robot, then lets contacts settle for `settlePhysicsSteps` with zero action (as the
-/// teacher's recordings do). `rollout(actions:)` tries each sequence from a snapshot of the current state and
-/// restores it. `snapshot()` / `restore(_:)` expose the full simulation state, e.g. for `MuJoCoRolloutModel`.
+/// `reset(seed:episode:)` starts where the teacher's recorded episode `episode` of `seed` starts (placement and
+/// settling as `TeacherRecorder` does). `rollout(actions:)` tries each sequence from a snapshot of the current
+/// state and restores it. `snapshot()` / `restore(_:)` expose the full simulation state, e.g. for
+/// `MuJoCoRolloutModel`.
 ///
 /// ```swift
 /// let teacher = try MuJoCoEnvironment(scenePath: "scenes/push.xml")
 /// try teacher.reset(seed: 3)
-/// let seen = try teacher.step(action: SIMD2(0.2, 0))
+/// let seen = try teacher.step(action: [0.2, 0])
 /// ```
 /// Not thread-safe (it owns a MuJoCo simulation): one per thread.
 public final class MuJoCoEnvironment: Environment {
     public let simulation: MuJoCoSimulation
-    public let scene: SceneDescription
+    public var sceneModel: SceneModel { simulation.sceneModel }
     public private(set) var observation: Observation
     /// Physics steps with zero action after a reset.
     public var settlePhysicsSteps = 50
     private var stepCount = 0
-    private var lastAction = SIMD2<Float>.zero
+    private var lastCtrl: [Float]
+    /// The free-object view, when the scene has one (its placements are how its episodes start).
+    private let freeObjects: SceneDescription?
 
     /// Loads the scene's MJCF file.
     public init(scenePath: String) throws {
         simulation = try MuJoCoSimulation(path: scenePath)
-        scene = try simulation.scene
-        observation = Observation(objects: [], robotPosition: .zero)
+        freeObjects = try? simulation.scene
+        lastCtrl = [Float](repeating: 0, count: simulation.sceneModel.nu)
+        observation = Observation(qpos: [], qvel: [], ctrl: [], bodyPositions: [], bodyQuaternions: [])
         observation = makeObservation()
     }
 
+    /// Starts at the first frame of the teacher's episode `episode` of `seed` (`wm generate --seed`): the same
+    /// arguments give the same start, bit for bit.
+    @discardableResult
+    public func reset(seed: UInt64, episode: Int = 0) throws -> Observation {
+        try simulation.startEpisode(episode, seed: seed, settlePhysicsSteps: settlePhysicsSteps, freeObjects: freeObjects)
+        return started()
+    }
+
+    /// Starts with a free-object scene's objects and robot at `placement` (`InitialPlacement`), settled.
     @discardableResult
     public func reset(to placement: InitialPlacement) throws -> Observation {
         try simulation.start(from: placement, settlePhysicsSteps: settlePhysicsSteps)
+        return started()
+    }
+
+    @discardableResult
+    public func reset(to observation: Observation) throws -> Observation {
+        simulation.reset()
+        try simulation.setGeneralizedState(qpos: observation.qpos.map(Double.init), qvel: observation.qvel.map(Double.init))
+        return started()
+    }
+
+    private func started() -> Observation {
         stepCount = 0
-        lastAction = .zero
+        for k in lastCtrl.indices { lastCtrl[k] = 0 }
         observation = makeObservation()
         return observation
     }
 
     @discardableResult
-    public func step(action: SIMD2<Float>) throws -> Observation {
-        try simulation.step(action: actuatorCommand(action), substeps: scene.controlSubsteps)
+    public func step(action: [Float]) throws -> Observation {
+        let ctrl = try sceneModel.checkedControl(action, source: simulation.path)
+        try simulation.step(action: ctrl, substeps: sceneModel.controlSubsteps)
         stepCount += 1
-        lastAction = scene.robot.clamped(action)
+        lastCtrl = ctrl
         observation = makeObservation()
         return observation
     }
 
-    public func rollout(actions: [[SIMD2<Float>]]) throws -> [[Observation]] {
+    public func rollout(actions: [[[Float]]]) throws -> [[Observation]] {
         let saved = snapshot()
         defer { restore(saved) }
         return try actions.map { sequence in
@@ -63,14 +89,14 @@ public final class MuJoCoEnvironment: Environment {
 
     /// The whole simulation state (and this environment's step count and last action) as a value.
     public func snapshot() -> Snapshot {
-        Snapshot(simulation: simulation.snapshot(), step: stepCount, lastAction: lastAction)
+        Snapshot(simulation: simulation.snapshot(), step: stepCount, lastCtrl: lastCtrl)
     }
 
     /// Returns to a state taken by `snapshot()`.
     public func restore(_ snapshot: Snapshot) {
         simulation.restore(snapshot.simulation)
         stepCount = snapshot.step
-        lastAction = snapshot.lastAction
+        lastCtrl = snapshot.lastCtrl
         observation = makeObservation()
     }
 
@@ -78,24 +104,22 @@ public final class MuJoCoEnvironment: Environment {
     public struct Snapshot: Sendable, Equatable {
         public var simulation: MuJoCoStateSnapshot
         public var step: Int
-        public var lastAction: SIMD2<Float>
+        public var lastCtrl: [Float]
     }
-
-    private func actuatorCommand(_ action: SIMD2<Float>) -> [Float] {
-        var command = [Float](repeating: 0, count: scene.robot.actionDimension)
-        for k in 0..<min(2, command.count) { command[k] = action[k] }
-        return command
-    }
-
 
     private func makeObservation() -> Observation {
-        // Cannot fail: `init` resolved the free-object view of this simulation.
-        let states = (try? simulation.objectStates()) ?? [], robot = (try? simulation.robotState()) ?? [0, 0, 0, 0, 0, 0]
-        let poses = (0..<scene.objects.count).map { i -> ObjectPose in
-            let o = i * objectStateWidth
-            return ObjectPose(position: SIMD3(states[o], states[o + 1], states[o + 2]),
-                              quaternion: SIMD4(states[o + 3], states[o + 4], states[o + 5], states[o + 6]))
+        let model = sceneModel, nbody = model.bodies.count
+        var qpos = [Float](repeating: 0, count: model.nq), qvel = [Float](repeating: 0, count: model.nv)
+        var p = [Float](repeating: 0, count: 3 * nbody), q = [Float](repeating: 0, count: 4 * nbody)
+        qpos.withUnsafeMutableBufferPointer { qp in
+            qvel.withUnsafeMutableBufferPointer { simulation.writeGeneralizedState(qpos: qp.baseAddress!, qvel: $0.baseAddress!) }
         }
-        return Observation(objects: poses, robotPosition: SIMD3(robot[0], robot[1], robot[2]), lastAction: lastAction, step: stepCount)
+        p.withUnsafeMutableBufferPointer { pp in
+            q.withUnsafeMutableBufferPointer { simulation.writeAllBodyPoses(positions: pp.baseAddress!, quaternions: $0.baseAddress!) }
+        }
+        return Observation(qpos: qpos, qvel: qvel, ctrl: lastCtrl,
+                           bodyPositions: (0..<nbody).map { SIMD3(p[3 * $0], p[3 * $0 + 1], p[3 * $0 + 2]) },
+                           bodyQuaternions: (0..<nbody).map { SIMD4(q[4 * $0], q[4 * $0 + 1], q[4 * $0 + 2], q[4 * $0 + 3]) },
+                           step: stepCount)
     }
 }

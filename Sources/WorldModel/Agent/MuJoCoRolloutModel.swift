@@ -11,26 +11,36 @@ import Dispatch
 /// let oracle = try MuJoCoRolloutModel(scenePath: "scenes/push.xml", threads: 2)
 /// try oracle.rollout(from: teacher.simulation.snapshot(), actions: sequences, samples: 32, horizon: 25, into: trajectories)
 /// ```
-/// Not thread-safe itself (it runs its own threads inside `rollout`).
+/// Divergence: a sample that MuJoCo refuses to step (an error or warning, e.g. a bad state) is flagged in
+/// `SampledTrajectories.diverged` and holds its last state. Not thread-safe itself (it runs its own threads
+/// inside `rollout`).
 public final class MuJoCoRolloutModel: BatchRolloutModel {
     public typealias State = MuJoCoStateSnapshot
-    public let scene: SceneDescription
-    public var objectCount: Int { scene.objects.count }
-    private let workers: [MuJoCoSimulation]
-    private let readers: [MuJoCoPoseReader]
-    private var commands: [[Float]]
+    public var sceneModel: SceneModel { workers[0].simulation.sceneModel }
+    private let workers: [Worker]
+
+    /// One thread's simulation and its `ctrl` buffer.
+    private final class Worker {
+        let simulation: MuJoCoSimulation
+        var command: [Float]
+        init(scenePath: String) throws {
+            simulation = try MuJoCoSimulation(path: scenePath)
+            command = [Float](repeating: 0, count: simulation.sceneModel.nu)
+        }
+    }
 
     /// Loads `threads` copies of the scene.
     public init(scenePath: String, threads: Int = 2) throws {
-        workers = try (0..<max(1, threads)).map { _ in try MuJoCoSimulation(path: scenePath) }
-        scene = try workers[0].scene
-        readers = try workers.map { try MuJoCoPoseReader(simulation: $0) }
-        commands = workers.map { [Float](repeating: 0, count: $0.sceneModel.nu) }
+        workers = try (0..<max(1, threads)).map { _ in try Worker(scenePath: scenePath) }
     }
 
-    public func rollout(from state: MuJoCoStateSnapshot, actions: UnsafeBufferPointer<SIMD2<Float>>, samples: Int, horizon: Int,
+    public func rollout(from state: MuJoCoStateSnapshot, actions: UnsafeBufferPointer<Float>, samples: Int, horizon: Int,
                         into trajectories: SampledTrajectories) throws {
-        precondition(actions.count >= samples * horizon && trajectories.horizon == horizon && trajectories.samples >= samples)
+        let scene = sceneModel
+        guard actions.count >= samples * horizon * scene.nu, trajectories.horizon == horizon, trajectories.samples >= samples,
+              trajectories.nq == scene.nq, trajectories.bodyCount == scene.bodies.count else {
+            throw WorldModelError(file: workers[0].simulation.path, "rollout buffers do not match \(samples) samples x \(horizon) steps of this scene")
+        }
         let threads = workers.count
         let work = UnsafeSendable(value: (self, actions, trajectories, state))
         DispatchQueue.concurrentPerform(iterations: threads) { w in
@@ -43,23 +53,25 @@ public final class MuJoCoRolloutModel: BatchRolloutModel {
         }
     }
 
-    private func rollOne(worker w: Int, sample s: Int, from state: MuJoCoStateSnapshot, actions: UnsafeBufferPointer<SIMD2<Float>>,
+    private func rollOne(worker w: Int, sample s: Int, from state: MuJoCoStateSnapshot, actions: UnsafeBufferPointer<Float>,
                          horizon: Int, into trajectories: SampledTrajectories) {
-        let sim = workers[w]
+        let worker = workers[w], sim = worker.simulation, nu = sim.sceneModel.nu, substeps = sim.sceneModel.controlSubsteps
         sim.restore(state)
-        var failed = false
+        trajectories.diverged[s] = false
         for t in 0..<horizon {
-            let a = actions[s * horizon + t]
-            commands[w][0] = a.x
-            if commands[w].count > 1 { commands[w][1] = a.y }
-            if !failed {
-                do { try sim.step(action: commands[w], substeps: scene.controlSubsteps) } catch { failed = true }
+            for j in 0..<nu { worker.command[j] = actions[(s * horizon + t) * nu + j] }
+            if !trajectories.diverged[s] {
+                do { try sim.step(action: worker.command, substeps: substeps) } catch { trajectories.diverged[s] = true }
             }
-            readers[w].forEachObjectPose { i, position, quaternion in
-                let p = failed ? SIMD3<Float>(repeating: .nan) : position
-                trajectories.record(sample: s, step: t, object: i, position: p, yaw: ObjectPose.yaw(of: quaternion))
+            if trajectories.diverged[s] {
+                trajectories.hold(sample: s, step: t)
+                continue
             }
-            trajectories.robotPositions[s * horizon + t] = readers[w].robotPosition
+            let q = trajectories.qpos(sample: s, step: t)
+            let qpos = sim.data.pointee.qpos!
+            for k in 0..<q.count { q[k] = Float(qpos[k]) }
+            sim.writeAllBodyPoses(positions: trajectories.positionBlock(sample: s, step: t).baseAddress!,
+                                  quaternions: trajectories.quaternionBlock(sample: s, step: t).baseAddress!)
         }
     }
 }

@@ -109,6 +109,9 @@ public final class BodyDynamicsModel {
     public static func load(from path: String) throws -> BodyDynamicsModel {
         let file = try SafetensorsFile.read(path)
         guard file.metadata["model"] == checkpointKind else {
+            if file.metadata["model"] == DynamicsModel.checkpointKind {
+                throw WorldModelError(file: path, "holds a free-object dynamics model, not a body-graph one (the environments and the planner run body-graph models: train one on the body graph)")
+            }
             throw WorldModelError(file: path, "not a wm body-dynamics checkpoint (metadata 'model' is \(file.metadata["model"] ?? "missing"))")
         }
         func decode<T: Decodable>(_ type: T.Type, _ key: String) throws -> T {

@@ -2,8 +2,9 @@
 /// it in joint space, and keeps limited hinges and slides within their range (widened by the configuration's
 /// margin). The buffers are made once, so a step allocates nothing. Not thread-safe.
 ///
-/// Divergence: an environment whose predicted `qacc` or new `qpos` is not finite is left at its last state and
-/// reported by `step` (it stops; callers decide what that costs).
+/// Divergence: an environment whose new velocity leaves any sane range (not finite, or above
+/// ``divergenceSpeed`` in m/s or rad/s on some DOF) or whose new `qpos` is not finite is left at its last state
+/// and reported by `step` (it stops; callers decide what that costs).
 public final class BodyDynamicsRunner {
     public let model: BodyDynamicsModel
     public let maxEnvironments: Int
@@ -16,6 +17,12 @@ public final class BodyDynamicsRunner {
     private let scratchVelocity: UnsafeMutableBufferPointer<Float>
     private let scratchQpos: UnsafeMutableBufferPointer<Float>
     private let integrator: JointSpaceIntegrator
+    /// Seconds per stage of the steps taken while it is non-nil (set it to `BodyStepTiming()` to start timing,
+    /// nil to stop): measured inside the real stages, as MuJoCo's `TM_START`/`TM_END` are.
+    public var timing: BodyStepTiming?
+    /// The speed (m/s or rad/s, any DOF) above which a step counts as diverged: far beyond anything a robot or
+    /// the objects it handles reach, far below where float32 overflows.
+    public static let divergenceSpeed: Float = 1000
 
     public init(model: BodyDynamicsModel, maxEnvironments: Int) throws {
         guard maxEnvironments >= 1 else { throw WorldModelError("a runner needs at least one environment") }
@@ -49,16 +56,23 @@ public final class BodyDynamicsRunner {
     /// [environments, nv]. Valid until the next call.
     @discardableResult
     public func forward(states: UnsafeBufferPointer<BodyState>, ctrl: UnsafeBufferPointer<Float>) -> MatrixView {
+        let start = timing == nil ? 0 : monotonicSeconds()
         if let network = model.graphNetwork, let workspace {
             builder.build(states: states, ctrl: ctrl)
             model.inputStatistics.normalize(builder.nodeView)
             model.edgeStatistics.normalize(builder.edgeView)
-            return network.forward(nodeFeatures: builder.nodeView, edgeFeatures: builder.edgeView, senders: builder.senderIndices,
-                                   receivers: builder.receiverIndices, outputRows: builder.decodedRowIndices, workspace: workspace)
+            let built = timing == nil ? 0 : monotonicSeconds()
+            let output = network.forward(nodeFeatures: builder.nodeView, edgeFeatures: builder.edgeView, senders: builder.senderIndices,
+                                         receivers: builder.receiverIndices, outputRows: builder.decodedRowIndices, workspace: workspace)
+            timing?.add(graph: built - start, network: monotonicSeconds() - built, edges: builder.edgeCount)
+            return output
         }
         let input = writeDenseInputs(states: states, ctrl: ctrl)
         model.inputStatistics.normalize(input)
-        return model.denseNetwork!.forward(input, workspace: denseWorkspace!)
+        let built = timing == nil ? 0 : monotonicSeconds()
+        let output = model.denseNetwork!.forward(input, workspace: denseWorkspace!)
+        timing?.add(graph: built - start, network: monotonicSeconds() - built, edges: 0)
+        return output
     }
 
     /// The dense baseline's raw input rows of `states`.
@@ -107,6 +121,7 @@ public final class BodyDynamicsRunner {
         precondition(n <= maxEnvironments, "BodyDynamicsRunner: \(n) environments, built for \(maxEnvironments)")
         let output = states.withUnsafeBufferPointer { st in ctrl.withUnsafeBufferPointer { forward(states: st, ctrl: $0) } }
         var count = 0
+        let start = timing == nil ? 0 : monotonicSeconds()
         for env in 0..<n {
             let qacc = accelerations.view.row(env)
             decode(output, environment: env, into: qacc)
@@ -114,6 +129,7 @@ public final class BodyDynamicsRunner {
             diverged?[env] = !finite
             if !finite { count += 1 }
         }
+        if timing != nil { timing!.integrationSeconds += monotonicSeconds() - start; timing!.steps += 1; timing!.environmentSteps += n }
         return count
     }
 }
@@ -134,7 +150,7 @@ extension BodyDynamicsRunner {
         var finite = true
         for d in 0..<nv {
             scratchVelocity[d] = v[d] + qacc[d] * Float(dt)
-            if !scratchVelocity[d].isFinite { finite = false }
+            if !(abs(scratchVelocity[d]) <= Self.divergenceSpeed) { finite = false }
         }
         guard finite else { return false }
         builder.toJointFrames(scratchVelocity.baseAddress!, environment: env)
@@ -161,5 +177,37 @@ public enum JointLimits {
             let a = joint.qposAddress
             qpos[a] = min(max(qpos[a], joint.range.x - margin), joint.range.y + margin)
         }
+    }
+}
+
+/// Where the time of ``BodyDynamicsRunner`` steps went, stage by stage, summed over the steps timed.
+public struct BodyStepTiming: Sendable, Equatable {
+    /// Forward kinematics, finite differences, contact search and features, normalisation.
+    public var graphSeconds: Double = 0
+    /// The network (or the dense MLP).
+    public var networkSeconds: Double = 0
+    /// Decoding to `qacc`, joint-space integration, joint limits.
+    public var integrationSeconds: Double = 0
+    /// Batched steps and environment-steps timed, and edges built over them.
+    public var steps = 0
+    public var environmentSteps = 0
+    public var edges = 0
+
+    public init() {}
+
+    public var totalSeconds: Double { graphSeconds + networkSeconds + integrationSeconds }
+
+    mutating func add(graph: Double, network: Double, edges: Int) {
+        graphSeconds += graph
+        networkSeconds += network
+        self.edges += edges
+    }
+
+    /// The sum of two timings (e.g. of the runners of several threads).
+    public static func + (a: BodyStepTiming, b: BodyStepTiming) -> BodyStepTiming {
+        var t = a
+        t.graphSeconds += b.graphSeconds; t.networkSeconds += b.networkSeconds; t.integrationSeconds += b.integrationSeconds
+        t.steps += b.steps; t.environmentSteps += b.environmentSteps; t.edges += b.edges
+        return t
     }
 }

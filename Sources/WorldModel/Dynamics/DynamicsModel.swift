@@ -79,6 +79,9 @@ public final class DynamicsModel {
         var target: FeatureStatistics
     }
 
+    /// The checkpoint metadata `model` of a free-object dynamics model.
+    public static let checkpointKind = "wm-dynamics"
+
     /// Writes the model atomically; `extra` adds metadata (e.g. training summary).
     public func save(to path: String, extra: [String: String] = [:]) throws {
         let encoder = JSONEncoder()
@@ -87,7 +90,7 @@ public final class DynamicsModel {
         let normalization = Normalization(node: nodeStatistics, edge: edgeStatistics, target: targetStatistics)
         var metadata = extra
         metadata["robot_kinematics"] = String(decoding: try encoder.encode(robotKinematics), as: UTF8.self)
-        metadata["model"] = "wm-dynamics"
+        metadata["model"] = Self.checkpointKind
         try Checkpoint.save(parameters, to: path, architecture: String(decoding: try encoder.encode(architecture), as: UTF8.self),
                             normalization: String(decoding: try encoder.encode(normalization), as: UTF8.self), extra: metadata)
     }
@@ -95,7 +98,7 @@ public final class DynamicsModel {
     /// Reads a model written by `save`, validating every tensor against the architecture it declares.
     public static func load(from path: String) throws -> DynamicsModel {
         let file = try SafetensorsFile.read(path)
-        guard file.metadata["model"] == "wm-dynamics" else {
+        guard file.metadata["model"] == Self.checkpointKind else {
             throw WorldModelError(file: path, "not a wm dynamics checkpoint (metadata 'model' is \(file.metadata["model"] ?? "missing"))")
         }
         let decoder = JSONDecoder()

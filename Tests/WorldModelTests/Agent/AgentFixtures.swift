@@ -1,4 +1,7 @@
 @testable import WorldModel
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Shared set-ups of the Agent tests.
 enum AgentFixtures {
@@ -12,27 +15,29 @@ enum AgentFixtures {
     }
 
     /// Actions that keep the robot near the middle: a slow circle.
-    static func freeSpaceActions(count: Int) -> [SIMD2<Float>] {
+    static func freeSpaceActions(count: Int) -> [[Float]] {
         (0..<count).map { t in
             let angle = Float(t) * 0.15
-            return SIMD2(0.12 * cosf(angle), 0.12 * sinf(angle))
+            return [0.12 * cosf(angle), 0.12 * sinf(angle)]
         }
     }
 
-    /// A learned world model that is exact where nothing touches: the network's accelerations are zero (output
-    /// statistics with zero spread and mean), and the robot kinematics are fitted on teacher episodes.
-    static func exactInFreeSpace(scene: SceneDescription, scenePath: String) throws -> LearnedWorldModel {
-        let recorder = try TeacherRecorder(scenePath: scenePath)
-        let episodes = try (0..<2).map { try recorder.record(episode: $0, steps: 80, seed: 5, policy: .random).episode }
-        let dt = Float(scene.controlDtSeconds)
-        let kinematics = RobotKinematics.fit(episodes: episodes, dtSeconds: dt, lowerBound: SIMD2(-0.35, -0.35), upperBound: SIMD2(0.35, 0.35))
-        let model = DynamicsModel(configuration: DynamicsConfiguration.preset(named: "small")!, objects: scene.objects, robot: scene.robot,
-                                  dtSeconds: dt, robotKinematics: kinematics, seed: 1)
-        model.targetStatistics = FeatureStatistics(mean: [Float](repeating: 0, count: 6), std: [Float](repeating: 0, count: 6))
-        return LearnedWorldModel(dynamics: model)
-    }
-}
+    /// The push scene as wm reads it.
+    static let pushScene: SceneModel = try! MuJoCoSimulation(path: scenePath("push.xml")).sceneModel
 
-#if canImport(Glibc)
-import Glibc
-#endif
+    /// An untrained (seeded) body model of the push scene: deterministic, cheap, not accurate.
+    static func untrainedPushModel() throws -> BodyDynamicsModel {
+        try BodyDynamicsModel(configuration: BodyDynamicsConfiguration.preset(named: "small")!, scene: pushScene, seed: 1)
+    }
+
+    /// A push model whose every prediction overflows: its output statistics scale by 1e38, so any step diverges.
+    static func divergingPushModel() throws -> BodyDynamicsModel {
+        let model = try untrainedPushModel()
+        let width = BodyGraphLayout.targetClassCount
+        model.targetStatistics = FeatureStatistics(mean: [Float](repeating: 1e38, count: width), std: [Float](repeating: 1e38, count: width))
+        return model
+    }
+
+    /// The shipped push body model (loaded per test: models are classes with mutable statistics).
+    static func shippedPushModel() throws -> BodyDynamicsModel { try BodyDynamicsModel.load(from: packageRoot + "/models/push-bodies.safetensors") }
+}

@@ -64,9 +64,11 @@ struct MismatchTests {
 
     @Test func planRefusesModelsThatDoNotFitTheScene() throws {
         let plan = { (model: String, scene: String) in
-            try expectRefused(["plan", "--model", model, "--scene", scene, "--goals", "1", "--controllers", "learned", "--time-limit", "0.1"],
+            try expectRefused(["plan", "--model", model, "--scene", scene, "--tasks", "1", "--controllers", "learned", "--time-limit", "0.1"],
                               naming: model, inputs: [model, scene])
         }
+        try plan(CLIFixture.shipped("push-bodies.safetensors"), clutter)
+        try plan(CLIFixture.shipped("push.safetensors"), push)
         try plan(dense, clutter)
         try plan(field, push)
         try plan(try #require(CLIFixture.wideActionModel), push)

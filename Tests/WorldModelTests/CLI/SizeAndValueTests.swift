@@ -15,8 +15,9 @@ struct SizeAndValueTests {
                           naming: "its file system has", inputs: [push], outputs: [out])
         try expectRefused(["rollout", "--model", gnn, "--scene", push, "--batch", "2000000000", "--no-peak-rss"],
                           naming: "of memory, this machine has", inputs: [gnn])
-        try expectRefused(["plan", "--model", gnn, "--scene", push, "--samples", "2000000000", "--goals", "1", "--controllers", "learned"],
-                          naming: "of memory, this machine has", inputs: [gnn])
+        let bodies = CLIFixture.shipped("push-bodies.safetensors")
+        try expectRefused(["plan", "--model", bodies, "--scene", push, "--samples", "900000", "--tasks", "1", "--controllers", "learned"],
+                          naming: "of memory, this machine has", inputs: [bodies])
         let data = try #require(CLIFixture.pushData)
         try expectRefused(["field", "train", "--scene", push, "--data", data, "--out", out, "--frames", "100000", "--size", "4096"],
                           naming: "of memory, this machine has", inputs: [data], outputs: [out])

@@ -1,0 +1,43 @@
+import Testing
+@testable import WorldModel
+
+@Suite struct TaskKindTests {
+    /// Push tasks on the push scene: a goal 15-25 cm from the object, inside the table's +-22 cm, the same for
+    /// the same seed; odd tasks put another object near the straight path.
+    @Test func pushGoalsAreFarAndReproducible() throws {
+        let teacher = try MuJoCoEnvironment(scenePath: scenePath("push.xml"))
+        var behind = 0
+        for k in 0..<12 {
+            let task = try #require(try TaskEvaluation(kind: .push, seed: 7, count: 12).start(k, environment: teacher) as? MoveObjectTask)
+            let again = try #require(try TaskEvaluation(kind: .push, seed: 7, count: 12).start(k, environment: teacher) as? MoveObjectTask)
+            #expect(task == again)
+            let seen = teacher.observation
+            let d = task.distance(seen)
+            #expect(d >= 0.149 && d <= 0.251, "task \(k): \(d) m")
+            #expect(abs(task.target.x) <= 0.22 && abs(task.target.y) <= 0.22)
+            #expect(teacher.sceneModel.passiveBodyIndices.contains(task.object) && task.pusher == teacher.sceneModel.handBodyIndex)
+            if k % 2 == 1 {
+                let p = seen.bodyPositions[task.object]
+                let near = teacher.sceneModel.passiveBodyIndices.filter { $0 != task.object }.contains { b in
+                    TaskKind.segmentDistance(SIMD2(seen.bodyPositions[b].x, seen.bodyPositions[b].y), SIMD2(p.x, p.y), SIMD2(task.target.x, task.target.y)) < 0.04
+                }
+                if near { behind += 1 }
+            }
+        }
+        #expect(behind >= 4, "only \(behind) of 6 odd tasks have an object in the way")
+    }
+
+    /// Bring tasks on dm_control's stacker: a box 10-20 cm along x, within +-0.4 m; a scene without free
+    /// objects cannot pose a push task.
+    @Test(.enabled(if: dmControlPresent, "needs dm_control's suite MJCF at /tmp/dmc (tools/fetch-dm-control.sh)"))
+    func bringTargetsOnTheFloorWithinReach() throws {
+        let teacher = try MuJoCoEnvironment(scenePath: dmControlSuite + "stacker.xml")
+        for k in 0..<6 {
+            let task = try #require(try TaskEvaluation(kind: .bring, seed: 3, count: 6).start(k, environment: teacher) as? MoveObjectTask)
+            let d = task.distance(teacher.observation)
+            #expect(d >= 0.099 && d <= 0.201 && abs(task.target.x) <= 0.4)
+            #expect(teacher.sceneModel.tree.bodies[task.pusher].name == "hand")
+        }
+        #expect(throws: WorldModelError.self) { try TaskEvaluation(kind: .push, seed: 3, count: 1).start(0, environment: teacher) }
+    }
+}
