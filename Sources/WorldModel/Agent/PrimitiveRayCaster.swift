@@ -7,8 +7,7 @@ enum PrimitiveRayCaster {
     static func distance(origin: SIMD3<Float>, direction: SIMD3<Float>, shape: ShapeKind, halfExtents h: SIMD3<Float>,
                          position: SIMD3<Float>, quaternion q: SIMD4<Float>) -> Float? {
         // Into the body frame.
-        let inverse = SIMD4(q[0], -q[1], -q[2], -q[3])
-        let o = rotate(inverse, origin - position), d = rotate(inverse, direction)
+        let o = RotationMath.rotateInverse(q, origin - position), d = RotationMath.rotateInverse(q, direction)
         switch shape {
         case .sphere: return sphere(o, d, centre: .zero, radius: h.x)
         case .box: return box(o, d, half: h)
@@ -80,14 +79,4 @@ enum PrimitiveRayCaster {
         }
         return best
     }
-
-    @inline(__always) static func rotate(_ q: SIMD4<Float>, _ v: SIMD3<Float>) -> SIMD3<Float> {
-        let u = SIMD3(q[1], q[2], q[3]), w = q[0]
-        let t = 2 * cross(u, v)
-        return v + w * t + cross(u, t)
-    }
-}
-
-@inline(__always) func cross(_ a: SIMD3<Float>, _ b: SIMD3<Float>) -> SIMD3<Float> {
-    SIMD3(a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x)
 }
