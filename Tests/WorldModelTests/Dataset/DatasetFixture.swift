@@ -3,10 +3,10 @@ import WorldModel
 
 /// Seeded synthetic datasets and scratch folders for the dataset and NumPy tests (no MuJoCo needed).
 enum DatasetFixture {
-    /// A small deterministic random stream (the library's SplitMix64).
+    /// A small deterministic random stream (the library's SeededRandom).
     struct Random {
-        private var generator: SplitMix64
-        init(state: UInt64) { generator = SplitMix64(seed: state) }
+        private var generator: SeededRandom
+        init(state: UInt64) { generator = SeededRandom(seed: state) }
         mutating func next() -> UInt64 { generator.next() }
         /// Uniform in [low, high).
         mutating func float(_ low: Float, _ high: Float) -> Float {
