@@ -89,7 +89,7 @@ import WorldModel
 
     @Test func missingArrayIsNamed() throws {
         let message = try importFailure { $0.removeAll { $0.name == "box_quat" } }
-        #expect(message == "array box_quat is missing (rename one with --map box_quat=NAME)")
+        #expect(message == "array box_quat is missing (map a file array onto it with arrayNames[\"box_quat\"])")
         let renamed = try importFailure(renames: ["box_pos": "obj_pos"]) { _ in }
         #expect(renamed == "array obj_pos (read as box_pos) is missing")
     }
