@@ -72,7 +72,7 @@ enum DatasetFixture {
         try writer.commit()
     }
 
-    /// Runs python3 with numpy; nil when either is missing (tests that need them then skip their checks).
+    /// Runs python3 with numpy; nil when either is missing.
     static func python(_ script: String) -> String? {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -87,7 +87,8 @@ enum DatasetFixture {
         return String(decoding: data, as: UTF8.self)
     }
 
-    static var hasNumPy: Bool { python("import numpy") != nil }
+    /// Whether python3 with numpy runs (asked once); tests that need it are skipped otherwise.
+    static let hasNumPy: Bool = python("import numpy") != nil
 
     /// The sample recorded with MuJoCo's Python bindings, at `../shared/peers/` beside the repository.
     static let samplePath: String = {
