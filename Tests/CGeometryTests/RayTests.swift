@@ -107,4 +107,46 @@ import Testing
         let half = (0.01 * 0.01 - 0.005 * 0.005).squareRoot()
         #expect(abs(Double(tn) - (1000 - half)) < 1e-4 && abs(Double(tf) - (1000 + half)) < 1e-4)
     }
+
+    /// Every kind of wm_ray_shape against marching the reference shape's signed distance along the line.
+    @Test(arguments: [WM_SHAPE_SPHERE, WM_SHAPE_BOX, WM_SHAPE_CAPSULE, WM_SHAPE_CYLINDER])
+    func rayShapeMatchesMarching(kind: wm_shape_kind) {
+        var rng = SplitMix64(seed: 43 + UInt64(kind.rawValue))
+        var hits = 0, misses = 0
+        for _ in 0..<120 {
+            let shape = ReferenceShape(kind: kind, half: Vec3(rng.uniform(0.05, 0.4), rng.uniform(0.05, 0.4), rng.uniform(0.05, 0.4)),
+                                       pos: Vec3(rng.uniform(-0.5, 0.5), rng.uniform(-0.5, 0.5), rng.uniform(-0.5, 0.5)),
+                                       quat: rng.unitQuaternion()).asFloat32
+            let o = Vec3(rng.uniform(-1, 1), rng.uniform(-1, 1), rng.uniform(-1, 1))
+            let aim = shape.pos + Vec3(rng.uniform(-0.5, 0.5), rng.uniform(-0.5, 0.5), rng.uniform(-0.5, 0.5)) - o
+            let d = (rng.uniform(1, 2) / aim.norm) * aim
+            var c = shape.c, tn: Float = 0, tf: Float = 0
+            wm_ray_shape(&c, o.floats, d.floats, 1, &tn, &tf)
+            if let (a, b) = Self.marchedInterval(o, d, inside: { shape.signedDistance($0) <= 0 }), b >= 0 {
+                hits += 1
+                #expect(abs(Double(tn) - a) < 1e-5 && abs(Double(tf) - b) < 1e-5, "\(kind): expected \(a) \(b), got \(tn) \(tf)")
+            } else {
+                misses += 1
+                #expect(tn == .infinity && tf == -.infinity || Double(tf - tn) < 2e-3)
+            }
+        }
+        #expect(hits > 20 && misses > 10)
+    }
+
+    @Test func rayShapePlaneIsTheHalfSpaceBelow() {
+        var plane = wm_shape(kind: Int32(WM_SHAPE_PLANE.rawValue), half_extents: (0, 0, 0), pos: (0, 0, 0.5), quat: (1, 0, 0, 0))
+        var tn: Float = 0, tf: Float = 0
+        wm_ray_shape(&plane, [0, 0, 2], [0, 0, -0.5], 1, &tn, &tf)  // t in units of the direction's length
+        #expect(tn == 3 && tf == .infinity)
+        wm_ray_shape(&plane, [0, 0, 0], [0, 0, 1], 1, &tn, &tf)  // from inside, upwards: the exit
+        #expect(tn == -.infinity && tf == 0.5)
+        wm_ray_shape(&plane, [0, 0, 2], [0, 0, 1], 1, &tn, &tf)
+        #expect(tn == .infinity && tf == -.infinity)
+        wm_ray_shape(&plane, [0, 0, 2], [1, 0, 0], 1, &tn, &tf)
+        #expect(tn == .infinity && tf == -.infinity)
+        var unknown = plane
+        unknown.kind = 99
+        wm_ray_shape(&unknown, [0, 0, 2], [0, 0, -1], 1, &tn, &tf)
+        #expect(tn == .infinity && tf == -.infinity)
+    }
 }

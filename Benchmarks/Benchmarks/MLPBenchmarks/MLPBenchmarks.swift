@@ -22,7 +22,7 @@ func configuration(_ batch: Int) -> Benchmark.Configuration {
     )
 }
 
-func randomMatrix(_ rows: Int, _ cols: Int, _ generator: inout SplitMix64) -> Matrix {
+func randomMatrix(_ rows: Int, _ cols: Int, _ generator: inout SeededRandom) -> Matrix {
     let m = Matrix(rows: rows, cols: cols)
     for i in 0..<m.count { m.base[i] = Float.random(in: -1...1, using: &generator) }
     return m
@@ -32,7 +32,7 @@ let benchmarks: @Sendable () -> Void = {
     BLASThreads.set(1)
     for batch in batches {
         Benchmark("mlp forward batch \(batch)", configuration: configuration(batch)) { benchmark in
-            var generator = SplitMix64(seed: 1)
+            var generator = SeededRandom(seed: 1)
             let mlp = MLP(MLPDescription(widths: widths, activation: .relu), name: "bench", using: &generator)
             let workspace = mlp.makeWorkspace(maxBatch: batch)
             let x = randomMatrix(batch, widths[0], &generator)
@@ -46,7 +46,7 @@ let benchmarks: @Sendable () -> Void = {
         }
 
         Benchmark("mlp forward+backward batch \(batch)", configuration: configuration(batch)) { benchmark in
-            var generator = SplitMix64(seed: 1)
+            var generator = SeededRandom(seed: 1)
             let mlp = MLP(MLPDescription(widths: widths, activation: .relu), name: "bench", using: &generator)
             let workspace = mlp.makeWorkspace(maxBatch: batch)
             let x = randomMatrix(batch, widths[0], &generator)
@@ -63,7 +63,7 @@ let benchmarks: @Sendable () -> Void = {
         }
 
         Benchmark("sgemm forward products batch \(batch)", configuration: configuration(batch)) { benchmark in
-            var generator = SplitMix64(seed: 1)
+            var generator = SeededRandom(seed: 1)
             let x = randomMatrix(batch, widths[0], &generator)
             let w0 = randomMatrix(widths[0], widths[1], &generator), w1 = randomMatrix(widths[1], widths[2], &generator)
             let h = Matrix(rows: batch, cols: widths[1]), y = Matrix(rows: batch, cols: widths[2])

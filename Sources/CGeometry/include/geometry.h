@@ -107,6 +107,12 @@ void wm_ray_box(const float* origins, const float* directions, int n, const floa
 /// Ray vs sphere, same output convention as wm_ray_box.
 void wm_ray_sphere(const float* origins, const float* directions, int n, const float centre[3], float radius,
                    float* t_near, float* t_far);
+/// Ray vs any primitive at its pose (sphere, box, capsule, cylinder; a plane's solid is the half-space below it,
+/// local z <= 0, as in wm_shape_distance), same output convention as wm_ray_box; an unknown kind is a miss.
+/// Origins and directions are world-frame; t_near is the first surface a ray from outside meets, t_far the
+/// exit (+inf for a plane entered from above).
+void wm_ray_shape(const wm_shape* shape, const float* origins, const float* directions, int n, float* t_near,
+                  float* t_far);
 
 // ---- kinematics of a MuJoCo kinematic tree (kinematics.cpp; batches of n configurations) ----
 /// Joint kinds, with MuJoCo's mjtJoint values. Widths in qpos / qvel: FREE 7 / 6, BALL 4 / 3, SLIDE 1 / 1,

@@ -2,6 +2,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import WorldModel
 
 /// A 4x4 single-precision matrix in OpenGL's column-major order, for view, projection and model transforms.
 ///
@@ -37,8 +38,8 @@ public struct Matrix4: Sendable, Equatable {
     /// A camera at `eye` looking at `target`, with `up` pointing up on screen (gluLookAt).
     public static func lookAt(eye: SIMD3<Float>, target: SIMD3<Float>, up: SIMD3<Float>) -> Matrix4 {
         let f = normalized(target - eye)
-        let s = normalized(cross(f, up))
-        let u = cross(s, f)
+        let s = normalized(RotationMath.cross(f, up))
+        let u = RotationMath.cross(s, f)
         return Matrix4(SIMD4(s.x, u.x, -f.x, 0), SIMD4(s.y, u.y, -f.y, 0), SIMD4(s.z, u.z, -f.z, 0),
                        SIMD4(-dot(s, eye), -dot(u, eye), dot(f, eye), 1))
     }
@@ -57,21 +58,16 @@ public struct Matrix4: Sendable, Equatable {
     }
 
     /// The rigid transform of a body at `position` (m, world) with orientation `quaternion` (w, x, y, z).
+    /// The columns of the rotation are the body axes rotated into the world.
     public static func pose(position p: SIMD3<Float>, quaternion q: SIMD4<Float>) -> Matrix4 {
-        let n = (q * q).sum().squareRoot()
-        let (w, x, y, z) = (q[0] / n, q[1] / n, q[2] / n, q[3] / n)
-        return Matrix4(SIMD4(1 - 2 * (y * y + z * z), 2 * (x * y + w * z), 2 * (x * z - w * y), 0),
-                       SIMD4(2 * (x * y - w * z), 1 - 2 * (x * x + z * z), 2 * (y * z + w * x), 0),
-                       SIMD4(2 * (x * z + w * y), 2 * (y * z - w * x), 1 - 2 * (x * x + y * y), 0),
-                       SIMD4(p.x, p.y, p.z, 1))
+        let u = q / (q * q).sum().squareRoot()
+        let x = RotationMath.rotate(u, SIMD3(1, 0, 0)), y = RotationMath.rotate(u, SIMD3(0, 1, 0))
+        let z = RotationMath.rotate(u, SIMD3(0, 0, 1))
+        return Matrix4(SIMD4(x, 0), SIMD4(y, 0), SIMD4(z, 0), SIMD4(p, 1))
     }
 }
 
 @inline(__always) func dot(_ a: SIMD3<Float>, _ b: SIMD3<Float>) -> Float { (a * b).sum() }
-
-@inline(__always) func cross(_ a: SIMD3<Float>, _ b: SIMD3<Float>) -> SIMD3<Float> {
-    SIMD3(a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x)
-}
 
 @inline(__always) func normalized(_ v: SIMD3<Float>) -> SIMD3<Float> { v / dot(v, v).squareRoot() }
 #endif

@@ -2,6 +2,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import WorldModel
 
 /// A perspective camera orbiting a target point, z up: what the mouse moves in the viewer.
 ///
@@ -62,8 +63,8 @@ public struct OrbitCamera: Sendable, Equatable {
     /// Moves the target in the screen plane by a mouse drag of (dx, dy) pixels.
     public mutating func pan(dx: Float, dy: Float) {
         let forward = normalized(target - eye)
-        let right = normalized(cross(forward, [0, 0, 1]))
-        let up = cross(right, forward)
+        let right = normalized(RotationMath.cross(forward, [0, 0, 1]))
+        let up = RotationMath.cross(right, forward)
         let scale = distanceMeters * 0.0015
         target += scale * (-dx * right + dy * up)
     }

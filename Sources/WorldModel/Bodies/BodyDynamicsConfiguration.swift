@@ -63,8 +63,8 @@ public struct BodyDynamicsConfiguration: Codable, Equatable, Sendable {
         self.jointLimitMarginRadians = jointLimitMarginRadians
     }
 
-    /// Decodes a configuration; the offset noise (added later) defaults to 0 when absent, as models trained
-    /// before it had none.
+    /// Decodes a configuration; an absent offset noise (checkpoints written before that field existed) decodes
+    /// as 0, the noise those models were trained with.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(kind: try c.decode(BodyDynamicsKind.self, forKey: .kind), historyLength: try c.decode(Int.self, forKey: .historyLength),

@@ -129,7 +129,7 @@ public final class BodyGraphBuilder {
         let v = differentiate(state)
         for j in 0..<h {
             for g in layout.angularGroups {
-                rotate(velocities.baseAddress! + j * nv + g.dof, by: bodyQuaternion(frame: j, body: g.body, nbody: nbody))
+                RotationMath.rotate(bodyQuaternion(frame: j, body: g.body, nbody: nbody), inPlace: velocities.baseAddress! + j * nv + g.dof)
             }
         }
         for d in 0..<nv { newestVelocities[env * nv + d] = v[(h - 1) * nv + d] }
@@ -147,23 +147,18 @@ public final class BodyGraphBuilder {
     /// last prepared) into MuJoCo's joint frames, in place.
     public func toJointFrames(_ v: UnsafeMutablePointer<Float>, environment env: Int = 0) {
         let groups = layout.angularGroups
-        for (i, g) in groups.enumerated() { rotate(v + g.dof, by: RotationMath.conjugate(newestGroupRotations[env * groups.count + i])) }
+        for (i, g) in groups.enumerated() { RotationMath.rotate(RotationMath.conjugate(newestGroupRotations[env * groups.count + i]), inPlace: v + g.dof) }
     }
 
     /// The inverse of `toJointFrames`: MuJoCo's joint frames at the newest configuration into the model's.
     public func toModelFrames(_ v: UnsafeMutablePointer<Float>, environment env: Int = 0) {
         let groups = layout.angularGroups
-        for (i, g) in groups.enumerated() { rotate(v + g.dof, by: newestGroupRotations[env * groups.count + i]) }
+        for (i, g) in groups.enumerated() { RotationMath.rotate(newestGroupRotations[env * groups.count + i], inPlace: v + g.dof) }
     }
 
     @inline(__always) private func bodyQuaternion(frame j: Int, body b: Int, nbody: Int) -> SIMD4<Float> {
         let o = (j * nbody + b) * 4
         return SIMD4(quaternions[o], quaternions[o + 1], quaternions[o + 2], quaternions[o + 3])
-    }
-
-    @inline(__always) private func rotate(_ v: UnsafeMutablePointer<Float>, by q: SIMD4<Float>) {
-        let r = RotationMath.rotate(q, SIMD3(v[0], v[1], v[2]))
-        v[0] = r.x; v[1] = r.y; v[2] = r.z
     }
 
     /// The joint-space velocities (H x nv, oldest first) of `state` in MuJoCo's qvel convention, into this
@@ -224,7 +219,7 @@ public final class BodyGraphBuilder {
             let tail = slots + 6 * slot, body = scene.bodies[b]
             tail[0] = body.massKg
             for k in 0..<3 { tail[1 + k] = k < body.inertia.count ? body.inertia[k] : 0 }
-            let up = RotationMath.rotate(RotationMath.conjugate(r(h, b)), SIMD3(0, 0, 1))
+            let up = RotationMath.rotateInverse(r(h, b), SIMD3(0, 0, 1))
             for k in 0..<3 { tail[4 + k] = up[k] }
             tail[7] = p(h, b).z
             tail[8] = 0

@@ -15,7 +15,7 @@ public enum DatasetMerge {
         var parts: [(reader: DatasetReader, shard: DatasetShard)] = []
         for reader in readers {
             guard let shard = reader.header.shard else {
-                throw WorldModelError(file: reader.path, "is not a shard of a generation run (written without --shard)")
+                throw WorldModelError(file: reader.path, "is not a shard of a generation run (its header records no shard)")
             }
             parts.append((reader, shard))
         }

@@ -290,7 +290,7 @@ private struct NamedArrays {
 
     func require(_ name: String) throws -> NumPyArray {
         guard let array = arrays[fileName(name)] else {
-            let hint = renames[name] == nil ? " (rename one with --map \(name)=NAME)" : ""
+            let hint = renames[name] == nil ? " (map a file array onto it with arrayNames[\"\(name)\"])" : ""
             throw WorldModelError(file: path, "\(label(name)) is missing\(hint)")
         }
         return array

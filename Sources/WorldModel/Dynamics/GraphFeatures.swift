@@ -195,7 +195,7 @@ public final class GraphBuilder: ThreadTeamTask {
                 let w = RotationMath.rotateZ(SIMD3(state.angularVelocities[o], state.angularVelocities[o + 1], state.angularVelocities[o + 2]), by: -heading)
                 for k in 0..<3 { row[j * 3 + k] = v[k]; row[3 * h + j * 3 + k] = w[k] }
             }
-            let up = RotationMath.rotate(RotationMath.conjugate(q), SIMD3(0, 0, 1))
+            let up = RotationMath.rotateInverse(q, SIMD3(0, 0, 1))
             let p = state.position(i)
             writeStatic(row + 6 * h, shape: objects[i].shape, half: objects[i].halfExtentsMeters, mass: objects[i].massKg,
                         isRobot: false, driving: .zero, centreZ: p.z, up: up)

@@ -3,9 +3,9 @@ import CGeometry
 import Glibc
 #endif
 
-/// SIMD wrappers over the geometry shim's quaternion and SO(3) functions, for single values in hot loops
-/// (no allocation). Quaternions are (w, x, y, z), body -> world.
-enum RotationMath {
+/// Quaternion and SO(3) math on single SIMD values, for hot loops (no allocation): the library's one copy of
+/// each formula (exp and log wrap the geometry shim's). Quaternions are (w, x, y, z), body -> world.
+public enum RotationMath {
     @inline(__always) static func exp(_ rotationVector: SIMD3<Float>) -> SIMD4<Float> {
         var w = rotationVector, q = SIMD4<Float>()
         withUnsafeMutablePointer(to: &w) { wp in
@@ -36,7 +36,10 @@ enum RotationMath {
               a.x * b.w + a.y * b.z - a.z * b.y + a.w * b.x)
     }
 
-    @inline(__always) static func conjugate(_ q: SIMD4<Float>) -> SIMD4<Float> { SIMD4(q.x, -q.y, -q.z, -q.w) }
+    /// The conjugate (w, -x, -y, -z): the inverse rotation of a unit quaternion.
+    @inline(__always) public static func conjugate<T: BinaryFloatingPoint & SIMDScalar>(_ q: SIMD4<T>) -> SIMD4<T> {
+        SIMD4(q.x, -q.y, -q.z, -q.w)
+    }
 
     @inline(__always) static func normalized(_ q: SIMD4<Float>) -> SIMD4<Float> {
         let n = (q * q).sum().squareRoot()
@@ -44,14 +47,31 @@ enum RotationMath {
         return u.x < 0 ? -u : u
     }
 
-    /// Rotates v by q.
-    @inline(__always) static func rotate(_ q: SIMD4<Float>, _ v: SIMD3<Float>) -> SIMD3<Float> {
+    /// Rotates `v` by the unit quaternion `q` (w, x, y, z): body -> world for a direction. The one quaternion
+    /// rotation formula of the library, in Float or Double: v + 2w (u x v) + 2 u x (u x v), u = (x, y, z).
+    ///
+    /// ```swift
+    /// RotationMath.rotate(SIMD4<Float>(0.7071068, 0, 0, 0.7071068), SIMD3(1, 0, 0))  // ~(0, 1, 0)
+    /// ```
+    @inline(__always) public static func rotate<T: BinaryFloatingPoint & SIMDScalar>(_ q: SIMD4<T>, _ v: SIMD3<T>) -> SIMD3<T> {
         let u = SIMD3(q.y, q.z, q.w), s = q.x
         let t = 2 * cross(u, v)
         return v + s * t + cross(u, t)
     }
 
-    @inline(__always) static func cross(_ a: SIMD3<Float>, _ b: SIMD3<Float>) -> SIMD3<Float> {
+    /// Rotates `v` by the inverse (conjugate) of the unit quaternion `q`: world -> body for a direction.
+    @inline(__always) public static func rotateInverse<T: BinaryFloatingPoint & SIMDScalar>(_ q: SIMD4<T>, _ v: SIMD3<T>) -> SIMD3<T> {
+        rotate(conjugate(q), v)
+    }
+
+    /// Rotates the 3-vector at `v` (three consecutive values) by `q`, in place.
+    @inline(__always) static func rotate(_ q: SIMD4<Float>, inPlace v: UnsafeMutablePointer<Float>) {
+        let r = rotate(q, SIMD3(v[0], v[1], v[2]))
+        v[0] = r.x; v[1] = r.y; v[2] = r.z
+    }
+
+    /// The cross product a x b.
+    @inline(__always) public static func cross<T: BinaryFloatingPoint & SIMDScalar>(_ a: SIMD3<T>, _ b: SIMD3<T>) -> SIMD3<T> {
         SIMD3(a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x)
     }
 

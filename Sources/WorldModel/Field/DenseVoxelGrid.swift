@@ -67,7 +67,7 @@ public final class DenseVoxelGrid: RadianceField {
                         let p = bounds.minimum + (SIMD3<Float>(Float(x), Float(y), Float(z)) + 0.5) * voxel
                         var best = Float.infinity, bestObject = -1, bestLocal = SIMD3<Float>.zero
                         for i in objects.indices {
-                            let local = rotateInverse(rotations[i], p - positions[i])
+                            let local = RotationMath.rotateInverse(rotations[i], p - positions[i])
                             let r = reach[i]
                             // Far outside the bounding box: distance at least the box distance; skip exact work.
                             let q = SIMD3(abs(local.x), abs(local.y), abs(local.z)) - r
@@ -82,7 +82,7 @@ public final class DenseVoxelGrid: RadianceField {
                         v[o] = scale * coverage
                         occupied[(z * ny + y) * nx + x] = coverage > 0
                         let localNormal = surfaceNormal(object.shape, halfExtents: object.halfExtents, bestLocal)
-                        let world = rotateInverse(conjugateQuaternion(rotations[bestObject]), localNormal)
+                        let world = RotationMath.rotate(rotations[bestObject], localNormal)
                         let colour = lighting.shade(albedo: object.albedo, normal: world)
                         for k in 0..<3 { v[o + 1 + k] = colour[k] }
                     }
@@ -124,6 +124,3 @@ public final class DenseVoxelGrid: RadianceField {
         }
     }
 }
-
-/// The conjugate of a unit quaternion (w, x, y, z).
-@inline(__always) func conjugateQuaternion(_ q: SIMD4<Float>) -> SIMD4<Float> { SIMD4(q.x, -q.y, -q.z, -q.w) }

@@ -54,11 +54,3 @@ public struct PlacedField {
         self.quaternion = quaternion
     }
 }
-
-/// Rotates `v` by the conjugate of unit quaternion `q` (w, x, y, z): world -> body for directions.
-@inline(__always)
-func rotateInverse(_ q: SIMD4<Float>, _ v: SIMD3<Float>) -> SIMD3<Float> {
-    let u = SIMD3(-q.y, -q.z, -q.w), w = q.x
-    let t = 2 * crossProduct(u, v)
-    return v + w * t + crossProduct(u, t)
-}

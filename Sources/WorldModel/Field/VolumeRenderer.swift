@@ -165,7 +165,7 @@ public final class VolumeRenderer {
                 segmentCount[k * n + r] = Int32(sampleT.count) - segmentStart[k * n + r]
             }
             fieldSampleRange.append(first..<sampleT.count)
-            fieldTowardsLight.append(rotateInverse(placed.quaternion, lighting.towardsLight))
+            fieldTowardsLight.append(RotationMath.rotateInverse(placed.quaternion, lighting.towardsLight))
         }
 
         let total = sampleT.count

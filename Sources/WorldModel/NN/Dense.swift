@@ -10,7 +10,7 @@ import CKernels
 /// activation are fused into one pass over the product's output.
 ///
 /// ```swift
-/// var generator = SplitMix64(seed: 1)
+/// var generator = SeededRandom(seed: 1)
 /// let layer = Dense(name: "enc.0", inputWidth: 3, outputWidth: 64, using: &generator)
 /// layer.forward(x, into: z)                                  // Z = X W + b
 /// layer.backward(input: x, outputGradient: dz, inputGradient: dx) // dW += X^T dZ, db += sum dZ, dX = dZ W^T

@@ -71,9 +71,9 @@ public final class MLP {
         parameters = layers.flatMap(\.parameters) + (norm?.parameters ?? [])
     }
 
-    /// A network with Glorot-uniform weights from a ``SplitMix64`` seeded with `seed`.
+    /// A network with Glorot-uniform weights from a ``SeededRandom`` seeded with `seed`.
     public convenience init(_ architecture: MLPDescription, name: String, seed: UInt64) {
-        var generator = SplitMix64(seed: seed)
+        var generator = SeededRandom(seed: seed)
         self.init(architecture, name: name, using: &generator)
     }
 

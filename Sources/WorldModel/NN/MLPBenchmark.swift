@@ -46,7 +46,7 @@ public enum MLPBenchmark {
     public static func run(widths: [Int] = [128, 128, 128], batches: [Int] = defaultBatches, threads: Int = 1, repeats: Int = 7) -> [MLPBenchmarkRow] {
         BLASThreads.set(threads)
         let architecture = MLPDescription(widths: widths, activation: .relu)
-        var generator = SplitMix64(seed: 1)
+        var generator = SeededRandom(seed: 1)
         let mlp = MLP(architecture, name: "bench", using: &generator)
         var rows: [MLPBenchmarkRow] = []
         for batch in batches {
@@ -141,7 +141,7 @@ private final class SgemmReference {
     let activations: [Matrix]
     let gradients: [Matrix]
 
-    init(widths: [Int], batch: Int, generator: inout SplitMix64) {
+    init(widths: [Int], batch: Int, generator: inout SeededRandom) {
         var w: [Matrix] = [], dw: [Matrix] = [], a: [Matrix] = [], g: [Matrix] = []
         for i in 0..<(widths.count - 1) {
             let m = Matrix(rows: widths[i], cols: widths[i + 1])

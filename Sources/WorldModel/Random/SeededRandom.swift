@@ -15,16 +15,21 @@ import Glibc
 public struct SeededRandom: RandomNumberGenerator, Sendable {
     private var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
 
+    /// The generator whose xoshiro256** state is the first four SplitMix64 outputs of `seed`.
     public init(seed: UInt64) {
         var x = seed
-        func splitMix() -> UInt64 {
-            x &+= 0x9E37_79B9_7F4A_7C15
-            var z = x
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        s0 = splitMix(); s1 = splitMix(); s2 = splitMix(); s3 = splitMix()
+        s0 = Self.splitMix64(&x); s1 = Self.splitMix64(&x); s2 = Self.splitMix64(&x); s3 = Self.splitMix64(&x)
+    }
+
+    /// One step of SplitMix64 (Steele, Lea and Flood 2014): advances `state` and returns the next output. It
+    /// seeds the xoshiro256** state, and `DatasetSplit` shuffles episodes with it directly (a sequence pinned
+    /// by the splits of existing datasets: never change it).
+    @inline(__always) public static func splitMix64(_ state: inout UInt64) -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 
     /// A generator for stream `index` of `seed` (e.g. one per episode), independent of the others.

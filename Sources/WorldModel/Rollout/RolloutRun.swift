@@ -70,7 +70,7 @@ public final class RolloutRun {
     private var recordedActions: [Episode] = []
 
     public init(options: RolloutRunOptions) throws {
-        guard options.steps >= 1, options.batch >= 1 else { throw WorldModelError("--steps and --batch must be at least 1") }
+        guard options.steps >= 1, options.batch >= 1 else { throw WorldModelError("rollout steps (\(options.steps)) and batch (\(options.batch)) must be at least 1") }
         self.options = options
         recorder = try TeacherRecorder(scenePath: options.scenePath)
         let scene = try recorder.scene
@@ -278,7 +278,7 @@ public final class RolloutRun {
     /// teacher's ray-cast view at MuJoCo's poses when the teacher was re-simulated. Returns the files written.
     public func renderFrames(to directory: String, every: Int, size: Int = 128) throws -> [String] {
         guard let fields, let trajectories = compactResult?.trajectories else {
-            throw WorldModelError("rendering needs a field (--field) and a compact rollout")
+            throw WorldModelError("rendering needs object fields (RolloutRunOptions.fieldPath) and a compact rollout")
         }
         let n = objects.count, h = model.historyLength
         let teacherRenderer = try RayCastRenderer(simulation: recorder.simulation)

@@ -31,7 +31,7 @@ public struct FreeObjectLayout: Codable, Equatable, Sendable {
             for k in 0..<7 { qpos[a + k] = objectStates[o + k] }
             for k in 0..<3 { qvel[d + k] = objectStates[o + 7 + k] }
             let q = SIMD4(objectStates[o + 3], objectStates[o + 4], objectStates[o + 5], objectStates[o + 6])
-            let local = RotationMath.rotate(RotationMath.conjugate(q), SIMD3(objectStates[o + 10], objectStates[o + 11], objectStates[o + 12]))
+            let local = RotationMath.rotateInverse(q, SIMD3(objectStates[o + 10], objectStates[o + 11], objectStates[o + 12]))
             for k in 0..<3 { qvel[d + 3 + k] = local[k] }
         }
         let r = robotState.startIndex

@@ -29,8 +29,8 @@ public struct PinholeCamera: Sendable, Equatable {
                 fieldOfViewDegrees: Float, width: Int, height: Int) {
         position = eye
         forward = normalized(target - eye)
-        right = normalized(crossProduct(forward, up))
-        down = crossProduct(forward, right)
+        right = normalized(RotationMath.cross(forward, up))
+        down = RotationMath.cross(forward, right)
         self.width = width
         self.height = height
         focalPixels = Float(height) / 2 / tanf(fieldOfViewDegrees * .pi / 360)
@@ -81,10 +81,6 @@ public struct PinholeCamera: Sendable, Equatable {
 }
 
 @inline(__always) func dot(_ a: SIMD3<Float>, _ b: SIMD3<Float>) -> Float { (a * b).sum() }
-
-@inline(__always) func crossProduct(_ a: SIMD3<Float>, _ b: SIMD3<Float>) -> SIMD3<Float> {
-    SIMD3(a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x)
-}
 
 @inline(__always) func normalized(_ v: SIMD3<Float>) -> SIMD3<Float> { v / dot(v, v).squareRoot() }
 

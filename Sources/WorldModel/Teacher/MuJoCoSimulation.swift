@@ -167,7 +167,7 @@ public final class MuJoCoSimulation {
         for k in 0..<4 { q[a + 3 + k] = unit[k] }
         for k in 0..<3 { v[d + k] = linearVelocity[k] }
         // MuJoCo's free-joint angular velocity is in the body frame: rotate world -> body.
-        let local = rotate(conjugate(unit), angularVelocity)
+        let local = RotationMath.rotateInverse(unit, angularVelocity)
         for k in 0..<3 { v[d + 3 + k] = local[k] }
         mj_forward(model, data)
     }
@@ -261,7 +261,7 @@ public final class MuJoCoSimulation {
             for k in 0..<7 { out[o + k] = Float(q[a + k]) }
             for k in 0..<3 { out[o + 7 + k] = Float(v[d + k]) }
             let quat = SIMD4(q[a + 3], q[a + 4], q[a + 5], q[a + 6])
-            let world = rotate(quat, SIMD3(v[d + 3], v[d + 4], v[d + 5]))
+            let world = RotationMath.rotate(quat, SIMD3(v[d + 3], v[d + 4], v[d + 5]))
             for k in 0..<3 { out[o + 10 + k] = Float(world[k]) }
         }
     }
@@ -293,15 +293,3 @@ public final class MuJoCoSimulation {
     }
 }
 
-/// Hamilton product helpers in double precision for MuJoCo's (w, x, y, z) quaternions.
-@inline(__always) func conjugate(_ q: SIMD4<Double>) -> SIMD4<Double> { SIMD4(q[0], -q[1], -q[2], -q[3]) }
-
-@inline(__always) func rotate(_ q: SIMD4<Double>, _ v: SIMD3<Double>) -> SIMD3<Double> {
-    let u = SIMD3(q[1], q[2], q[3]), w = q[0]
-    let t = 2 * cross(u, v)
-    return v + w * t + cross(u, t)
-}
-
-@inline(__always) func cross(_ a: SIMD3<Double>, _ b: SIMD3<Double>) -> SIMD3<Double> {
-    SIMD3(a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x)
-}

@@ -3,10 +3,10 @@ import WorldModel
 
 /// Seeded synthetic datasets and scratch folders for the dataset and NumPy tests (no MuJoCo needed).
 enum DatasetFixture {
-    /// A small deterministic random stream (the library's SplitMix64).
+    /// A small deterministic random stream (the library's SeededRandom).
     struct Random {
-        private var generator: SplitMix64
-        init(state: UInt64) { generator = SplitMix64(seed: state) }
+        private var generator: SeededRandom
+        init(state: UInt64) { generator = SeededRandom(seed: state) }
         mutating func next() -> UInt64 { generator.next() }
         /// Uniform in [low, high).
         mutating func float(_ low: Float, _ high: Float) -> Float {
@@ -72,7 +72,7 @@ enum DatasetFixture {
         try writer.commit()
     }
 
-    /// Runs python3 with numpy; nil when either is missing (tests that need them then skip their checks).
+    /// Runs python3 with numpy; nil when either is missing.
     static func python(_ script: String) -> String? {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -87,7 +87,8 @@ enum DatasetFixture {
         return String(decoding: data, as: UTF8.self)
     }
 
-    static var hasNumPy: Bool { python("import numpy") != nil }
+    /// Whether python3 with numpy runs (asked once); tests that need it are skipped otherwise.
+    static let hasNumPy: Bool = python("import numpy") != nil
 
     /// The sample recorded with MuJoCo's Python bindings, at `../shared/peers/` beside the repository.
     static let samplePath: String = {

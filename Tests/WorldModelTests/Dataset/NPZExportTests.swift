@@ -18,7 +18,8 @@ import WorldModel
         }
     }
 
-    @Test(.enabled(if: DatasetFixture.sampleExists)) func sampleRoundTripsThroughExport() throws {
+    @Test(.enabled(if: DatasetFixture.sampleExists, "needs the MuJoCo-Python sample ../shared/peers/sample_push_n4.npz beside the repository"))
+    func sampleRoundTripsThroughExport() throws {
         let folder = DatasetFixture.scratchFolder()
         defer { DatasetFixture.remove(folder) }
         let imported = try NPZImport.convert(npz: DatasetFixture.samplePath, to: folder + "/s.wmds")
@@ -34,8 +35,8 @@ import WorldModel
         #expect(arrays["actions"]?.shape == [4, 150, 2])
     }
 
-    @Test func numpyReadsTheExport() throws {
-        guard DatasetFixture.hasNumPy else { return }
+    @Test(.enabled(if: DatasetFixture.hasNumPy, "needs python3 with numpy on PATH"))
+    func numpyReadsTheExport() throws {
         let folder = DatasetFixture.scratchFolder()
         defer { DatasetFixture.remove(folder) }
         let data = DatasetFixture.dataset(seed: 42)

@@ -3,7 +3,8 @@ import Testing
 import WorldModel
 
 @Suite struct NPZImportTests {
-    @Test(.enabled(if: DatasetFixture.sampleExists)) func sampleFromMuJoCoPythonImports() throws {
+    @Test(.enabled(if: DatasetFixture.sampleExists, "needs the MuJoCo-Python sample ../shared/peers/sample_push_n4.npz beside the repository"))
+    func sampleFromMuJoCoPythonImports() throws {
         let (header, episodes) = try NPZImport.read(npz: DatasetFixture.samplePath)
         #expect(header.episodeCount == 4 && header.framesPerEpisode == 151 && header.objects.count == 4)
         #expect(episodes.count == 4)
@@ -23,8 +24,9 @@ import WorldModel
         #expect(episodes[0].contactCounts.prefix(5) == [16, 16, 16, 16, 16])
     }
 
-    @Test(.enabled(if: DatasetFixture.sampleExists)) func sampleMatchesEveryValueNumpyReads() throws {
-        guard DatasetFixture.hasNumPy else { return }
+    @Test(.enabled(if: DatasetFixture.sampleExists, "needs the MuJoCo-Python sample ../shared/peers/sample_push_n4.npz beside the repository"),
+          .enabled(if: DatasetFixture.hasNumPy, "needs python3 with numpy on PATH"))
+    func sampleMatchesEveryValueNumpyReads() throws {
         let folder = DatasetFixture.scratchFolder()
         defer { DatasetFixture.remove(folder) }
         // numpy lays the arrays out as wm's Episode does: per frame and object 13 floats, per frame 6 robot floats.
@@ -47,7 +49,8 @@ import WorldModel
         #expect(try values("ncon.bin", Int32.self) == episodes.flatMap(\.contactCounts))
     }
 
-    @Test(.enabled(if: DatasetFixture.sampleExists)) func overridesReplaceWhatTheFileSays() throws {
+    @Test(.enabled(if: DatasetFixture.sampleExists, "needs the MuJoCo-Python sample ../shared/peers/sample_push_n4.npz beside the repository"))
+    func overridesReplaceWhatTheFileSays() throws {
         let robot = RobotDescription(name: "other", shape: .sphere, halfExtentsMeters: [0.02, 0, 0], shapeCentreHeightMeters: 0.02,
                                      actionDimension: 2, actionMeaning: "target (x, y)", actionLow: [-1, -1], actionHigh: [1, 1])
         let objects = (0..<4).map { ObjectDescription(name: "o\($0)", shape: .cylinder, halfExtentsMeters: [0.02, 0.03, 0],
@@ -89,7 +92,7 @@ import WorldModel
 
     @Test func missingArrayIsNamed() throws {
         let message = try importFailure { $0.removeAll { $0.name == "box_quat" } }
-        #expect(message == "array box_quat is missing (rename one with --map box_quat=NAME)")
+        #expect(message == "array box_quat is missing (map a file array onto it with arrayNames[\"box_quat\"])")
         let renamed = try importFailure(renames: ["box_pos": "obj_pos"]) { _ in }
         #expect(renamed == "array obj_pos (read as box_pos) is missing")
     }
@@ -140,7 +143,8 @@ import WorldModel
         #expect(DatasetFixture.contents(of: folder) == ["a.wmds"])
     }
 
-    @Test(.enabled(if: DatasetFixture.sampleExists)) func truncatedNpzIsAnError() throws {
+    @Test(.enabled(if: DatasetFixture.sampleExists, "needs the MuJoCo-Python sample ../shared/peers/sample_push_n4.npz beside the repository"))
+    func truncatedNpzIsAnError() throws {
         let folder = DatasetFixture.scratchFolder()
         defer { DatasetFixture.remove(folder) }
         let sample = try FileBytes.read(DatasetFixture.samplePath)

@@ -9,7 +9,7 @@ import Testing
         let nodes: Matrix, edges: Matrix
         let senders: [Int32], receivers: [Int32], outputs: [Int32]
         init(nodes v: Int, edges e: Int, nodeWidth: Int, edgeWidth: Int, seed: UInt64) {
-            var rng = SplitMix64(seed: seed)
+            var rng = SeededRandom(seed: seed)
             nodes = GradientCheck.random(v, nodeWidth, using: &rng)
             edges = GradientCheck.random(e, edgeWidth, using: &rng)
             senders = (0..<e).map { _ in Int32.random(in: 0..<Int32(v), using: &rng) }

@@ -9,7 +9,7 @@ import Testing
         let receivers: [Int32] = [1, 2, 3, 4, 0, 2, 4, 1]
         let outputs: [Int32] = [0, 1, 2, 3]
         init(seed: UInt64) {
-            var rng = SplitMix64(seed: seed)
+            var rng = SeededRandom(seed: seed)
             nodes = GradientCheck.random(5, 3, using: &rng)
             edges = GradientCheck.random(8, 2, using: &rng)
         }
@@ -31,7 +31,7 @@ import Testing
         let net = GraphNetwork(architecture, seed: 3)
         let g = Graph(seed: 4)
         let w = net.makeWorkspace(maxNodes: 5, maxEdges: 8)
-        var rng = SplitMix64(seed: 5)
+        var rng = SeededRandom(seed: 5)
         let projection = GradientCheck.random(4, 2, using: &rng)
         net.parameters.zeroGradients()
         g.senders.withUnsafeBufferPointer { s in

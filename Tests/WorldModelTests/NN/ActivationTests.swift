@@ -4,7 +4,7 @@ import WorldModel
 @Suite struct ActivationTests {
     @Test(arguments: Activation.allCases)
     func gradientsMatchFiniteDifferences(activation: Activation) {
-        var generator = SplitMix64(seed: 11)
+        var generator = SeededRandom(seed: 11)
         let batch = Int.random(in: 2...5, using: &generator), width = Int.random(in: 2...7, using: &generator)
         // Values at least 0.1 away from zero, so ReLU's kink never falls inside a finite-difference step.
         let x = GradientCheck.random(batch, width, in: 0.1...2, using: &generator)

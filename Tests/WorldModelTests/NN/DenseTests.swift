@@ -7,7 +7,7 @@ import Glibc
 @Suite struct DenseTests {
     @Test(arguments: [1, 2, 3] as [UInt64])
     func gradientsMatchFiniteDifferences(seed: UInt64) {
-        var generator = SplitMix64(seed: seed)
+        var generator = SeededRandom(seed: seed)
         let batch = Int.random(in: 1...5, using: &generator)
         let inWidth = Int.random(in: 1...6, using: &generator)
         let outWidth = Int.random(in: 1...6, using: &generator)
@@ -27,7 +27,7 @@ import Glibc
     }
 
     @Test func forwardIsXTimesWPlusBias() {
-        var generator = SplitMix64(seed: 9)
+        var generator = SeededRandom(seed: 9)
         let layer = Dense(name: "d", inputWidth: 2, outputWidth: 3, using: &generator)
         let w: [Float] = [1, 2, 3, 4, 5, 6]
         w.withUnsafeBufferPointer { layer.weight.value.base.update(from: $0.baseAddress!, count: 6) }
@@ -39,7 +39,7 @@ import Glibc
     }
 
     @Test func backwardAccumulatesParameterGradients() {
-        var generator = SplitMix64(seed: 4)
+        var generator = SeededRandom(seed: 4)
         let layer = Dense(name: "d", inputWidth: 3, outputWidth: 2, using: &generator)
         let x = GradientCheck.random(4, 3, using: &generator)
         let dy = GradientCheck.random(4, 2, using: &generator)
@@ -53,7 +53,7 @@ import Glibc
 extension DenseTests {
     /// A batch larger than one row block (wide outputs make blocks of 64 rows) matches a plain product.
     @Test func blockedForwardMatchesNaiveProduct() {
-        var generator = SplitMix64(seed: 12)
+        var generator = SeededRandom(seed: 12)
         let layer = Dense(name: "wide", inputWidth: 3, outputWidth: 2048, using: &generator)
         for i in 0..<2048 { layer.bias.value.base[i] = Float.random(in: -1...1, using: &generator) }
         let x = GradientCheck.random(150, 3, using: &generator)

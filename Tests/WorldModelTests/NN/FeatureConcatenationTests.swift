@@ -16,7 +16,7 @@ import WorldModel
     /// `y = tanh([a | b] W)`: the gradient of the concatenation is the split of the gradient.
     @Test(arguments: [31, 32] as [UInt64])
     func gradientsMatchFiniteDifferences(seed: UInt64) {
-        var generator = SplitMix64(seed: seed)
+        var generator = SeededRandom(seed: seed)
         let batch = Int.random(in: 1...4, using: &generator)
         let wa = Int.random(in: 1...3, using: &generator), wb = Int.random(in: 1...3, using: &generator)
         let a = GradientCheck.random(batch, wa, using: &generator), b = GradientCheck.random(batch, wb, using: &generator)

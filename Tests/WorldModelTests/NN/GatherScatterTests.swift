@@ -16,7 +16,7 @@ import WorldModel
     /// Its backward is gather for the scatter, scatter-add for the gather.
     @Test(arguments: [41, 42, 43] as [UInt64])
     func messagePassingGradientsMatchFiniteDifferences(seed: UInt64) {
-        var generator = SplitMix64(seed: seed)
+        var generator = SeededRandom(seed: seed)
         let nodeCount = Int.random(in: 2...5, using: &generator)
         let edgeCount = Int.random(in: 1...8, using: &generator)
         let width = Int.random(in: 1...4, using: &generator), messageWidth = Int.random(in: 1...4, using: &generator)

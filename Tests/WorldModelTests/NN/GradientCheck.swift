@@ -4,8 +4,9 @@ import WorldModel
 /// Test support: compares analytic gradients with central finite differences.
 ///
 /// The scalar checked is `L = sum(R * f(...))` for a fixed random projection `R` (so the backward pass is
-/// seeded with `dL/dy = R`), accumulated in double precision. With float32 forward passes, steps of `h = 1e-2`
-/// keep the rounding error of the difference quotient near 1e-4 and the truncation error near h^2; a
+/// seeded with `dL/dy = R`), accumulated in double precision. With float32 forward passes, steps of `h = 3e-3`
+/// keep the rounding error of the difference quotient near 3e-4 and the truncation error near h^2 times the
+/// third derivative (at 1e-2 a small tanh graph network's curvature alone could exceed the tolerance); a
 /// mismatch counts when it exceeds `absolute + relative * max(|analytic|, |numeric|)`.
 enum GradientCheck {
     struct Variable {
@@ -15,7 +16,7 @@ enum GradientCheck {
         var analytic: [Float]
     }
 
-    static let step: Float = 1e-2
+    static let step: Float = 3e-3
 
     /// Checks every element of every variable; `loss` recomputes `L` from the current values.
     static func verify(_ variables: [Variable], absolute: Double = 3e-3, relative: Double = 1e-2,
@@ -54,7 +55,7 @@ enum GradientCheck {
     }
 
     /// A matrix of values uniform in `range`, from `generator`.
-    static func random(_ rows: Int, _ cols: Int, in range: ClosedRange<Float> = -1...1, using generator: inout SplitMix64) -> Matrix {
+    static func random(_ rows: Int, _ cols: Int, in range: ClosedRange<Float> = -1...1, using generator: inout SeededRandom) -> Matrix {
         let m = Matrix(rows: rows, cols: cols)
         for i in 0..<m.count { m.base[i] = Float.random(in: range, using: &generator) }
         return m

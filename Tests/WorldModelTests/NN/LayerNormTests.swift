@@ -4,7 +4,7 @@ import WorldModel
 @Suite struct LayerNormTests {
     @Test(arguments: [5, 6, 7] as [UInt64])
     func gradientsMatchFiniteDifferences(seed: UInt64) {
-        var generator = SplitMix64(seed: seed)
+        var generator = SeededRandom(seed: seed)
         let batch = Int.random(in: 1...4, using: &generator), width = Int.random(in: 3...8, using: &generator)
         let norm = LayerNorm(name: "n", width: width)
         for i in 0..<width {

@@ -26,7 +26,7 @@ import WorldModel
     }
 
     @Test func gradientsMatchFiniteDifferences() {
-        var generator = SplitMix64(seed: 8)
+        var generator = SeededRandom(seed: 8)
         let p = GradientCheck.random(3, 4, in: -3...3, using: &generator)
         let t = GradientCheck.random(3, 4, using: &generator)
         let g = Matrix(rows: 3, cols: 4)

@@ -12,7 +12,7 @@ import Glibc
         MLPDescription(widths: [4, 6, 3], activation: .silu, layerNorm: true),
     ])
     func gradientsMatchFiniteDifferences(architecture: MLPDescription) {
-        var generator = SplitMix64(seed: 51)
+        var generator = SeededRandom(seed: 51)
         let mlp = MLP(architecture, name: "mlp", using: &generator)
         let batch = 3
         let workspace = mlp.makeWorkspace(maxBatch: 5)
@@ -37,7 +37,7 @@ import Glibc
     /// The MLP learns f(x, y, z) = sin(x) cos(y) + z^2 on [-1, 1]^3 to a held-out MSE below 2e-3
     /// (the function's variance is about 0.2), with seed 2024 and a fixed step count.
     @Test func learnsASmoothFunction() {
-        var generator = SplitMix64(seed: 2024)
+        var generator = SeededRandom(seed: 2024)
         func sample(_ count: Int) -> (Matrix, Matrix) {
             let x = GradientCheck.random(count, 3, using: &generator)
             let y = Matrix(rows: count, cols: 1)
@@ -79,7 +79,7 @@ import Glibc
 
     /// After one warm-up step, a full training step (forward, loss, backward, clipping, Adam) allocates nothing.
     @Test func trainingStepAllocatesNothingAfterWarmUp() {
-        var generator = SplitMix64(seed: 61)
+        var generator = SeededRandom(seed: 61)
         let mlp = MLP(MLPDescription(widths: [16, 32, 32, 4], activation: .silu, layerNorm: true), name: "m", using: &generator)
         let workspace = mlp.makeWorkspace(maxBatch: 64)
         let x = GradientCheck.random(64, 16, using: &generator)
@@ -108,7 +108,7 @@ import Glibc
     /// The benchmark's shapes: a 128-128-128 MLP at batch 1024 (blocked forward, large products) allocates
     /// nothing on the calling thread after warm-up (with one OpenBLAS thread, the product runs on it too).
     @Test func largeBatchPassAllocatesNothingAfterWarmUp() {
-        var generator = SplitMix64(seed: 62)
+        var generator = SeededRandom(seed: 62)
         let mlp = MLP(MLPDescription(widths: [128, 128, 128]), name: "b", using: &generator)
         let workspace = mlp.makeWorkspace(maxBatch: 1024)
         let x = GradientCheck.random(1024, 128, using: &generator)

@@ -5,7 +5,7 @@ import WorldModel
     /// Every transpose combination and strided operands against a naive triple loop.
     @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
     func matchesNaiveProduct(transposes: (Bool, Bool)) {
-        var generator = SplitMix64(seed: 3)
+        var generator = SeededRandom(seed: 3)
         let (m, k, n) = (3, 5, 4)
         let (ta, tb) = transposes
         let a = GradientCheck.random(ta ? k : m, (ta ? m : k) + 2, using: &generator)

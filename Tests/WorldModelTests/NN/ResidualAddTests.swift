@@ -4,7 +4,7 @@ import WorldModel
 @Suite struct ResidualAddTests {
     /// `y = x + tanh(x W + b)`: the skip path and the branch both carry gradient to `x`.
     @Test func residualBlockGradientsMatchFiniteDifferences() {
-        var generator = SplitMix64(seed: 21)
+        var generator = SeededRandom(seed: 21)
         let batch = 3, width = 4
         let layer = Dense(name: "r", inputWidth: width, outputWidth: width, using: &generator)
         let x = GradientCheck.random(batch, width, using: &generator)

@@ -21,8 +21,8 @@ import WorldModel
         #expect(DatasetFixture.contents(of: folder) == ["a.npz"])
     }
 
-    @Test func numpyLoadsWhatWeWrite() throws {
-        guard DatasetFixture.hasNumPy else { return }
+    @Test(.enabled(if: DatasetFixture.hasNumPy, "needs python3 with numpy on PATH"))
+    func numpyLoadsWhatWeWrite() throws {
         let folder = DatasetFixture.scratchFolder()
         defer { DatasetFixture.remove(folder) }
         for compress in [false, true] {
@@ -36,8 +36,8 @@ import WorldModel
         }
     }
 
-    @Test func weReadWhatNumpyWrites() throws {
-        guard DatasetFixture.hasNumPy else { return }
+    @Test(.enabled(if: DatasetFixture.hasNumPy, "needs python3 with numpy on PATH"))
+    func weReadWhatNumpyWrites() throws {
         let folder = DatasetFixture.scratchFolder()
         defer { DatasetFixture.remove(folder) }
         for save in ["savez", "savez_compressed"] {
