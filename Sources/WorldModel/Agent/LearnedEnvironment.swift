@@ -139,7 +139,7 @@ public final class LearnedEnvironment: Environment {
             switch geom.shape {
             case .plane:
                 // Horizontal planes (floors, tables) only: a tilted plane is not drawn.
-                if abs(RotationMath.rotate(quaternion, SIMD3(0, 0, 1)).z) > 0.999 { planes.append((position.z, rgb)) }
+                if scene.bodies[b].isStatic && geom.isHorizontal { planes.append((position.z, rgb)) }
             case .sphere, .ellipsoid: placed.append(Placed(shape: .sphere, half: half, position: position, quaternion: quaternion, rgb: rgb))
             case .box: placed.append(Placed(shape: .box, half: half, position: position, quaternion: quaternion, rgb: rgb))
             case .capsule: placed.append(Placed(shape: .capsule, half: half, position: position, quaternion: quaternion, rgb: rgb))

@@ -21,4 +21,9 @@ extension SceneModel.Geom {
         }
         return extent - position[2]
     }
+
+    /// Whether the geom's z axis points straight up in its body's frame (a floor or table plane of the world body).
+    public var isHorizontal: Bool {
+        RotationMath.rotate(SIMD4(quaternion[0], quaternion[1], quaternion[2], quaternion[3]), SIMD3<Float>(0, 0, 1)).z > 0.999
+    }
 }

@@ -89,7 +89,7 @@ struct InterruptTests {
 
     @Test func ctrlCDuringPlanEndsWithOneLine() throws {
         let plan = try BackgroundWM(["plan", "--model", CLIFixture.shipped("push-bodies.safetensors"), "--scene", scenePath("push.xml"), "--tasks", "20",
-                                     "--controllers", "learned,random", "--time-limit", "0.2"])
+                                     "--controllers", "learned,random", "--time-limit", "0.2", "--samples", "8", "--horizon", "3"])
         #expect(plan.wait { plan.standardError.contains("learned [") })
         let status = plan.stop(with: SIGINT)
         #expect(endingSignal(status) == SIGINT)

@@ -55,7 +55,8 @@ public enum TaskKind: String, Sendable, CaseIterable {
             var dx = Float(rng.uniform(0.1, 0.2)) * (rng.uniform(0, 1) < 0.5 ? -1 : 1)
             if abs(p.x + dx) > 0.4 { dx = -dx }
             // On the floor: the object resting upright on the highest static plane below it (it may start in the air).
-            let floor = scene.geoms.filter { $0.shape == .plane && scene.bodies[$0.body].isStatic }.map { $0.position[2] }.filter { $0 <= p.z }.max() ?? 0
+            let floor = scene.geoms.filter { $0.shape == .plane && scene.bodies[$0.body].isStatic && $0.isHorizontal }
+                .map { $0.position[2] }.filter { $0 <= p.z }.max() ?? 0
             let rest = scene.geoms.filter { $0.body == object && $0.collides }.map(\.depthBelowBodyOrigin).max() ?? 0
             return MoveObjectTask(name: "bring", object: object, objectName: names[object], target: SIMD3(p.x + dx, p.y, floor + rest), pusher: hand,
                                   axes: SIMD3(1, 1, 1), standoffMeters: 0.05, toleranceMeters: 0.03)
