@@ -20,6 +20,8 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CMuJoCo", providers: [.apt(["libmujoco-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        // giflib 5.2 ships no pkg-config file: the module map links -lgif.
+        .systemLibrary(name: "CGIF", providers: [.apt(["libgif-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CGLFW", pkgConfig: "glfw3", providers: [.apt(["libglfw3-dev", "libgl1-mesa-dev"])]),
 
@@ -39,7 +41,7 @@ let package = Package(
 
         .target(
             name: "WorldModel",
-            dependencies: ["CGeometry", "CBLAS", "CKernels", "CInterrupt", "CMuJoCo", "CMuJoCoGuard", "CPNG", "CZlib"],
+            dependencies: ["CGeometry", "CBLAS", "CKernels", "CInterrupt", "CMuJoCo", "CMuJoCoGuard", "CPNG", "CGIF", "CZlib"],
             linkerSettings: [.linkedLibrary("m")]
         ),
         // The viewer: all its sources are inside `#if Viewer` (an empty module without the trait), and GLFW is a

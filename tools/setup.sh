@@ -6,12 +6,13 @@
 #   libmujoco-dev   MuJoCo 2.2 (the teacher)
 #   libglfw3-dev    GLFW 3 (the optional viewer)
 #   libpng-dev zlib1g-dev  PNG frames, .npz deflate
+#   libgif-dev      giflib 5.2 (the animated GIF of wm demo / wm rollout --gif)
 #   pkg-config xvfb
 # Then fetches dm_control's MJCF scenes into /tmp/dmc (tools/fetch-dm-control.sh; skipped without PyPI).
 # Idempotent: packages already present are left alone. Run as root (or with sudo available).
 set -euo pipefail
 
-packages=(libeigen3-dev libopenblas-dev libmujoco-dev libglfw3-dev libpng-dev zlib1g-dev pkg-config xvfb)
+packages=(libeigen3-dev libopenblas-dev libmujoco-dev libglfw3-dev libpng-dev zlib1g-dev libgif-dev pkg-config xvfb)
 
 missing=()
 for p in "${packages[@]}"; do

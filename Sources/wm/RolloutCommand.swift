@@ -41,7 +41,9 @@ struct RolloutCommand: ParsableCommand {
     @Option(help: "Seed for placements and the scripted policy.") var seed: UInt64 = 1
     @Option(help: "Write trajectories and actions to this .npz.") var out: String?
     @Option(help: "Write PNG frames (field prediction beside MuJoCo) of environment 0 to this folder.") var render: String?
+    @Option(help: "Write the same frames as one looping animated GIF, shown in real time.") var gif: String?
     @Option(help: "Steps between rendered frames.") var renderEvery: Int = 25
+    @Option(help: "Pixels on a side of each half of a frame (the field's and MuJoCo's views).") var renderSize: Int = 160
     @Option(help: "Voxels along x of the dense baseline's voxel grid.") var denseResolution: Int = 256
     @Option(help: "Threads of the compact rollout (the graph network split over them; OpenBLAS stays on one).") var threads: Int = 1
     @Option(help: .hidden) var only: RolloutRunOptions.Only?
@@ -55,6 +57,8 @@ struct RolloutCommand: ParsableCommand {
         try require(episode >= 0, "--episode must not be negative")
         try require(threads >= 1 && threads <= 1024, "--threads must be between 1 and 1024, got \(threads)")
         try require(renderEvery >= 1, "--render-every must be at least 1 (steps between frames)")
+        try require(renderSize >= 8 && renderSize <= 2048, "--render-size must be between 8 and 2048 pixels, got \(renderSize)")
+        try require(gif == nil || field != nil, "--gif needs --field (the frames are the field's renders)")
         try require(denseResolution >= 2 && denseResolution <= 1024, "--dense-resolution must be between 2 and 1024, got \(denseResolution)")
     }
 
@@ -64,8 +68,12 @@ struct RolloutCommand: ParsableCommand {
     func run() throws {
         if let out { try OutputPathCheck.refuse(outputs: [out], overwriting: inputs) }
         if let render { try OutputPathCheck.refuse(folder: render, writingFilesWhere: RolloutRun.isFrameFileName, overwriting: inputs) }
+        if let gif { try OutputPathCheck.refuse(outputs: [gif], overwriting: inputs) }
         BLASThreads.set(1)
-        if try BodyDynamicsModel.isBodyModel(path: model) { return try runBodies() }
+        if try BodyDynamicsModel.isBodyModel(path: model) {
+            try require(gif == nil, "--gif renders a field, which a body-graph model has none of")
+            return try runBodies()
+        }
         if let replay, let only {
             // A child run: one model alone on the parent's rollout, no MuJoCo; prints its peak RSS.
             let objects = try JSONDecoder().decode([ObjectDescription].self, from: Data(RolloutReplay.read(replay).objectsJSON.utf8))
@@ -80,6 +88,9 @@ struct RolloutCommand: ParsableCommand {
                                         episode: episode, steps: steps, batch: batch, seed: seed, denseResolution: denseResolution,
                                         teacherEnvironments: 1, threads: threads)
         let run = try RolloutRun(options: options)
+        if let render { try makeDirectory(render) }
+        // Opened before the rollout, so an unwritable path fails before any work; nothing appears until commit.
+        let animation = try gif.map { try GIFFile.Writer(path: $0) }
         if let out {
             // positions, quaternions and the robot per frame, actions per step, all float32
             let n = run.scene.objects.count
@@ -101,16 +112,26 @@ struct RolloutCommand: ParsableCommand {
         }
         if let out { try NumPyArchive.write(run.npzArrays(), to: out, compress: false) }
         var frames: [String] = []
-        if let render {
-            try makeDirectory(render)
-            frames = try run.renderFrames(to: render, every: renderEvery)
+        if render != nil || animation != nil {
+            // Real time: a frame shows for the control steps between frames (at least the 2 cs viewers honour).
+            let delay = max(2, Int((Double(renderEvery) * run.scene.controlDtSeconds * 100).rounded()))
+            try run.renderFrames(every: renderEvery, size: renderSize) { step, image in
+                if let render {
+                    let path = render + "/" + RolloutRun.frameFileName(step: step)
+                    try PNGFile.write(image, to: path)
+                    frames.append(path)
+                }
+                try animation?.append(image, delayCentiseconds: delay)
+            }
+            try animation?.commit()
         }
         let failures = compact.failures.compactMap { $0 }
         let report = RolloutReport(
             environments: batch, steps: steps, env_steps_per_second: compact.environmentStepsPerSecond,
             dense_env_steps_per_second: run.denseResult?.environmentStepsPerSecond,
             memory: denseMemory.map { MemoryReport(compact: compactMemory, dense: $0) }, compact_memory: compactMemory,
-            error_vs_teacher_m: run.errorVsTeacherMeters, failures: failures, frames_written: frames.count, npz: out)
+            error_vs_teacher_m: run.errorVsTeacherMeters, failures: failures, frames_written: frames.count, npz: out,
+            gif: gif, gif_frames: animation?.frameCount)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
@@ -126,6 +147,9 @@ struct RolloutCommand: ParsableCommand {
         }
         if let out { print("wrote \(out)") }
         if !frames.isEmpty { print("wrote \(frames.count) frames to \(render!)") }
+        if let gif, let animation, let size = animation.frameSize {
+            print("wrote a \(animation.frameCount)-frame animation (\(size.width)x\(size.height)) to \(gif)")
+        }
     }
 
     /// Runs one model alone on the replay in a child process (no MuJoCo) and returns the peak RSS it reports.
@@ -151,6 +175,8 @@ struct RolloutReport: Encodable {
     var failures: [String]
     var frames_written: Int
     var npz: String?
+    var gif: String?
+    var gif_frames: Int?
 }
 
 func makeDirectory(_ path: String) throws {

@@ -213,17 +213,19 @@ public final class RolloutRun {
         }
         let r = h * robotStateWidth
         try sim.setRobotJoints([Double(e.robotStates[r]), Double(e.robotStates[r + 1])])
-        var states = [Float](repeating: 0, count: (actions.count + 1) * n * objectStateWidth)
-        try sim.writeObjectStates(into: &states, at: 0)
+        let frames = h + actions.count + 1
+        // Frames before H are not simulated: they stay zero, so frame indices match the learned rollout.
+        var states = [Float](repeating: 0, count: frames * n * objectStateWidth)
+        var robotStates = [Float](repeating: 0, count: frames * robotStateWidth)
+        try sim.writeObjectStates(into: &states, at: h * n * objectStateWidth)
+        try sim.writeRobotState(into: &robotStates, at: h * robotStateWidth)
         for (t, a) in actions.enumerated() {
             try sim.step(action: a, substeps: scene.controlSubsteps)
-            try sim.writeObjectStates(into: &states, at: (t + 1) * n * objectStateWidth)
+            try sim.writeObjectStates(into: &states, at: (h + t + 1) * n * objectStateWidth)
+            try sim.writeRobotState(into: &robotStates, at: (h + t + 1) * robotStateWidth)
         }
-        // Frames before H are not simulated; pad them with frame H so frame indices match the learned rollout.
-        let pad = [Float](repeating: 0, count: h * n * objectStateWidth)
-        let frames = h + actions.count + 1
-        return Episode(frameCount: frames, objectCount: n, actionDimension: 2, objectStates: pad + states,
-                       robotStates: [Float](repeating: 0, count: frames * robotStateWidth), actions: [Float](repeating: 0, count: (frames - 1) * 2),
+        return Episode(frameCount: frames, objectCount: n, actionDimension: 2, objectStates: states,
+                       robotStates: robotStates, actions: [Float](repeating: 0, count: (frames - 1) * 2),
                        contactCounts: [Int32](repeating: 0, count: frames))
     }
 
@@ -274,35 +276,64 @@ public final class RolloutRun {
         name.hasPrefix("frame") && name.hasSuffix(".png") && name.count > 9 && name.dropFirst(5).dropLast(4).allSatisfy(\.isNumber)
     }
 
-    /// Writes PNG frames of environment 0 every `every` steps: the field at the predicted poses, beside the
-    /// teacher's ray-cast view at MuJoCo's poses when the teacher was re-simulated. Returns the files written.
-    public func renderFrames(to directory: String, every: Int, size: Int = 128) throws -> [String] {
+    /// The name of the PNG file of the frame at `step`: `frame00025.png`.
+    public static func frameFileName(step: Int) -> String {
+        let digits = String(step)
+        return "frame" + String(repeating: "0", count: max(0, 5 - digits.count)) + digits + ".png"
+    }
+
+    /// The steps `renderFrames(every:size:_:)` renders: 0, `every`, 2 `every`, ... up to the last step.
+    private func renderedSteps(every: Int) -> StrideThrough<Int> { stride(from: 0, through: options.steps, by: max(1, every)) }
+
+    /// The camera of the rendered frames: `PinholeCamera.aroundObjects` looking at the centre of environment
+    /// 0's predicted objects and robot over the rendered steps, far enough (the 40 degree view's half angle)
+    /// that all of them stay in view.
+    private func frameCamera(_ trajectories: RolloutTrajectories, every: Int, size: Int) -> PinholeCamera {
+        var points: [SIMD3<Float>] = []
+        for t in renderedSteps(every: every) {
+            for i in 0..<objects.count { points.append(trajectories.position(frame: t, environment: 0, object: i)) }
+            let r = trajectories.robotPosition(frame: t, environment: 0)
+            points.append(SIMD3(r.x, r.y, scene.robot.shapeCentreHeightMeters))
+        }
+        let centre = points.reduce(.zero, +) / Float(max(points.count, 1))
+        // The farthest point from the centre, plus a margin for the shapes around it.
+        let radius = points.map { (($0 - centre) * ($0 - centre)).sum().squareRoot() }.max() ?? 0
+        let distance = max(0.5, (radius + 0.05) / Float(tan(20.0 * Double.pi / 180)))
+        let flat = points.flatMap { [$0.x, $0.y, $0.z] }
+        return PinholeCamera.aroundObjects(poses: flat, objectCount: points.count, count: 1, azimuthOffsetDegrees: 210, distance: distance, size: size)[0]
+    }
+
+    /// Renders environment 0 every `every` steps and hands each frame to `frame(step, image)`, one at a time
+    /// (nothing is kept): the field at the predicted poses with the robot at its predicted position, beside
+    /// the teacher's ray-cast view at MuJoCo's poses and robot position when the teacher was re-simulated.
+    /// Each side is `size` x `size` pixels.
+    public func renderFrames(every: Int, size: Int = 160, _ frame: (_ step: Int, _ image: RGBImage) throws -> Void) throws {
         guard let fields, let trajectories = compactResult?.trajectories else {
             throw WorldModelError("rendering needs object fields (RolloutRunOptions.fieldPath) and a compact rollout")
         }
-        let n = objects.count, h = model.historyLength
+        let n = objects.count, h = model.historyLength, robot = scene.robot
         let teacherRenderer = try RayCastRenderer(simulation: recorder.simulation)
-        let first = poses(of: initialStates[0])
-        let camera = PinholeCamera.aroundObjects(poses: first, objectCount: n, count: 1, azimuthOffsetDegrees: 210, size: size)[0]
+        let camera = frameCamera(trajectories, every: every, size: size)
         let renderer = fields.makeRenderer()
-        var written: [String] = []
-        for t in stride(from: 0, through: options.steps, by: max(1, every)) {
+        for t in renderedSteps(every: every) {
             var predicted: [Float] = []
             for i in 0..<n {
                 let p = trajectories.position(frame: t, environment: 0, object: i), q = trajectories.quaternion(frame: t, environment: 0, object: i)
                 predicted += [p.x, p.y, p.z, q.x, q.y, q.z, q.w]
             }
-            var image = renderer.render(camera: camera, fields: fields.placed(poses: predicted)).image
+            var view = renderer.render(camera: camera, fields: fields.placed(poses: predicted))
+            RobotOverlay.draw(robot, bodyPosition: trajectories.robotPosition(frame: t, environment: 0), albedo: teacherRenderer.robotAlbedo,
+                              lighting: renderer.lighting, camera: camera, into: &view)
+            var image = view.image
             if let e = teacher.first {
-                let width = n * objectStateWidth, f = h + t
+                let width = n * objectStateWidth, f = h + t, r = f * robotStateWidth
                 let state = Array(e.objectStates[(f * width)..<((f + 1) * width)])
-                image = image.besides(try teacherRenderer.views(poses: [state], cameras: [camera])[0].image.image)
+                var truth = try teacherRenderer.views(poses: [state], cameras: [camera])[0].image
+                RobotOverlay.draw(robot, bodyPosition: SIMD3(e.robotStates[r], e.robotStates[r + 1], e.robotStates[r + 2]),
+                                  albedo: teacherRenderer.robotAlbedo, lighting: teacherRenderer.lighting, camera: camera, into: &truth)
+                image = image.besides(truth.image)
             }
-            let name = String(t)
-            let path = directory + "/frame" + String(repeating: "0", count: max(0, 5 - name.count)) + name + ".png"
-            try PNGFile.write(image, to: path)
-            written.append(path)
+            try frame(t, image)
         }
-        return written
     }
 }

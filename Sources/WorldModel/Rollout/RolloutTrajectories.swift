@@ -45,6 +45,12 @@ public struct RolloutTrajectories: Sendable {
         return SIMD3(positions[o], positions[o + 1], positions[o + 2])
     }
 
+    /// The robot's body position in environment `b` at frame `t`.
+    public func robotPosition(frame t: Int, environment b: Int) -> SIMD3<Float> {
+        let r = (t * environments + b) * 3
+        return SIMD3(robotPositions[r], robotPositions[r + 1], robotPositions[r + 2])
+    }
+
     /// Object `i`'s orientation in environment `b` at frame `t`.
     public func quaternion(frame t: Int, environment b: Int, object i: Int) -> SIMD4<Float> {
         let o = ((t * environments + b) * objects + i) * 4

@@ -109,6 +109,8 @@ public final class RayCastRenderer {
     private let robotBodyID: Int32
     /// The free-object view of the simulation's scene.
     public let scene: SceneDescription
+    /// The colour (r, g, b) of the robot's first geom, for whoever draws the robot (`RobotOverlay`).
+    public let robotAlbedo: SIMD3<Float>
 
     /// Throws for a scene without free objects (the renderer places them).
     public init(simulation: MuJoCoSimulation, lighting: ViewLighting = .standard) throws {
@@ -126,6 +128,12 @@ public final class RayCastRenderer {
         self.table = table
         scene = try simulation.scene
         robotBodyID = mj_name2id(simulation.model, Int32(mjOBJ_BODY.rawValue), scene.robot.name)
+        var robotAlbedo = SIMD3<Float>(0.5, 0.5, 0.5)
+        for g in 0..<Int(m.ngeom) where m.geom_bodyid[g] == robotBodyID {
+            robotAlbedo = SIMD3(Float(m.geom_rgba[4 * g]), Float(m.geom_rgba[4 * g + 1]), Float(m.geom_rgba[4 * g + 2]))
+            break
+        }
+        self.robotAlbedo = robotAlbedo
     }
 
     /// Places the objects at `poses` (`N x 7`, or `N x 13` object states whose velocities are ignored).
