@@ -1,6 +1,8 @@
 /// Runs a ``BodyDynamicsModel`` on batches of up to `maxEnvironments` environments: predicts `qacc`, integrates
 /// it in joint space, and keeps limited hinges and slides within their range (widened by the configuration's
-/// margin). The buffers are made once, so a step allocates nothing. Not thread-safe.
+/// margin). Stepping runs the network's inference pass (``GraphNetwork/infer(nodeFeatures:edgeFeatures:senders:receivers:outputRows:workspace:)``:
+/// fused row kernels, nothing kept for a backward pass); `forward` keeps what `backward` needs, for training, in
+/// buffers made by its first call. The buffers are made once, so a step allocates nothing. Not thread-safe.
 ///
 /// Divergence: an environment whose new velocity leaves any sane range (not finite, or above
 /// ``divergenceSpeed`` in m/s or rad/s on some DOF) or whose new `qpos` is not finite is left at its last state
@@ -9,7 +11,9 @@ public final class BodyDynamicsRunner {
     public let model: BodyDynamicsModel
     public let maxEnvironments: Int
     public let builder: BodyGraphBuilder
-    let workspace: GraphNetworkWorkspace?
+    let team: ThreadTeam
+    let inferenceWorkspace: GraphInferenceWorkspace?
+    private(set) var trainingWorkspace: GraphNetworkWorkspace?
     let denseWorkspace: MLPWorkspace?
     let denseInput: Matrix?
     /// maxEnvironments x nv: the last predicted accelerations (raw units).
@@ -31,13 +35,14 @@ public final class BodyDynamicsRunner {
         let c = model.configuration
         builder = BodyGraphBuilder(layout: model.layout, historyLength: c.historyLength, contactRadiusMeters: c.contactRadiusMeters,
                                    dtSeconds: model.dtSeconds, maxEnvironments: maxEnvironments)
+        team = try ThreadTeam(threads: 1)
         if let network = model.graphNetwork {
-            workspace = network.makeWorkspace(maxNodes: builder.maxNodes, maxEdges: builder.maxEdges)
+            inferenceWorkspace = network.makeInferenceWorkspace(maxNodes: builder.maxNodes, maxEdges: builder.maxEdges, team: team)
             denseWorkspace = nil
             denseInput = nil
         } else {
             let mlp = model.denseNetwork!
-            workspace = nil
+            inferenceWorkspace = nil
             denseWorkspace = mlp.makeWorkspace(maxBatch: maxEnvironments)
             denseInput = Matrix(rows: maxEnvironments, cols: mlp.architecture.inputWidth)
         }
@@ -52,18 +57,37 @@ public final class BodyDynamicsRunner {
     public var historyLength: Int { model.historyLength }
 
     /// Builds and normalises the inputs of `states` (raw builder features are normalised in place) and runs the
-    /// network; returns its normalised output: graph network [decoded rows, 6] (DOF slots per decoded node), dense
-    /// [environments, nv]. Valid until the next call.
+    /// network, keeping what `backward` needs; returns its normalised output: graph network [decoded rows, 6] (DOF
+    /// slots per decoded node), dense [environments, nv]. Valid until the next call.
     @discardableResult
     public func forward(states: UnsafeBufferPointer<BodyState>, ctrl: UnsafeBufferPointer<Float>) -> MatrixView {
+        run(states: states, ctrl: ctrl, training: true)
+    }
+
+    /// `forward` through the network's inference pass: the same outputs (to float rounding), faster, and nothing
+    /// kept for `backward`. What `step` runs.
+    @discardableResult
+    public func infer(states: UnsafeBufferPointer<BodyState>, ctrl: UnsafeBufferPointer<Float>) -> MatrixView {
+        run(states: states, ctrl: ctrl, training: false)
+    }
+
+    private func run(states: UnsafeBufferPointer<BodyState>, ctrl: UnsafeBufferPointer<Float>, training: Bool) -> MatrixView {
         let start = timing == nil ? 0 : monotonicSeconds()
-        if let network = model.graphNetwork, let workspace {
+        if let network = model.graphNetwork {
             builder.build(states: states, ctrl: ctrl)
             model.inputStatistics.normalize(builder.nodeView)
             model.edgeStatistics.normalize(builder.edgeView)
             let built = timing == nil ? 0 : monotonicSeconds()
-            let output = network.forward(nodeFeatures: builder.nodeView, edgeFeatures: builder.edgeView, senders: builder.senderIndices,
+            let output: MatrixView
+            if training {
+                let workspace = trainingWorkspace ?? network.makeWorkspace(maxNodes: builder.maxNodes, maxEdges: builder.maxEdges)
+                trainingWorkspace = workspace
+                output = network.forward(nodeFeatures: builder.nodeView, edgeFeatures: builder.edgeView, senders: builder.senderIndices,
                                          receivers: builder.receiverIndices, outputRows: builder.decodedRowIndices, workspace: workspace)
+            } else {
+                output = network.infer(nodeFeatures: builder.nodeView, edgeFeatures: builder.edgeView, senders: builder.senderIndices,
+                                       receivers: builder.receiverIndices, outputRows: builder.decodedRowIndices, workspace: inferenceWorkspace!)
+            }
             timing?.add(graph: built - start, network: monotonicSeconds() - built, edges: builder.edgeCount)
             return output
         }
@@ -88,7 +112,8 @@ public final class BodyDynamicsRunner {
 
     /// Backpropagates the gradient of the last `forward`'s output, accumulating parameter gradients.
     public func backward(outputGradient: MatrixView) {
-        if let network = model.graphNetwork, let workspace {
+        if let network = model.graphNetwork {
+            guard let workspace = trainingWorkspace else { preconditionFailure("BodyDynamicsRunner.backward: call forward (not infer) first") }
             network.backward(outputGradient: outputGradient, workspace: workspace)
         } else {
             model.denseNetwork!.backward(input: denseInput!.view.rows(0..<outputGradient.rows), outputGradient: outputGradient, workspace: denseWorkspace!)
@@ -119,7 +144,7 @@ public final class BodyDynamicsRunner {
     public func step(_ states: inout [BodyState], ctrl: [Float], diverged: UnsafeMutableBufferPointer<Bool>? = nil) -> Int {
         let n = states.count
         precondition(n <= maxEnvironments, "BodyDynamicsRunner: \(n) environments, built for \(maxEnvironments)")
-        let output = states.withUnsafeBufferPointer { st in ctrl.withUnsafeBufferPointer { forward(states: st, ctrl: $0) } }
+        let output = states.withUnsafeBufferPointer { st in ctrl.withUnsafeBufferPointer { infer(states: st, ctrl: $0) } }
         var count = 0
         let start = timing == nil ? 0 : monotonicSeconds()
         for env in 0..<n {

@@ -44,6 +44,24 @@ import Glibc
         #expect(try rollout(model) == rollout(loaded))
     }
 
+    /// Stepping runs the inference pass, training the pass that keeps activations: both give the same outputs.
+    @Test func theInferencePassMatchesTheTrainingPass() throws {
+        let (model, _, _) = try trained(kind: .gnn, steps: 20)
+        let runner = try BodyDynamicsRunner(model: model, maxEnvironments: 3)
+        let nu = armData.scene.nu
+        let states = (0..<3).map { BodyState(episode: armData.valid[$0 % armData.valid.count], frame: 3 + 5 * $0, historyLength: model.historyLength, nq: model.scene.nq) }
+        let ctrl = (0..<(3 * nu)).map { Float($0 % 3) * 0.4 - 0.4 }
+        let (trained, inferred) = states.withUnsafeBufferPointer { st in
+            ctrl.withUnsafeBufferPointer { c in
+                (runner.forward(states: st, ctrl: c).values, runner.infer(states: st, ctrl: c).values)
+            }
+        }
+        #expect(trained.count == inferred.count && !trained.isEmpty)
+        let scale = trained.map(abs).max()!
+        let worst = zip(trained, inferred).map { abs($0 - $1) }.max()!
+        #expect(worst <= 1e-4 * max(scale, 1), "largest difference \(worst) (outputs up to \(scale))")
+    }
+
     @Test func aCheckpointOfAnotherKindIsRefused() throws {
         let path = "/tmp/wm-test-\(getpid())-notbody.safetensors"
         defer { unlink(path) }
