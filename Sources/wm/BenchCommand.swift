@@ -6,11 +6,11 @@ import WorldModel
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure speed: the learned step against MuJoCo, planner batches, MLP vs raw sgemm, field rays/s.",
+        abstract: "Measure speed: the learned step against MuJoCo, the planner agents run, MLP vs raw sgemm, field rays/s.",
         discussion: """
-            step: batch-1 step latency and the learned control step against MuJoCo's on the same scene;
-            planner: graph-steps/s of a 256-environment batch; mlp: MLP 128-128-128 vs raw cblas_sgemm;
-            field: rays/s of the neural field; all: everything, one JSON.
+            step: batch-1 step latency, graph-steps/s of a 256-environment batch, and the learned control step             against MuJoCo's on the same scene (free-object models and presets);
+            planner: the planner an agent runs (`Planner` over `LearnedRolloutModel`, as `wm plan`): ms per control             step (--samples x --horizon, MPPI), the rollouts' part and graph-steps/s, beside the learned and the MuJoCo             environment's step, in alternating rounds (a body-graph model, default models/push-bodies.safetensors);
+            mlp: MLP 128-128-128 vs raw cblas_sgemm; field: rays/s of the neural field; all: everything, one JSON.
             --config gns-peer measures the network of ../shared/peers/gns_torch.py (8 objects, every pair connected,
             5 message-passing steps, latent 128, 2 hidden layers, LayerNorm) with fresh weights: speed only. Our graph
             also has the robot node (9 nodes and 64 edges per environment against the peer's 8 and 56).
@@ -19,6 +19,8 @@ struct BenchCommand: ParsableCommand {
             Examples:
               wm bench step --config gns-peer --json
               wm bench step --config gns-peer --threads 1
+              wm bench planner --model models/push-bodies.safetensors --scene scenes/push.xml --json
+              wm bench planner --model models/stacker.safetensors --scene /tmp/dmc/dm_control/suite/stacker.xml --samples 64 --horizon 20
               wm bench all --model models/push.safetensors --scene scenes/push.xml --json
               wm bench mlp --json --threads 2
             """
@@ -46,8 +48,17 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Timed samples per measurement (the median is reported).")
     var repeats = 7
 
-    @Option(help: "A dynamics checkpoint to measure (default: models/push.safetensors unless --config is given).")
+    @Option(help: "A dynamics checkpoint to measure (default: models/push.safetensors unless --config is given; planner: models/push-bodies.safetensors).")
     var model: String?
+
+    @Option(help: "Planner only: action sequences per control step.")
+    var samples = 256
+
+    @Option(help: "Planner only: planning horizon (control steps).")
+    var horizon = 25
+
+    @Option(help: "Planner only: a body-graph checkpoint for `all` (default: models/push-bodies.safetensors).")
+    var plannerModel: String?
 
     @Option(help: "A preset to measure with fresh weights instead of a checkpoint (e.g. gns-peer).")
     var config: String?
@@ -60,15 +71,22 @@ struct BenchCommand: ParsableCommand {
 
     func validate() throws {
         guard (threads ?? 1) >= 1 else { throw ValidationError("--threads must be at least 1") }
-        guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
+        guard repeats >= 1 && repeats <= 1000 else { throw ValidationError("--repeats must be between 1 and 1000") }
+        guard samples >= 2 && samples <= 100_000, horizon >= 1 && horizon <= 10_000 else {
+            throw ValidationError("--samples must be between 2 and 100000 and --horizon between 1 and 10000")
+        }
     }
 
     func run() throws {
         switch kind {
-        case .step, .planner:
+        case .step:
             let report = try stepReport()
             if json { print(try encodeJSON(report)); return }
             printStep(report)
+        case .planner:
+            let report = try plannerReport(modelPath: model ?? "models/push-bodies.safetensors")
+            if json { print(try encodeJSON(report)); return }
+            printPlanner(report)
         case .field:
             let report = try fieldReport()
             if json { print(try encodeJSON(report)); return }
@@ -79,13 +97,17 @@ struct BenchCommand: ParsableCommand {
             let forward = mlp.filter { $0.pass == "forward" && $0.batch >= 1024 }
             let efficiency = forward.isEmpty ? Double.nan : forward.map(\.ratio).reduce(0, +) / Double(forward.count)
             let field = try fieldReport()
-            let report = AllReport(step_ms_batch1: step.stepMillisecondsBatch1, planner_graph_steps_per_second: step.plannerGraphStepsPerSecond,
+            let planner = try plannerReport(modelPath: plannerModel ?? "models/push-bodies.safetensors")
+            let report = AllReport(step_ms_batch1: step.stepMillisecondsBatch1, batch_graph_steps_per_second: step.batchGraphStepsPerSecond,
+                                   planner_ms_per_step: planner.planMillisecondsPerStep.median,
                                    learned_control_steps_per_second: step.learnedControlStepsPerSecond,
                                    mujoco_control_steps_per_second: step.mujocoControlStepsPerSecond,
                                    learned_vs_mujoco_ratio: step.learnedControlStepsPerSecond / step.mujocoControlStepsPerSecond,
-                                   mlp_gemm_efficiency: efficiency, field_rays_per_second: field.raysPerSecond, config: step, mlp: mlp)
+                                   mlp_gemm_efficiency: efficiency, field_rays_per_second: field.raysPerSecond, config: step,
+                                   planner: planner, mlp: mlp)
             if json { print(try encodeJSON(report)); return }
             printStep(step)
+            printPlanner(planner)
             print("MLP forward GEMM efficiency at batch >= 1024: \(fixed(efficiency, 2)) of raw sgemm")
             print("field: \(Int(field.raysPerSecond)) rays/s")
         case .mlp:
@@ -146,8 +168,28 @@ struct BenchCommand: ParsableCommand {
     private func printStep(_ r: StepBenchmarkReport) {
         print("\(r.config): \(r.objects) objects, M = \(r.messagePassingSteps), latent \(r.latentWidth)\(r.allPairs ? ", all pairs" : ""), \(r.parameters) parameters, \(r.threads) thread(s), OpenBLAS on one")
         print("  batch-1 step: \(fixed(r.stepMillisecondsBatch1, 3)) ms")
-        print("  planner batch of \(r.plannerBatch): \(Int(r.plannerGraphStepsPerSecond)) graph-steps/s")
+        print("  batch of \(r.batch): \(Int(r.batchGraphStepsPerSecond)) graph-steps/s")
         print("  learned control steps/s \(Int(r.learnedControlStepsPerSecond)) vs MuJoCo \(Int(r.mujocoControlStepsPerSecond)) on the same scene: \(fixed(r.learnedControlStepsPerSecond / r.mujocoControlStepsPerSecond, 2))x")
+    }
+
+    /// The planner `wm plan` runs, on a body-graph model, with the progress of its rounds on stderr.
+    private func plannerReport(modelPath: String) throws -> PlannerBenchmarkReport {
+        BLASThreads.set(1)
+        let body = try BodyDynamicsModel.load(from: modelPath)
+        let scenePath = scene ?? "scenes/push.xml"
+        let configuration = PlannerConfiguration(method: .mppi, horizon: horizon, samples: samples, iterations: 1, seed: 7)
+        let progress = ProgressBar(total: repeats, label: "planner")
+        let report = try PlannerBenchmark.run(model: body, modelName: modelPath, scenePath: scenePath, configuration: configuration,
+                                              threads: stepThreads, rounds: repeats) { done, _ in progress.update(done, status: "round \(done)") }
+        progress.finish(repeats, status: "done")
+        return report
+    }
+
+    private func printPlanner(_ r: PlannerBenchmarkReport) {
+        func show(_ s: RoundStatistics, _ decimals: Int) -> String { "\(fixed(s.median, decimals)) (\(fixed(s.min, decimals))-\(fixed(s.max, decimals)))" }
+        print("planner on \(r.model), scene '\(r.scene)', task \(r.task): \(r.method), \(r.samples) samples x horizon \(r.horizon), \(r.threads) thread(s); median (range) of \(r.planMillisecondsPerStep.rounds) alternating rounds")
+        print("  plan: \(show(r.planMillisecondsPerStep, 1)) ms per control step, of which rollouts \(show(r.rolloutMillisecondsPerStep, 1)) ms (\(Int(r.rolloutGraphStepsPerSecond.median)) graph-steps/s)")
+        print("  environment step: learned \(show(r.learnedEnvironmentStepMilliseconds, 3)) ms, MuJoCo \(show(r.mujocoEnvironmentStepMilliseconds, 3)) ms (batch 1, one thread)")
     }
 
     private func encodeJSON<T: Encodable>(_ value: T) throws -> String {
@@ -171,13 +213,15 @@ struct FieldBenchmarkReport: Encodable {
 
 struct AllReport: Encodable {
     var step_ms_batch1: Double
-    var planner_graph_steps_per_second: Double
+    var batch_graph_steps_per_second: Double
+    var planner_ms_per_step: Double
     var learned_control_steps_per_second: Double
     var mujoco_control_steps_per_second: Double
     var learned_vs_mujoco_ratio: Double
     var mlp_gemm_efficiency: Double
     var field_rays_per_second: Double
     var config: StepBenchmarkReport
+    var planner: PlannerBenchmarkReport
     var mlp: [MLPBenchmarkRow]
 }
 

@@ -13,9 +13,10 @@ public struct StepBenchmarkReport: Codable, Sendable {
     public var parameters: Int
     /// Median milliseconds of one learned step at batch 1 (graph building, network, integration).
     public var stepMillisecondsBatch1: Double
-    /// Graph-steps per second of a batch of `plannerBatch` environments (one graph per environment per step).
-    public var plannerGraphStepsPerSecond: Double
-    public var plannerBatch: Int
+    /// Graph-steps per second of a batch of `batch` environments (one graph per environment per step), the
+    /// PyTorch peer's batch figure. The planner's own rollouts are timed by `PlannerBenchmark`.
+    public var batchGraphStepsPerSecond: Double
+    public var batch: Int
     /// Learned control steps per second at batch 1, and MuJoCo's control steps per second (10 physics steps
     /// each, through the C API) on the same scene, measured one after the other.
     public var learnedControlStepsPerSecond: Double
@@ -24,13 +25,12 @@ public struct StepBenchmarkReport: Codable, Sendable {
     public var threads: Int
 
     enum CodingKeys: String, CodingKey {
-        case config, objects, parameters, threads
+        case config, objects, parameters, threads, batch
         case messagePassingSteps = "message_passing_steps"
         case latentWidth = "latent_width"
         case allPairs = "all_pairs"
         case stepMillisecondsBatch1 = "step_ms_batch1"
-        case plannerGraphStepsPerSecond = "planner_graph_steps_per_second"
-        case plannerBatch = "planner_batch"
+        case batchGraphStepsPerSecond = "batch_graph_steps_per_second"
         case learnedControlStepsPerSecond = "learned_control_steps_per_second"
         case mujocoControlStepsPerSecond = "mujoco_control_steps_per_second"
     }
@@ -39,7 +39,7 @@ public struct StepBenchmarkReport: Codable, Sendable {
 public enum StepBenchmark {
     /// Measures `model` on the scene at `scenePath` (its objects placed by the teacher, seeded), its network on a
     /// team of `threads` threads (OpenBLAS on one).
-    public static func run(model: DynamicsModel, configName: String, scenePath: String, plannerBatch: Int = 256,
+    public static func run(model: DynamicsModel, configName: String, scenePath: String, batchSize: Int = 256,
                            repeats: Int = 7, threads: Int = 1) throws -> StepBenchmarkReport {
         BLASThreads.set(1)
         let recorder = try TeacherRecorder(scenePath: scenePath)
@@ -63,16 +63,16 @@ public enum StepBenchmark {
         }
         let stepSeconds = MLPBenchmark.median(perStep)
 
-        // Planner batch: median over `repeats` samples of 5 steps of `plannerBatch` environments.
-        let batch = try RolloutEngine(model: model, objects: objects, batchSize: plannerBatch, threads: threads)
-        var many = [DynamicsState](repeating: start, count: plannerBatch)
+        // The batch: median over `repeats` samples of 5 steps of `batchSize` environments.
+        let batch = try RolloutEngine(model: model, objects: objects, batchSize: batchSize, threads: threads)
+        var many = [DynamicsState](repeating: start, count: batchSize)
         try batch.advance(&many, step: 0, action: action) { _ in }
         var batchRates: [Double] = []
         for _ in 0..<max(3, repeats) {
-            many = [DynamicsState](repeating: start, count: plannerBatch)
+            many = [DynamicsState](repeating: start, count: batchSize)
             let t0 = monotonicSeconds()
             for t in 0..<5 { try batch.advance(&many, step: t, action: action) { _ in } }
-            batchRates.append(Double(plannerBatch * 5) / (monotonicSeconds() - t0))
+            batchRates.append(Double(batchSize * 5) / (monotonicSeconds() - t0))
         }
 
         // MuJoCo's control step (10 physics steps) on the same scene, right after.
@@ -89,7 +89,7 @@ public enum StepBenchmark {
         return StepBenchmarkReport(
             config: configName, objects: objects.count, messagePassingSteps: c.messagePassingSteps, latentWidth: c.latentWidth,
             allPairs: c.features.allPairs, parameters: model.parameters.scalarCount, stepMillisecondsBatch1: stepSeconds * 1000,
-            plannerGraphStepsPerSecond: MLPBenchmark.median(batchRates), plannerBatch: plannerBatch,
+            batchGraphStepsPerSecond: MLPBenchmark.median(batchRates), batch: batchSize,
             learnedControlStepsPerSecond: 1 / stepSeconds, mujocoControlStepsPerSecond: MLPBenchmark.median(mujocoRates), threads: threads)
     }
 

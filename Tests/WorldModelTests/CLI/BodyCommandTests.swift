@@ -50,4 +50,17 @@ import Glibc
         try expectRefused(["train", "--data", Self.data, "--graph", "objects", "--out", checkpoint, "--steps", "1"], naming: Self.data,
                           inputs: [Self.data], outputs: [checkpoint])
     }
+
+    /// `wm bench planner` times the planner `wm plan` runs, on this body model and its scene.
+    @Test func benchPlannerTimesThePlannerAgentsRun() throws {
+        let (status, out, err) = try runWM(["bench", "planner", "--model", Self.model, "--scene", Self.scene, "--samples", "8", "--horizon", "3",
+                                            "--repeats", "2", "--threads", "2", "--json"])
+        #expect(status == 0, "\(err)")
+        let report = try JSONDecoder().decode(PlannerBenchmarkReport.self, from: Data(out.utf8))
+        #expect(report.task == "bring" && report.samples == 8 && report.horizon == 3 && report.threads == 2)
+        #expect(report.planMillisecondsPerStep.rounds == 2 && report.planMillisecondsPerStep.median > 0)
+        #expect(report.rolloutMillisecondsPerStep.median <= report.planMillisecondsPerStep.median)
+        try expectRefused(["bench", "planner", "--model", Self.model, "--scene", scenePath("push.xml"), "--samples", "8", "--horizon", "3"],
+                          naming: Self.model, inputs: [Self.model])
+    }
 }
