@@ -22,7 +22,7 @@ struct PlanCommand: ParsableCommand {
 
             Tasks: push (a free-object scene: a random object 15-25 cm to a goal, every other goal behind another \
             object; success within 2 cm), bring (an arm scene: the ball or a box 10-20 cm along the floor; within \
-            3 cm), reach (the hand 10-20 cm away; within 2 cm). Default: push on a free-object scene, else bring.
+            3 cm), stack (an arm scene: a box onto the nearest other, as dm_control's stack_2; within 2 cm), reach (the             hand 10-20 cm away; within 2 cm). Default: push on a free-object scene, else bring.
 
             Examples:
               wm plan --model models/push-bodies.safetensors --scene scenes/push.xml --tasks 20 --seed 7 --json
@@ -36,7 +36,7 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "Scene MJCF file (the one the model was trained on).")
     var scene: String
 
-    @Option(help: "Task: push, bring or reach (default: push on a free-object scene, else bring).")
+    @Option(help: "Task: push, bring, stack or reach (default: push on a free-object scene, else bring).")
     var task: TaskKind?
 
     @Option(help: "Number of tasks.")

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 @testable import WorldModel
 
@@ -41,5 +44,34 @@ import Testing
             #expect(teacher.sceneModel.tree.bodies[task.pusher].name == "hand")
         }
         #expect(throws: WorldModelError.self) { try TaskEvaluation(kind: .push, seed: 3, count: 1).start(0, environment: teacher) }
+    }
+
+    /// Stack tasks on dm_control's stacker: one box onto the nearest other, the target moving with the lower box
+    /// (its top face plus the upper box's half-height); solved exactly when MuJoCo holds the box there.
+    @Test(.enabled(if: dmControlPresent, "needs dm_control's suite MJCF at /tmp/dmc (tools/fetch-dm-control.sh)"))
+    func stackTargetsSitOnTheNearestOtherBox() throws {
+        let teacher = try MuJoCoEnvironment(scenePath: dmControlSuite + "stacker.xml")
+        let scene = teacher.sceneModel
+        for k in 0..<4 {
+            let task = try #require(try TaskEvaluation(kind: .stack, seed: 5, count: 4).start(k, environment: teacher) as? MoveObjectTask)
+            let below = try #require(task.relativeTo)
+            #expect(below != task.object && scene.passiveBodyIndices.contains(below) && scene.passiveBodyIndices.contains(task.object))
+            // dm_control's boxes have half-size 2.2 cm: the top one's origin sits 4.4 cm above the lower one's.
+            #expect(task.target.x == 0 && task.target.y == 0 && abs(task.target.z - 0.044) < 1e-4, "offset \(task.target)")
+            let seen = teacher.observation
+            let ahead = SIMD3<Float>(0.0, 0.0, 0.044)
+            // Distance is measured to where the lower box is now.
+            let expected = seen.bodyPositions[task.object] - (seen.bodyPositions[below] + ahead)
+            #expect(abs(task.distance(seen) - (expected * expected).sum().squareRoot()) < 1e-5)
+            #expect(task.summary.contains("stack") && task.summary.contains(scene.tree.bodyNames[below]))
+        }
+    }
+
+    @Test func aSceneWithOneObjectCannotPoseAStackTask() throws {
+        let path = try temporaryFile("stack_one_box.xml", oneSlidingBoxScene)
+        defer { unlink(path) }
+        let teacher = try MuJoCoEnvironment(scenePath: path)
+        let error = try #require(throws: WorldModelError.self) { try TaskEvaluation(kind: .stack, seed: 3, count: 1).start(0, environment: teacher) }
+        #expect("\(error)".contains("two passive bodies"))
     }
 }

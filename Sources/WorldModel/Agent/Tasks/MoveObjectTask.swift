@@ -1,7 +1,9 @@
 /// Move an object to a target: push a box to a goal on the table (`push`), bring a box or a ball to a target
-/// region on the floor with an arm (`bring`, as dm_control's `bring_ball`, with the target on the floor).
+/// region on the floor with an arm (`bring`, as dm_control's `bring_ball`, with the target on the floor), or put
+/// a box on another (`stack`, as dm_control's `stack_2`: the target moves with the box below, `relativeTo`).
 ///
-/// With p_t the object's origin, r_t the pusher's (the robot's hand), g the target, and distances measured over
+/// With p_t the object's origin, r_t the pusher's (the robot's hand), g the target (g_t = target + b_t when the
+/// target is relative to body b, whose origin is b_t at step t), and distances measured over
 /// `axes` (1 counts an axis, 0 ignores it: a planar push ignores height), the cost of a predicted sequence is
 ///   Σ_t [ |p_t - g| + approachWeight |r_t - (p_t + standoff u_t)| ] / H + terminalWeight |p_H - g|
 /// with u_t the unit vector from the target to the object: the approach term draws the pusher to the far side
@@ -16,8 +18,12 @@ public struct MoveObjectTask: PlanningTask, Equatable {
     /// The object's body (MuJoCo's body index) and its name, for reports.
     public var object: Int
     public var objectName: String
-    /// Where its origin should go (m, world; axes not counted are ignored).
+    /// Where its origin should go (m, world; axes not counted are ignored); an offset from `relativeTo`'s origin
+    /// when that is set.
     public var target: SIMD3<Float>
+    /// A body the target moves with (its MuJoCo body index), e.g. the box to stack on; nil: a fixed target.
+    public var relativeTo: Int?
+    public var relativeToName: String
     /// The robot body that pushes (``SceneModel/handBodyIndex``).
     public var pusher: Int
     public var axes: SIMD3<Float>
@@ -28,8 +34,11 @@ public struct MoveObjectTask: PlanningTask, Equatable {
     public var toleranceMeters: Float
 
     public init(name: String, object: Int, objectName: String = "", target: SIMD3<Float>, pusher: Int, axes: SIMD3<Float> = SIMD3(1, 1, 1),
-                approachWeight: Float = 0.3, standoffMeters: Float = 0.045, terminalWeight: Float = 2, toleranceMeters: Float = 0.02) {
+                approachWeight: Float = 0.3, standoffMeters: Float = 0.045, terminalWeight: Float = 2, toleranceMeters: Float = 0.02,
+                relativeTo: Int? = nil, relativeToName: String = "") {
         self.name = name
+        self.relativeTo = relativeTo
+        self.relativeToName = relativeToName
         self.object = object
         self.objectName = objectName
         self.target = target
@@ -43,7 +52,12 @@ public struct MoveObjectTask: PlanningTask, Equatable {
 
     public var summary: String {
         let t = (0..<3).filter { axes[$0] != 0 }.map { ["x", "y", "z"][$0] + " " + Self.metres(target[$0]) }
-        return "\(name) \(objectName.isEmpty ? "body \(object)" : objectName) to \(t.joined(separator: ", ")) within \(Self.metres(toleranceMeters))"
+        let what = objectName.isEmpty ? "body \(object)" : objectName
+        if let relativeTo {
+            let base = relativeToName.isEmpty ? "body \(relativeTo)" : relativeToName
+            return "\(name) \(what) to \(base) + (\(t.joined(separator: ", "))) within \(Self.metres(toleranceMeters))"
+        }
+        return "\(name) \(what) to \(t.joined(separator: ", ")) within \(Self.metres(toleranceMeters))"
     }
 
     public func cost(of trajectories: SampledTrajectories, sample s: Int) -> Float {
@@ -51,7 +65,8 @@ public struct MoveObjectTask: PlanningTask, Equatable {
         var total: Float = 0, distance: Float = 0
         for t in 0..<h {
             let p = trajectories.position(sample: s, step: t, body: object)
-            let offset = axes * (p - target)
+            let goal = relativeTo.map { target + trajectories.position(sample: s, step: t, body: $0) } ?? target
+            let offset = axes * (p - goal)
             distance = (offset * offset).sum().squareRoot()
             var stepCost = distance
             if distance > 0.01 {
@@ -65,7 +80,8 @@ public struct MoveObjectTask: PlanningTask, Equatable {
     }
 
     public func distance(_ observation: Observation) -> Float {
-        let offset = axes * (observation.bodyPositions[object] - target)
+        let goal = relativeTo.map { target + observation.bodyPositions[$0] } ?? target
+        let offset = axes * (observation.bodyPositions[object] - goal)
         return (offset * offset).sum().squareRoot()
     }
 

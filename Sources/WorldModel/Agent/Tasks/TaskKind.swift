@@ -10,6 +10,9 @@ import Glibc
 /// - `bring`: an arm moves an object (the body named `ball` when there is one, else a random free-standing
 ///   passive body) 10-20 cm along x from where it starts, to rest on the floor there (dm_control's objects start
 ///   in the air and fall), kept within +-0.4 m of the arm's base. Success within 3 cm.
+/// - `stack`: an arm puts one box on another (as dm_control's `stack_2`): a random free-standing passive body
+///   on top of the nearest other one (its origin the two bodies' depths below their origins above the lower
+///   one's, which may move). Success within 2 cm.
 /// - `reach`: the hand moves 10-20 cm from where it starts (in the plane the robot moves in), to within 2 cm.
 ///
 /// ```swift
@@ -17,7 +20,7 @@ import Glibc
 /// let task = try TaskKind.bring.sample(scene: teacher.sceneModel, start: start, seed: 7, index: 3)
 /// ```
 public enum TaskKind: String, Sendable, CaseIterable {
-    case push, bring, reach
+    case push, bring, stack, reach
 
     /// Task `index` of `seed` for `scene`, starting at `start`. Throws a line naming the scene when it lacks what
     /// the task needs (a robot, an object).
@@ -60,6 +63,18 @@ public enum TaskKind: String, Sendable, CaseIterable {
             let rest = scene.geoms.filter { $0.body == object && $0.collides }.map(\.depthBelowBodyOrigin).max() ?? 0
             return MoveObjectTask(name: "bring", object: object, objectName: names[object], target: SIMD3(p.x + dx, p.y, floor + rest), pusher: hand,
                                   axes: SIMD3(1, 1, 1), standoffMeters: 0.05, toleranceMeters: 0.03)
+        case .stack:
+            guard objects.count >= 2 else {
+                throw WorldModelError("scene '\(scene.name)' needs two passive bodies to stack, it has \(objects.count)")
+            }
+            let top = objects[rng.index(objects.count)], p = start.bodyPositions[top]
+            let below = objects.filter { $0 != top }.min {
+                let a = start.bodyPositions[$0] - p, b = start.bodyPositions[$1] - p
+                return (a * a).sum() < (b * b).sum()
+            }!
+            let depth: (Int) -> Float = { body in scene.geoms.filter { $0.body == body && $0.collides }.map(\.depthBelowBodyOrigin).max() ?? 0 }
+            return MoveObjectTask(name: "stack", object: top, objectName: names[top], target: SIMD3(0, 0, depth(top) + depth(below)), pusher: hand,
+                                  axes: SIMD3(1, 1, 1), standoffMeters: 0.05, toleranceMeters: 0.02, relativeTo: below, relativeToName: names[below])
         case .reach:
             let r = start.bodyPositions[hand]
             let angle = Float(rng.uniform(-Double.pi, Double.pi)), distance = Float(rng.uniform(0.1, 0.2))
