@@ -21,7 +21,7 @@ struct PlanCommand: ParsableCommand {
             actuator's ctrlrange.
 
             Tasks: push (a free-object scene: a random object 15-25 cm to a goal, every other goal behind another \
-            object; success within 2 cm), bring (an arm scene: the ball or a box 10-20 cm along the floor; within \
+            object; success within 2 cm, held for --hold control steps, as for every task), bring (an arm scene: the ball or a box 10-20 cm along the floor; within \
             3 cm), stack (an arm scene: a box onto the nearest other, as dm_control's stack_2; within 2 cm), reach (the             hand 10-20 cm away; within 2 cm). Default: push on a free-object scene, else bring.
 
             Examples:
@@ -69,6 +69,9 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "Time limit per task, seconds of simulated time.")
     var timeLimit: Double = 6
 
+    @Option(help: "Control steps a task must stay solved for to succeed (an object rolling through its target does not count).")
+    var hold: Int = 10
+
     @Option(help: "Comma-separated controllers to run, from learned, oracle, random.")
     var controllers: String = "learned,oracle,random"
 
@@ -82,6 +85,7 @@ struct PlanCommand: ParsableCommand {
         guard tasks >= 1 && tasks <= 100_000 else { throw ValidationError("--tasks must be between 1 and 100000") }
         guard horizon >= 1, samples >= 2, oracleSamples >= 2 else { throw ValidationError("--horizon >= 1, --samples and --oracle-samples >= 2") }
         try require(timeLimit.isFinite && timeLimit > 0 && timeLimit <= 86_400, "--time-limit must be a positive number of seconds up to a day, got \(timeLimit)")
+        try require(hold >= 1 && hold <= 100_000, "--hold must be between 1 and 100000 control steps")
         try require((iterations ?? 1) >= 1 && (iterations ?? 1) <= 1000, "--iterations must be between 1 and 1000")
         try require(threads >= 1 && threads <= 1024 && oracleThreads >= 1 && oracleThreads <= 1024, "--threads and --oracle-threads must be between 1 and 1024")
         try require(horizon <= 10_000 && samples <= 1_000_000 && oracleSamples <= 1_000_000, "--horizon must be at most 10000, --samples and --oracle-samples at most 1000000")
@@ -102,7 +106,7 @@ struct PlanCommand: ParsableCommand {
         oracleConfiguration.samples = oracleSamples
         oracleConfiguration.eliteCount = max(2, oracleSamples / 8)
         let evaluation = TaskEvaluation(kind: kind, seed: seed, count: tasks,
-                                        timeLimitSteps: max(1, Int((timeLimit / teacher.sceneModel.controlDtSeconds).rounded())))
+                                        timeLimitSteps: max(1, Int((timeLimit / teacher.sceneModel.controlDtSeconds).rounded())), holdSteps: hold)
         _ = try evaluation.start(0, environment: teacher)  // a scene that cannot pose this task fails before any model loads
 
         let body = controllerNames.contains("learned") || profile ? try learnedModel(for: teacher.sceneModel) : nil
@@ -131,7 +135,7 @@ struct PlanCommand: ParsableCommand {
                 final_distance_m: Dictionary(uniqueKeysWithValues: summaries.map { ($0.controller, $0.meanFinalDistanceMeters) }),
                 plan_ms_per_step: Dictionary(uniqueKeysWithValues: summaries.filter { $0.controller != "random" }.map { ($0.controller, $0.planningMillisecondsPerStep) }),
                 planner: planner.rawValue, horizon: horizon, samples: samples, oracle_samples: oracleSamples, threads: threads,
-                oracle_threads: oracleThreads, iterations: configuration.iterations, tasks: tasks, time_limit_s: timeLimit)
+                oracle_threads: oracleThreads, iterations: configuration.iterations, tasks: tasks, time_limit_s: timeLimit, hold_steps: hold)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
@@ -203,6 +207,7 @@ struct PlanReport: Encodable {
     var iterations: Int
     var tasks: Int
     var time_limit_s: Double
+    var hold_steps: Int
 }
 
 private func formatCentimetres(_ meters: Float) -> String {

@@ -1,7 +1,8 @@
 /// Runs tasks in the MuJoCo teacher under a controller and scores them: task `k` starts where the teacher's
-/// episode `k` of `seed` starts, is drawn by `TaskKind.sample`, and succeeds when the task's distance comes
-/// within its tolerance within `timeLimitSteps` control steps (the episode ends there); the final distance is
-/// the distance when the episode ends.
+/// episode `k` of `seed` starts, is drawn by `TaskKind.sample`, and succeeds when the task's distance stays
+/// within its tolerance for `holdSteps` consecutive control steps within `timeLimitSteps` (the episode ends
+/// there): an object that rolls or falls through the target does not count. The final distance is the distance
+/// when the episode ends.
 ///
 /// ```swift
 /// let teacher = try MuJoCoEnvironment(scenePath: "scenes/push.xml")
@@ -14,12 +15,15 @@ public struct TaskEvaluation: Sendable {
     public var seed: UInt64
     public var count: Int
     public var timeLimitSteps: Int
+    /// Consecutive control steps the task must stay solved for (1: touching the target once is enough).
+    public var holdSteps: Int
 
-    public init(kind: TaskKind, seed: UInt64, count: Int, timeLimitSteps: Int = 300) {
+    public init(kind: TaskKind, seed: UInt64, count: Int, timeLimitSteps: Int = 300, holdSteps: Int = 10) {
         self.kind = kind
         self.seed = seed
         self.count = count
         self.timeLimitSteps = timeLimitSteps
+        self.holdSteps = max(1, holdSteps)
     }
 
     /// One task's outcome.
@@ -53,20 +57,27 @@ public struct TaskEvaluation: Sendable {
 
     /// Runs task `index`.
     public func run(_ index: Int, controller: any Controller, environment: MuJoCoEnvironment) throws -> Outcome {
-        let task = try start(index, environment: environment)
+        try run(task: try start(index, environment: environment), controller: controller, environment: environment)
+    }
+
+    /// Runs `task` (any ``PlanningTask``, e.g. your own) from where `environment` is now, with this evaluation's
+    /// time limit and hold.
+    public func run(task: any PlanningTask, controller: any Controller, environment: MuJoCoEnvironment) throws -> Outcome {
         controller.begin(environment: environment)
         var seen = environment.observation
         let initial = task.distance(seen)
         var distance = initial, steps = 0, allDiverged = 0
-        while distance > task.toleranceMeters && steps < timeLimitSteps {
+        var held = distance <= task.toleranceMeters ? 1 : 0
+        while held < holdSteps && steps < timeLimitSteps {
             let action = try controller.action(environment: environment, task: task)
             if (controller as? LearnedController)?.planner.allSamplesDiverged == true { allDiverged += 1 }
             seen = try environment.step(action: action)
             controller.observe(seen)
             distance = task.distance(seen)
+            held = distance <= task.toleranceMeters ? held + 1 : 0
             steps += 1
         }
-        return Outcome(task: task.summary, success: distance <= task.toleranceMeters, initialDistanceMeters: initial,
+        return Outcome(task: task.summary, success: held >= holdSteps, initialDistanceMeters: initial,
                        finalDistanceMeters: distance, steps: steps, allDivergedSteps: allDiverged)
     }
 
