@@ -10,6 +10,10 @@ struct BenchCommand: ParsableCommand {
         discussion: """
             step: batch-1 step latency, graph-steps/s of a 256-environment batch, and the learned control step             against MuJoCo's on the same scene (free-object models and presets);
             planner: the planner an agent runs (`Planner` over `LearnedRolloutModel`, as `wm plan`): ms per control             step (--samples x --horizon, MPPI), the rollouts' part and graph-steps/s, beside the learned and the MuJoCo             environment's step, in alternating rounds (a body-graph model, default models/push-bodies.safetensors);
+            scaling: time per body per step and buffer bytes on scenes of 8, 32, 128 and 512 free objects (the
+            scene's objects, default scenes/clutter.xml, tiled onto a larger table), batch 1 and 4, in alternating
+            rounds (median and range), with a fresh-weight model of --model's configuration (default
+            models/clutter.safetensors) or --config's preset; one thread unless --threads says more;
             mlp: MLP 128-128-128 vs raw cblas_sgemm; field: rays/s of the neural field; all: everything, one JSON.
             --config gns-peer measures the network of ../shared/peers/gns_torch.py (8 objects, every pair connected,
             5 message-passing steps, latent 128, 2 hidden layers, LayerNorm) with fresh weights: speed only. Our graph
@@ -23,11 +27,12 @@ struct BenchCommand: ParsableCommand {
               wm bench planner --model models/stacker.safetensors --scene /tmp/dmc/dm_control/suite/stacker.xml --samples 64 --horizon 20
               wm bench all --model models/push.safetensors --scene scenes/push.xml --json
               wm bench mlp --json --threads 2
+              wm bench scaling --json
             """
     )
 
     enum Kind: String, ExpressibleByArgument, CaseIterable {
-        case all, step, planner, mlp, field
+        case all, step, planner, mlp, field, scaling
     }
 
     @Argument(help: "What to measure: \(Kind.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -87,6 +92,10 @@ struct BenchCommand: ParsableCommand {
             let report = try plannerReport(modelPath: model ?? "models/push-bodies.safetensors")
             if json { print(try encodeJSON(report)); return }
             printPlanner(report)
+        case .scaling:
+            let report = try scalingReport()
+            if json { print(try encodeJSON(report)); return }
+            printScaling(report)
         case .field:
             let report = try fieldReport()
             if json { print(try encodeJSON(report)); return }
@@ -150,6 +159,39 @@ struct BenchCommand: ParsableCommand {
             name = path
         }
         return try StepBenchmark.run(model: measured, configName: name, scenePath: scenePath, repeats: repeats, threads: stepThreads)
+    }
+
+    /// `scaling`: the configuration of --config's preset, else of --model's checkpoint (weights fresh either way).
+    private func scalingReport() throws -> ScalingBenchmarkReport {
+        let kinematics: RobotKinematics, configuration: DynamicsConfiguration, name: String
+        if let config {
+            guard let preset = DynamicsConfiguration.preset(named: config) else {
+                throw ValidationError("--config takes a preset: \(DynamicsConfiguration.presetNames.joined(separator: ", "))")
+            }
+            configuration = preset
+            kinematics = RobotKinematics(alpha: 0, beta: 1, gamma: 0, lowerBound: SIMD2(-0.35, -0.35), upperBound: SIMD2(0.35, 0.35))
+            name = config
+        } else {
+            let path = model ?? "models/clutter.safetensors"
+            let checkpoint = try DynamicsModel.load(from: path)
+            configuration = checkpoint.configuration
+            kinematics = checkpoint.robotKinematics
+            name = path + " (configuration, fresh weights)"
+        }
+        guard configuration.kind != .denseMLP else { throw ValidationError("scaling measures graph networks; the dense baseline has a fixed object count") }
+        return try ScalingBenchmark.run(configuration: configuration, configName: name, robotKinematics: kinematics,
+                                        templatePath: scene ?? "scenes/clutter.xml", rounds: repeats, threads: threads ?? 1)
+    }
+
+    private func printScaling(_ r: ScalingBenchmarkReport) {
+        print("\(r.config): M = \(r.messagePassingSteps), latent \(r.latentWidth), \(r.threads) thread(s), bursts of \(r.stepsPerBurst) steps, \(r.bodyStepsPerSample) body-steps a sample, median (range) of \(r.rows.first?.nanosecondsPerBodyStep.rounds ?? 0) alternating rounds")
+        print(pad("bodies", 7) + pad("batch", 6) + pad("edges/graph", 12) + pad("ns/body/step", 24) + pad("KiB", 10) + pad("B/body", 8))
+        for row in r.rows {
+            let s = row.nanosecondsPerBodyStep
+            print(pad("\(row.bodies)", 7) + pad("\(row.batch)", 6) + pad("\(row.edgesPerGraph)", 12)
+                + pad("\(Int(s.median)) (\(Int(s.min))-\(Int(s.max)))", 24) + pad(fixed(Double(row.workspaceBytes) / 1024, 1), 10) + pad("\(Int(row.workspaceBytesPerBody))", 8))
+        }
+        for (key, value) in r.growth.sorted(by: { $0.key < $1.key }) { print("growth of time per body per step, \(key): \(fixed(value, 2))x") }
     }
 
     private func fieldReport() throws -> FieldBenchmarkReport {

@@ -91,6 +91,25 @@ float wm_shape_distance(const wm_shape* a, const wm_shape* b, float point_a[3], 
 void wm_shape_distance_batch(const wm_shape* a, const wm_shape* b, int n, float* distance, float* points_a,
                              float* points_b);
 
+// ---- broad phase over bounding spheres (broad_phase.cpp) ----
+/// Ints of workspace wm_sphere_pairs needs for n spheres (0 for n <= 0): the least power of two >= 2n, plus 5n + 1.
+int wm_sphere_pairs_workspace_size(int n);
+/// The candidate pairs of n bounding spheres (centres: n x 3, m; radii: n, m): every (i, j) with i < j whose gap
+/// |c_i - c_j| - r_i - r_j (computed in double from the float inputs) is <= cutoff (m, finite). A sphere with a
+/// non-finite centre or radius (a plane's infinite radius, a diverged state) pairs with every other sphere, so a
+/// caller's exact test decides for it as it would without the broad phase. Expected time O(n + pairs): a uniform
+/// grid of cell edge 2 * (largest finite radius) + max(cutoff, 0), its cells hashed into the workspace.
+///
+/// Writes pair k as pairs[2k] = i, pairs[2k + 1] = j, sorted by i then j (the order of a loop over i < j, whatever
+/// the hash), for k < capacity. Returns the number of pairs there are: when that exceeds capacity, the contents of
+/// pairs are unspecified; grow pairs to the returned count (2 ints a pair) and call again. A caller that re-tests
+/// each pair in float should widen cutoff by its own rounding (a few ulp of the coordinates) so the broad phase
+/// never drops a pair that test keeps.
+/// workspace: wm_sphere_pairs_workspace_size(n) ints, the caller's (so the call allocates nothing).
+/// Example: unit spheres at x = 0, 2.5 and 10 with cutoff 1: one pair, (0, 1) (gap 0.5).
+int wm_sphere_pairs(const float* centres, const float* radii, int n, float cutoff, int* pairs, int capacity,
+                    int* workspace);
+
 // ---- rigid fit ----
 /// Kabsch: the rigid transform (pos, quat with w >= 0) minimising sum_i |pos + rotate(quat, a[i]) - b[i]|^2
 /// over n point pairs (a, b: n*3, world). A proper rotation, never a reflection. n == 0 gives the identity;

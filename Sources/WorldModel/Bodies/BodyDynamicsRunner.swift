@@ -2,7 +2,9 @@
 /// it in joint space, and keeps limited hinges and slides within their range (widened by the configuration's
 /// margin). Stepping runs the network's inference pass (``GraphNetwork/infer(nodeFeatures:edgeFeatures:senders:receivers:outputRows:workspace:)``:
 /// fused row kernels, nothing kept for a backward pass); `forward` keeps what `backward` needs, for training, in
-/// buffers made by its first call. The buffers are made once, so a step allocates nothing. Not thread-safe.
+/// buffers made by its first call. The buffers are made once, and again only when the graph builder grows its
+/// edge buffers (more contacts than any step before): then the network workspaces grow with them, so a step in
+/// the steady state allocates nothing. Not thread-safe.
 ///
 /// Divergence: an environment whose new velocity leaves any sane range (not finite, or above
 /// ``divergenceSpeed`` in m/s or rad/s on some DOF) or whose new `qpos` is not finite is left at its last state
@@ -12,7 +14,7 @@ public final class BodyDynamicsRunner {
     public let maxEnvironments: Int
     public let builder: BodyGraphBuilder
     let team: ThreadTeam
-    let inferenceWorkspace: GraphInferenceWorkspace?
+    private(set) var inferenceWorkspace: GraphInferenceWorkspace?
     private(set) var trainingWorkspace: GraphNetworkWorkspace?
     let denseWorkspace: MLPWorkspace?
     let denseInput: Matrix?
@@ -80,13 +82,15 @@ public final class BodyDynamicsRunner {
             let built = timing == nil ? 0 : monotonicSeconds()
             let output: MatrixView
             if training {
-                let workspace = trainingWorkspace ?? network.makeWorkspace(maxNodes: builder.maxNodes, maxEdges: builder.maxEdges)
+                let workspace = network.workspace(trainingWorkspace, holdingNodes: builder.maxNodes, edges: builder.maxEdges)
                 trainingWorkspace = workspace
                 output = network.forward(nodeFeatures: builder.nodeView, edgeFeatures: builder.edgeView, senders: builder.senderIndices,
                                          receivers: builder.receiverIndices, outputRows: builder.decodedRowIndices, workspace: workspace)
             } else {
+                let workspace = network.inferenceWorkspace(inferenceWorkspace, holdingNodes: builder.maxNodes, edges: builder.maxEdges, team: team)
+                inferenceWorkspace = workspace
                 output = network.infer(nodeFeatures: builder.nodeView, edgeFeatures: builder.edgeView, senders: builder.senderIndices,
-                                       receivers: builder.receiverIndices, outputRows: builder.decodedRowIndices, workspace: inferenceWorkspace!)
+                                       receivers: builder.receiverIndices, outputRows: builder.decodedRowIndices, workspace: workspace)
             }
             timing?.add(graph: built - start, network: monotonicSeconds() - built, edges: builder.edgeCount)
             return output

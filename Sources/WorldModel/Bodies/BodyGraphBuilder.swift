@@ -26,9 +26,14 @@ public enum BodyGraphFeatures {
 }
 
 /// Builds the body graphs of a batch of environments for one step: node and edge features (raw, un-normalised),
-/// senders, receivers and the decoded rows, into buffers preallocated for `maxEnvironments`, so building
-/// allocates nothing. Forward kinematics and the joint-space finite differences run in the shim; surface
-/// distances come from `wm_shape_distance`. Not thread-safe.
+/// senders, receivers and the decoded rows, into buffers preallocated for `maxEnvironments`. Forward kinematics
+/// and the joint-space finite differences run in the shim; surface distances come from `wm_shape_distance`, for
+/// the pairs of moving geoms a broad phase over bounding spheres (``SphereBroadPhase``, linear in the geoms)
+/// finds, in the order of a loop over every pair, so the edges are the same as that loop's. The edge buffers
+/// start with the joint and static-contact edges and ``initialContactEdgesPerGeom`` contact edges per moving
+/// geom, and grow geometrically when a build finds more contacts (``maxEdges`` says how many they hold now; a
+/// runner sizes its network workspace from it); building allocates nothing once they hold what the scenes need.
+/// Not thread-safe.
 public final class BodyGraphBuilder {
     public let layout: BodyGraphLayout
     public let historyLength: Int
@@ -36,12 +41,13 @@ public final class BodyGraphBuilder {
     public let dtSeconds: Float
     public let maxEnvironments: Int
     public let nodeFeatures: Matrix
-    public let edgeFeatures: Matrix
+    public var edgeFeatures: Matrix { edgeRows.features }
+    private let edgeRows: GraphEdgeBuffers
     public private(set) var nodeCount = 0
     public private(set) var edgeCount = 0
     public private(set) var decodedRowCount = 0
-    let senders: UnsafeMutableBufferPointer<Int32>
-    let receivers: UnsafeMutableBufferPointer<Int32>
+    var senders: UnsafeMutableBufferPointer<Int32> { edgeRows.senders }
+    var receivers: UnsafeMutableBufferPointer<Int32> { edgeRows.receivers }
     let decodedRows: UnsafeMutableBufferPointer<Int32>
     private let kinematics: ForwardKinematics
     private let joints: JointSpaceIntegrator
@@ -56,6 +62,10 @@ public final class BodyGraphBuilder {
     /// orientation of each angular group's body, what a step needs after the network ran.
     private let newestVelocities: UnsafeMutableBufferPointer<Float>
     private let newestGroupRotations: UnsafeMutableBufferPointer<SIMD4<Float>>
+    /// The pairs of moving geoms worth an exact distance test.
+    private let broadPhase: SphereBroadPhase
+    /// Contact edges (both directions of a pair counted) per moving geom and environment the edge buffers start with.
+    public static let initialContactEdgesPerGeom = 4
 
     public init(layout: BodyGraphLayout, historyLength: Int, contactRadiusMeters: Float, dtSeconds: Float, maxEnvironments: Int) {
         self.layout = layout
@@ -63,11 +73,13 @@ public final class BodyGraphBuilder {
         contactRadius = contactRadiusMeters
         self.dtSeconds = dtSeconds
         self.maxEnvironments = maxEnvironments
-        let v = layout.nodesPerEnvironment, e = max(1, layout.maxEdgesPerEnvironment)
+        let v = layout.nodesPerEnvironment, geoms = layout.movingGeoms.count
+        let contacts = min(2 * layout.movingPairCount, Self.initialContactEdgesPerGeom * geoms)
+        let e = max(1, layout.jointEdges.count + layout.staticShapes.count * geoms + contacts)
         nodeFeatures = Matrix(rows: maxEnvironments * v, cols: BodyGraphFeatures.nodeWidth(historyLength: historyLength))
-        edgeFeatures = Matrix(rows: maxEnvironments * e, cols: BodyGraphFeatures.edgeWidth)
-        senders = .allocate(capacity: maxEnvironments * e)
-        receivers = .allocate(capacity: maxEnvironments * e)
+        edgeRows = GraphEdgeBuffers(rows: maxEnvironments * e, width: BodyGraphFeatures.edgeWidth,
+                                    limit: maxEnvironments * layout.maxEdgesPerEnvironment, owner: "BodyGraphBuilder")
+        broadPhase = SphereBroadPhase(maxSpheres: geoms, initialPairCapacity: contacts)
         decodedRows = .allocate(capacity: max(1, maxEnvironments * layout.decodedNodes.count))
         let tree = layout.scene.tree, nbody = tree.bodies.count
         kinematics = ForwardKinematics(tree: tree)
@@ -84,12 +96,14 @@ public final class BodyGraphBuilder {
     }
 
     deinit {
-        senders.deallocate(); receivers.deallocate(); decodedRows.deallocate()
+        decodedRows.deallocate()
         positions.deallocate(); quaternions.deallocate(); velocities.deallocate()
         bodyLinear.deallocate(); bodyAngular.deallocate(); shapes.deallocate()
         newestVelocities.deallocate(); newestGroupRotations.deallocate()
     }
 
+    /// The node and edge rows the buffers hold now (for sizing network workspaces): nodes for `maxEnvironments`,
+    /// edges as many as the largest batch built so far needed (or the initial capacity).
     public var maxNodes: Int { nodeFeatures.rows }
     public var maxEdges: Int { edgeFeatures.rows }
     public var nodeView: MatrixView { nodeFeatures.view.rows(0..<nodeCount) }
@@ -229,6 +243,18 @@ public final class BodyGraphBuilder {
         worldRow[nodeFeatures.cols - 1] = 1
         for (i, n) in layout.decodedNodes.enumerated() { decodedRows[env * layout.decodedNodes.count + i] = Int32(base + n) }
 
+        // Place the moving geoms at the current configuration and find the pairs that may be in contact, then make
+        // room for every edge this environment can have.
+        for (i, g) in layout.movingGeoms.enumerated() {
+            let b = layout.nodeBodies[g.node]
+            BodyGraphLayout.place(&shapes[i], geom: scene.geoms[g.geom], bodyPosition: p(h, b), bodyQuaternion: r(h, b))
+            broadPhase.setSphere(i, centre: shapes[i].pos, radius: layout.movingGeomRadius[i])
+        }
+        let radius = contactRadius
+        let candidates = broadPhase.find(count: layout.movingGeoms.count, cutoffMeters: radius)
+        let contacts = 2 * min(candidates, layout.movingPairCount)  // candidates include pairs `mayTouch` refuses
+        edgeRows.reserve(edgeStart + layout.jointEdges.count + contacts + layout.staticShapes.count * layout.movingGeoms.count, keeping: edgeStart)
+
         // Edges.
         var e = edgeStart
         func body(ofNode n: Int) -> Int { layout.nodeBodies[n] }
@@ -260,13 +286,9 @@ public final class BodyGraphBuilder {
                       vs: bodyLinear[(h - 1) * nbody + sb], ws: bodyAngular[(h - 1) * nbody + sb])
             }
         }
-        // Place the moving geoms at the current configuration.
-        for (i, g) in layout.movingGeoms.enumerated() {
-            let b = body(ofNode: g.node)
-            BodyGraphLayout.place(&shapes[i], geom: scene.geoms[g.geom], bodyPosition: p(h, b), bodyQuaternion: r(h, b))
-        }
-        let radius = contactRadius
-        for (a, b) in layout.movingPairs {
+        for k in 0..<candidates {
+            let (a, b) = broadPhase.pair(k)
+            guard layout.mayTouch(a, b) else { continue }
             let sa = shapes[a], sb = shapes[b]
             let gap = ShapeDistance.centreGap(sa, sb, layout.movingGeomRadius[a], layout.movingGeomRadius[b])
             if gap > radius { continue }

@@ -50,8 +50,10 @@ public struct BodyGraphLayout: Sendable {
     public let movingGeoms: [(node: Int, geom: Int)]
     /// Colliding geoms of static bodies, placed in the world once.
     public let staticShapes: [wm_shape]
-    /// Candidate pairs (indices into `movingGeoms`) of geoms on different nodes that may touch.
-    public let movingPairs: [(Int, Int)]
+    /// Per node: the node of its body's parent (the world node when the parent is static), for `mayTouch`.
+    private let parentNode: [Int]
+    /// How many pairs of moving geoms `mayTouch` allows (the bound of the contact edges).
+    public let movingPairCount: Int
     /// A bounding radius (m) per moving geom (infinite for planes).
     public let movingGeomRadius: [Float]
     /// Per static shape: a bounding radius (infinite for planes).
@@ -65,8 +67,17 @@ public struct BodyGraphLayout: Sendable {
 
     public var nodesPerEnvironment: Int { nodeBodies.count + 1 }
     public var worldNode: Int { nodeBodies.count }
-    /// The most edges one environment can have (every candidate pair in contact).
-    public var maxEdgesPerEnvironment: Int { jointEdges.count + 2 * movingPairs.count + staticShapes.count * movingGeoms.count }
+    /// The most edges one environment can have (every pair `mayTouch` allows in contact).
+    public var maxEdgesPerEnvironment: Int { jointEdges.count + 2 * movingPairCount + staticShapes.count * movingGeoms.count }
+
+    /// Whether moving geoms `a` and `b` (indices into `movingGeoms`) may touch: they are on different nodes, neither
+    /// body the other's parent (MuJoCo's parent filter: a body does not collide with its parent, nor with bodies
+    /// welded to it).
+    @inline(__always)
+    public func mayTouch(_ a: Int, _ b: Int) -> Bool {
+        let na = movingGeoms[a].node, nb = movingGeoms[b].node
+        return na != nb && parentNode[na] != nb && parentNode[nb] != na
+    }
 
     /// The layout of `scene`; throws when a body has more than 6 degrees of freedom or there is nothing to move.
     public init(scene: SceneModel) throws {
@@ -142,18 +153,15 @@ public struct BodyGraphLayout: Sendable {
         movingGeomRadius = movingRadius
         self.staticShapes = staticShapes
         self.staticRadius = staticRadius
-        var pairs: [(Int, Int)] = []
-        for a in movingGeoms.indices {
-            for b in (a + 1)..<max(a + 1, movingGeoms.count) where b < movingGeoms.count {
-                let na = movingGeoms[a].node, nb = movingGeoms[b].node
-                guard na != nb else { continue }
-                let ba = moving[na], bb = moving[nb]
-                // MuJoCo's parent filter: a body does not collide with its parent (nor with bodies welded to it).
-                if tree.bodies[ba].parent == bb || tree.bodies[bb].parent == ba { continue }
-                pairs.append((a, b))
-            }
-        }
-        movingPairs = pairs
+        parentNode = moving.map { nodeOf[tree.bodies[$0].parent] }
+        // Geoms per node, to count the pairs without visiting every one: all pairs on different nodes, less
+        // those of a node and its moving parent.
+        var geomsOfNode = [Int](repeating: 0, count: moving.count)
+        for g in movingGeoms { geomsOfNode[g.node] += 1 }
+        let total = movingGeoms.count
+        var pairCount = total * (total - 1) / 2 - geomsOfNode.reduce(0) { $0 + $1 * ($1 - 1) / 2 }
+        for (n, parent) in parentNode.enumerated() where parent != world { pairCount -= geomsOfNode[n] * geomsOfNode[parent] }
+        movingPairCount = pairCount
     }
 
     /// A geom's shim shape at the origin (pose set by `place`).

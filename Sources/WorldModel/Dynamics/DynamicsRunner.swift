@@ -1,5 +1,7 @@
 /// A dynamics model bound to one scene's objects and a maximum batch: builds graphs, runs the network, and
-/// integrates. All buffers are allocated here, so `step` allocates nothing. Stepping runs the network's
+/// integrates. The buffers are allocated here, and again only when the graph builder grows its edge buffers (a
+/// scene whose objects crowd closer than any before): then the network workspace grows with them, so a step
+/// in the steady state allocates nothing. Stepping runs the network's
 /// inference pass (``GraphNetwork/infer(nodeFeatures:edgeFeatures:senders:receivers:outputRows:workspace:)``) on
 /// `threads` threads; the buffers `backward` needs are allocated by the first `forward` (training) only.
 /// Not thread-safe: one per thread.
@@ -9,7 +11,7 @@ public final class DynamicsRunner {
     public let maxEnvironments: Int
     let builder: GraphBuilder
     let team: ThreadTeam
-    let inferenceWorkspace: GraphInferenceWorkspace?
+    private(set) var inferenceWorkspace: GraphInferenceWorkspace?
     private(set) var trainingWorkspace: GraphNetworkWorkspace?
     let denseWorkspace: MLPWorkspace?
     let denseInput: Matrix?
@@ -48,8 +50,7 @@ public final class DynamicsRunner {
     /// Bytes of every buffer this runner holds (graph buffers, network activations, outputs).
     public var workspaceBytes: Int {
         let f = MemoryLayout<Float>.stride
-        var bytes = (builder.nodeFeatures.count + builder.edgeFeatures.count + accelerations.count) * f
-        bytes += builder.maxEdges * 2 * 4 + builder.maxNodes * 4 * 3
+        var bytes = builder.byteCount + accelerations.count * f
         bytes += (inferenceWorkspace?.byteCount ?? 0) + (trainingWorkspace?.byteCount ?? 0)
         bytes += (denseWorkspace?.byteCount ?? 0) + (denseInput?.count ?? 0) * f
         return bytes
@@ -72,13 +73,15 @@ public final class DynamicsRunner {
         if let network = model.graphNetwork {
             model.edgeStatistics.normalize(builder.edgeView)
             if training {
-                let workspace = trainingWorkspace ?? network.makeWorkspace(maxNodes: builder.maxNodes, maxEdges: builder.maxEdges)
+                let workspace = network.workspace(trainingWorkspace, holdingNodes: builder.maxNodes, edges: builder.maxEdges)
                 trainingWorkspace = workspace
                 return network.forward(nodeFeatures: builder.nodeView, edgeFeatures: builder.edgeView, senders: builder.senderIndices,
                                        receivers: builder.receiverIndices, outputRows: builder.objectRowIndices, workspace: workspace)
             }
+            let workspace = network.inferenceWorkspace(inferenceWorkspace, holdingNodes: builder.maxNodes, edges: builder.maxEdges, team: team)
+            inferenceWorkspace = workspace
             return network.infer(nodeFeatures: builder.nodeView, edgeFeatures: builder.edgeView, senders: builder.senderIndices,
-                                 receivers: builder.receiverIndices, outputRows: builder.objectRowIndices, workspace: inferenceWorkspace!)
+                                 receivers: builder.receiverIndices, outputRows: builder.objectRowIndices, workspace: workspace)
         }
         let input = denseInput!.view.rows(0..<states.count)
         let width = model.configuration.features.nodeWidth, perEnvironment = objects.count + 1

@@ -53,23 +53,29 @@ public struct GraphFeatureConfiguration: Codable, Equatable, Sendable {
 }
 
 /// Builds the graph of a batch of environments for one step: nodes (objects, then the robot, per environment),
-/// edges by true surface distance (the geometry shim), and raw features. Buffers are preallocated for
-/// `maxEnvironments` environments of `objects.count` objects with every pair connected, so building never
-/// allocates. With every pair connected (`allPairs`), each environment's rows are known in advance, so a
-/// ``ThreadTeam`` can build environments in parallel. Not thread-safe itself.
+/// edges by true surface distance (the geometry shim), and raw features.
+///
+/// Which object pairs are tested: with every pair connected (`allPairs`), all of them, into buffers sized for
+/// `maxEnvironments` environments of every pair, so each environment's rows are known in advance and a
+/// ``ThreadTeam`` can build environments in parallel. Otherwise the candidates of a broad phase over bounding
+/// spheres (``SphereBroadPhase``, linear in the objects), in the order of a loop over every pair, so the edges are
+/// the same as that loop's; the edge buffers start at ``initialEdgesPerObject`` per object and grow
+/// geometrically when a build needs more (``maxEdges`` says how many they hold now; a runner sizes its network
+/// workspace from it). Building allocates nothing once the buffers hold what the scenes need. Not thread-safe itself.
 public final class GraphBuilder: ThreadTeamTask {
     public let configuration: GraphFeatureConfiguration
     public let objects: [ObjectDescription]
     public let robot: RobotDescription
     public let maxEnvironments: Int
     public let nodeFeatures: Matrix
-    public let edgeFeatures: Matrix
+    public var edgeFeatures: Matrix { edgeRows.features }
+    private let edgeRows: GraphEdgeBuffers
     public private(set) var nodeCount = 0
     public private(set) var edgeCount = 0
     /// Rows of object nodes (the decoder's rows), environment-major.
     public private(set) var objectRowCount = 0
-    let senders: UnsafeMutableBufferPointer<Int32>
-    let receivers: UnsafeMutableBufferPointer<Int32>
+    var senders: UnsafeMutableBufferPointer<Int32> { edgeRows.senders }
+    var receivers: UnsafeMutableBufferPointer<Int32> { edgeRows.receivers }
     let objectRows: UnsafeMutableBufferPointer<Int32>
     /// Per object row: the heading (rad) its outputs are expressed in (0 in the world frame).
     let objectHeading: UnsafeMutableBufferPointer<Float>
@@ -78,8 +84,13 @@ public final class GraphBuilder: ThreadTeamTask {
     private let objectShapes: UnsafeMutableBufferPointer<wm_shape>
     private let robotTemplate: wm_shape
     private var nodeHeading: UnsafeMutableBufferPointer<Float>
+    /// The object pairs worth an exact distance test (not with `allPairs`).
+    private let broadPhase: SphereBroadPhase?
     /// At most this many threads may build in parallel (the sets of `objectShapes`).
     public let maxThreads: Int
+    /// Edge rows the buffers start with per object and environment without `allPairs`: the robot's edge and
+    /// seven contact edges into each object (fewer when every pair is fewer).
+    public static let initialEdgesPerObject = 8
     /// What a parallel `build` works on (bound for the duration of the call).
     private var bound: (states: UnsafeBufferPointer<DynamicsState>, robotNext: UnsafeBufferPointer<SIMD3<Float>>, dt: Float, team: ThreadTeam)?
 
@@ -91,11 +102,12 @@ public final class GraphBuilder: ThreadTeamTask {
         self.robot = robot
         self.maxEnvironments = maxEnvironments
         let n = objects.count
-        let maxNodes = maxEnvironments * (n + 1), maxEdges = maxEnvironments * (n * max(n - 1, 0) + n)
+        let everyPair = n * max(n - 1, 0) + n
+        let maxNodes = maxEnvironments * (n + 1)
         nodeFeatures = Matrix(rows: maxNodes, cols: configuration.nodeWidth)
-        edgeFeatures = Matrix(rows: max(maxEdges, 1), cols: GraphFeatureConfiguration.edgeWidth)
-        senders = .allocate(capacity: max(maxEdges, 1))
-        receivers = .allocate(capacity: max(maxEdges, 1))
+        edgeRows = GraphEdgeBuffers(rows: maxEnvironments * (configuration.allPairs ? everyPair : min(everyPair, Self.initialEdgesPerObject * n)),
+                                    width: GraphFeatureConfiguration.edgeWidth, limit: maxEnvironments * everyPair, owner: "GraphBuilder")
+        broadPhase = configuration.allPairs ? nil : SphereBroadPhase(maxSpheres: n, initialPairCapacity: Self.initialEdgesPerObject * n / 2)
         objectRows = .allocate(capacity: max(maxEnvironments * n, 1))
         objectHeading = .allocate(capacity: max(maxEnvironments * n, 1))
         nodeHeading = .allocate(capacity: max(maxNodes, 1))
@@ -114,13 +126,22 @@ public final class GraphBuilder: ThreadTeamTask {
     }
 
     deinit {
-        senders.deallocate(); receivers.deallocate(); objectRows.deallocate(); objectHeading.deallocate(); nodeHeading.deallocate()
+        objectRows.deallocate(); objectHeading.deallocate(); nodeHeading.deallocate()
         objectShapes.deallocate()
     }
 
-    /// Largest node and edge counts a batch can reach (for sizing network workspaces).
+    /// The node and edge rows the buffers hold now (for sizing network workspaces): nodes for `maxEnvironments`;
+    /// edges for every pair with `allPairs`, else as many as the largest batch built so far needed (or the
+    /// initial capacity).
     public var maxNodes: Int { nodeFeatures.rows }
     public var maxEdges: Int { edgeFeatures.rows }
+
+    /// Bytes of the graph buffers: features, indices, per-node and per-row values, the broad phase's.
+    public var byteCount: Int {
+        let f = MemoryLayout<Float>.stride, i = MemoryLayout<Int32>.stride
+        return nodeFeatures.count * f + edgeRows.byteCount + objectRows.count * i
+            + (objectHeading.count + nodeHeading.count) * f + objectShapes.count * MemoryLayout<wm_shape>.stride + (broadPhase?.byteCount ?? 0)
+    }
 
     public var nodeView: MatrixView { nodeFeatures.view.rows(0..<nodeCount) }
     public var edgeView: MatrixView { edgeFeatures.view.rows(0..<edgeCount) }
@@ -214,19 +235,19 @@ public final class GraphBuilder: ThreadTeamTask {
         var robotShape = robotTemplate
         robotShape.pos = (robotCentre.x, robotCentre.y, robotCentre.z)
 
-        // Edges.
+        // Edges: object pairs in loop order (i < j), then the robot's.
         let radius = configuration.connectivityRadiusMeters
-        for i in 0..<n {
-            for j in (i + 1)..<max(i + 1, n) where j < n {
-                let gap = ShapeDistance.centreGap(objectShapes[i], objectShapes[j], objects[i].boundingRadiusMeters, objects[j].boundingRadiusMeters)
-                if !configuration.allPairs && gap > radius { continue }
-                let (d, ca, cb) = ShapeDistance.closest(objectShapes[i], objectShapes[j])
-                if !configuration.allPairs && d > radius { continue }
-                writeEdge(edge, sender: base + j, receiver: base + i, state: state, senderObject: j, receiverObject: i,
-                          distance: d, senderPoint: cb, receiverPoint: ca, driving: state.linearVelocity(j))
-                writeEdge(edge + 1, sender: base + i, receiver: base + j, state: state, senderObject: i, receiverObject: j,
-                          distance: d, senderPoint: ca, receiverPoint: cb, driving: state.linearVelocity(i))
-                edge += 2
+        if let broadPhase {
+            for i in 0..<n { broadPhase.setSphere(i, centre: objectShapes[i].pos, radius: objects[i].boundingRadiusMeters) }
+            let candidates = broadPhase.find(count: n, cutoffMeters: radius)
+            edgeRows.reserve(edge + 2 * candidates + n, keeping: edge)
+            for k in 0..<candidates {
+                let (i, j) = broadPhase.pair(k)
+                connect(i, j, base: base, state: state, shapes: objectShapes, edge: &edge)
+            }
+        } else {
+            for i in 0..<n {
+                for j in (i + 1)..<max(i + 1, n) where j < n { connect(i, j, base: base, state: state, shapes: objectShapes, edge: &edge) }
             }
         }
         for i in 0..<n {
@@ -239,6 +260,22 @@ public final class GraphBuilder: ThreadTeamTask {
             edge += 1
         }
         return edge - edgeStart
+    }
+
+    /// Tests objects `i` < `j` of the environment whose nodes start at `base` (shapes placed in `shapes`) and, when
+    /// connected, writes their two edges at rows `edge` and `edge + 1` and advances `edge`.
+    @inline(__always)
+    private func connect(_ i: Int, _ j: Int, base: Int, state: DynamicsState, shapes objectShapes: UnsafeMutablePointer<wm_shape>, edge: inout Int) {
+        let radius = configuration.connectivityRadiusMeters
+        let gap = ShapeDistance.centreGap(objectShapes[i], objectShapes[j], objects[i].boundingRadiusMeters, objects[j].boundingRadiusMeters)
+        if !configuration.allPairs && gap > radius { return }
+        let (d, ca, cb) = ShapeDistance.closest(objectShapes[i], objectShapes[j])
+        if !configuration.allPairs && d > radius { return }
+        writeEdge(edge, sender: base + j, receiver: base + i, state: state, senderObject: j, receiverObject: i,
+                  distance: d, senderPoint: cb, receiverPoint: ca, driving: state.linearVelocity(j))
+        writeEdge(edge + 1, sender: base + i, receiver: base + j, state: state, senderObject: i, receiverObject: j,
+                  distance: d, senderPoint: ca, receiverPoint: cb, driving: state.linearVelocity(i))
+        edge += 2
     }
 
     private func writeStatic(_ row: UnsafeMutablePointer<Float>, shape: ShapeKind, half: [Float], mass: Float, isRobot: Bool,

@@ -127,6 +127,14 @@ extension GraphNetwork {
                                        minimumSharedFlops: minimumSharedFlops)
     }
 
+    /// `workspace` when it holds graphs of `maxNodes` nodes and `maxEdges` edges, else a new one (default blocks)
+    /// that does: for a runner whose graph builder has grown its edge buffers. Allocates only when it grows.
+    public func inferenceWorkspace(_ workspace: GraphInferenceWorkspace?, holdingNodes maxNodes: Int, edges maxEdges: Int,
+                                   team: ThreadTeam) -> GraphInferenceWorkspace {
+        if let workspace, workspace.maxNodes >= maxNodes && workspace.maxEdges >= maxEdges { return workspace }
+        return makeInferenceWorkspace(maxNodes: maxNodes, maxEdges: maxEdges, team: team)
+    }
+
     /// The same outputs as `forward` (up to float rounding), faster and in less memory; nothing is kept for
     /// `backward`. Returns `[O, outputWidth]`, a view into `workspace` valid until its next use. Allocates nothing.
     @discardableResult

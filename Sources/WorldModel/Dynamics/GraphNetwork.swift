@@ -94,6 +94,13 @@ public final class GraphNetwork {
         GraphNetworkWorkspace(network: self, maxNodes: maxNodes, maxEdges: maxEdges)
     }
 
+    /// `workspace` when it holds graphs of `maxNodes` nodes and `maxEdges` edges, else a new one that does (made
+    /// on first use, or when a runner's graph builder has grown its edge buffers).
+    public func workspace(_ workspace: GraphNetworkWorkspace?, holdingNodes maxNodes: Int, edges maxEdges: Int) -> GraphNetworkWorkspace {
+        if let workspace, workspace.maxNodes >= maxNodes && workspace.maxEdges >= maxEdges { return workspace }
+        return makeWorkspace(maxNodes: maxNodes, maxEdges: maxEdges)
+    }
+
     /// Floating-point operations of the matrix products of one forward pass (with the split first edge layer).
     public func forwardFlops(nodes: Int, edges: Int, outputs: Int) -> Double {
         let l = Double(architecture.latentWidth)

@@ -1,5 +1,9 @@
+import CMallocCounter
 import Testing
 @testable import WorldModel
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite struct BodyGraphBuilderTests {
     func build(_ episode: Episode, frame: Int, radius: Float = 0.02) throws -> BodyGraphBuilder {
@@ -54,6 +58,109 @@ import Testing
         let builder = try build(armData.train[0], frame: 20, radius: 0)
         for k in 0..<builder.edgeCount where builder.edgeView[k, 1] == 1 {
             #expect(builder.edgeView[k, 7] <= 0)
+        }
+    }
+
+    /// A floor, a three-link hinge chain whose links overlap at their joints (the parent filter keeps them apart,
+    /// not the grandparent), a free body of two geoms, and `free` free bodies of every shape.
+    static func crowdScene(free: Int) -> String {
+        let shapes = ["type=\"box\" size=\"0.02 0.03 0.025\"", "type=\"sphere\" size=\"0.022\"", "type=\"capsule\" size=\"0.015 0.02\"",
+                      "type=\"cylinder\" size=\"0.02 0.025\"", "type=\"ellipsoid\" size=\"0.03 0.02 0.015\""]
+        // Placed apart in the model (MuJoCo checks its contacts on loading); the states move them anywhere.
+        let bodies = (0..<free).map {
+            "<body name=\"o\($0)\" pos=\"\(0.5 + 0.1 * Double($0 % 6)) \(0.1 * Double($0 / 6)) 0.1\"><freejoint/><geom \(shapes[$0 % shapes.count]) mass=\"0.1\"/></body>"
+        }
+        return """
+            <mujoco model="crowd">
+              <worldbody>
+                <geom name="floor" type="plane" size="2 2 0.01"/>
+                <body name="l1" pos="0 0 0.1"><joint type="hinge" axis="0 1 0"/><geom type="capsule" fromto="0 0 0 0.08 0 0" size="0.02" mass="0.1"/>
+                  <body name="l2" pos="0.08 0 0"><joint type="hinge" axis="0 1 0"/><geom type="capsule" fromto="0 0 0 0.08 0 0" size="0.02" mass="0.1"/>
+                    <body name="l3" pos="0.08 0 0"><joint type="hinge" axis="0 1 0"/><geom type="capsule" fromto="0 0 0 0.08 0 0" size="0.02" mass="0.1"/></body>
+                  </body>
+                </body>
+                <body name="pair" pos="0 -0.3 0.1"><freejoint/><geom type="box" size="0.02 0.02 0.02" mass="0.1"/><geom type="sphere" pos="0.04 0 0" size="0.02" mass="0.1"/></body>
+                \(bodies.joined(separator: "\n    "))
+              </worldbody>
+            </mujoco>
+            """
+    }
+
+    /// Environments of the crowd scene: free bodies scattered over a small patch of floor, far apart, and piled on
+    /// one point; hinges at random angles; each history frame a little moved from the one before.
+    static func crowdStates(_ scene: SceneModel, historyLength h: Int, seed: UInt64) -> [BodyState] {
+        var rng = SeededRandom(seed: seed)
+        let nq = scene.nq
+        return (0..<3).map { env in
+            var frame = scene.tree.referenceQpos
+            var history: [Float] = []
+            for t in 0...h {
+                for joint in scene.tree.joints {
+                    let a = joint.qposAddress
+                    switch joint.kind {
+                    case .free:
+                        let spread = [0.15, 3.0, 0.002][env]
+                        if t == 0 {
+                            frame[a] = Float(rng.uniform(-spread, spread)); frame[a + 1] = Float(rng.uniform(-spread, spread))
+                            frame[a + 2] = Float(env == 2 ? 0.05 : rng.uniform(0, 0.1))
+                            let q = rng.unitQuaternion()
+                            for k in 0..<4 { frame[a + 3 + k] = Float(q[k]) }
+                        } else {
+                            for k in 0..<3 { frame[a + k] += Float(rng.uniform(-0.002, 0.002)) }
+                        }
+                    case .hinge: frame[a] = t == 0 ? Float(rng.uniform(-2, 2)) : frame[a] + Float(rng.uniform(-0.02, 0.02))
+                    case .slide, .ball: break
+                    }
+                }
+                history += frame
+            }
+            return BodyState(nq: nq, historyLength: h, qposHistory: history)
+        }
+    }
+
+    /// The broad phase's graph is the one a loop over every pair gives: a builder whose radius takes every pair
+    /// (every allowed pair and every static one, features written by the same code), its contact rows kept where
+    /// the surface distance is within the radius; the edge buffers grow to hold the pile.
+    @Test(arguments: [(6, 1), (30, 2)] as [(Int, UInt64)])
+    func broadPhaseEdgesAreEveryPairsWithinTheRadius(free: Int, seed: UInt64) throws {
+        let path = try temporaryFile("crowd-\(free).xml", Self.crowdScene(free: free))
+        defer { unlink(path) }
+        let scene = try MuJoCoSimulation(path: path).sceneModel
+        let layout = try BodyGraphLayout(scene: scene)
+        let h = 2, radius: Float = 0.02, states = Self.crowdStates(scene, historyLength: h, seed: seed)
+        let ctrl = [Float]()
+        func builder(_ r: Float) -> BodyGraphBuilder {
+            BodyGraphBuilder(layout: layout, historyLength: h, contactRadiusMeters: r, dtSeconds: 0.02, maxEnvironments: states.count)
+        }
+        let built = builder(radius), reference = builder(1e6)
+        let initialEdges = built.maxEdges
+        for b in [built, reference] { states.withUnsafeBufferPointer { s in ctrl.withUnsafeBufferPointer { b.build(states: s, ctrl: $0) } } }
+        let perEnvironment = layout.nodesPerEnvironment
+        #expect(reference.edgeCount == states.count * layout.maxEdgesPerEnvironment, "the reference connects every allowed pair")
+        let kept = (0..<reference.edgeCount).filter { reference.edgeView[$0, 0] == 1 || reference.edgeView[$0, 7] <= radius }
+        #expect(built.edgeCount == kept.count)
+        #expect(Array(built.senderIndices) == kept.map { reference.senderIndices[$0] })
+        #expect(Array(built.receiverIndices) == kept.map { reference.receiverIndices[$0] })
+        #expect(built.edgeView.values == kept.flatMap { k in (0..<BodyGraphFeatures.edgeWidth).map { reference.edgeView[k, $0] } })
+        #expect(built.nodeView.values == reference.nodeView.values)
+        // The chain's links touch their neighbours but get no edge from them; the pile has contacts everywhere.
+        let contacts = (0..<built.edgeCount).filter { built.edgeView[$0, 1] == 1 }.map { [Int(built.senderIndices[$0]), Int(built.receiverIndices[$0])] }
+        #expect(!contacts.contains([0, 1]) && !contacts.contains([1, 2]))
+        #expect(contacts.contains { $0[0] / perEnvironment == 2 })
+        if free >= 30 {
+            #expect(built.maxEdges > initialEdges, "the pile needs more edges than the initial buffers")
+            // Building again: the contact search and its edges allocate nothing (as many allocations as a build
+            // with no contacts at all, whose count comes from the kinematics, not from this search).
+            let apart = builder(-1)
+            func allocations(_ b: BodyGraphBuilder) -> Int {
+                states.withUnsafeBufferPointer { s in ctrl.withUnsafeBufferPointer { b.build(states: s, ctrl: $0) } }
+                let before = wm_malloc_counter_thread_count()
+                states.withUnsafeBufferPointer { s in ctrl.withUnsafeBufferPointer { b.build(states: s, ctrl: $0) } }
+                return Int(wm_malloc_counter_thread_count() - before)
+            }
+            let capacity = built.maxEdges
+            #expect(allocations(built) == allocations(apart))
+            #expect(built.maxEdges == capacity)
         }
     }
 }

@@ -1,3 +1,4 @@
+import CMallocCounter
 import Testing
 @testable import WorldModel
 #if canImport(Glibc)
@@ -98,6 +99,84 @@ func build(_ builder: GraphBuilder, _ states: [DynamicsState], robotNext: [SIMD3
         // Object nodes (rows 0, 1) and every edge are identical; the robot node keeps world axes.
         for k in 0..<(2 * config.nodeWidth) { #expect(abs(nodesA[k] - nodesB[k]) < 1e-4, "node feature \(k)") }
         for k in 0..<edgesA.count { #expect(abs(edgesA[k] - edgesB[k]) < 1e-4, "edge feature \(k)") }
+    }
+
+    /// Objects of every shape, for the broad-phase tests.
+    static let mixedObjects = [
+        testBox, longBox,
+        ObjectDescription(name: "ball", shape: .sphere, halfExtentsMeters: [0.022, 0, 0], massKg: 0.06, rgba: [0, 0, 1, 1]),
+        ObjectDescription(name: "can", shape: .cylinder, halfExtentsMeters: [0.02, 0.025, 0], massKg: 0.08, rgba: [1, 1, 0, 1]),
+        ObjectDescription(name: "pill", shape: .capsule, halfExtentsMeters: [0.015, 0.02, 0], massKg: 0.05, rgba: [0, 1, 1, 1]),
+    ]
+
+    /// Four environments of `n` objects: scattered on a crowded table, far apart, boxes face to face in a row
+    /// (touching exactly), and all piled on one point (every pair overlapping, more edges than the initial buffers).
+    static func crowdedStates(objects: [ObjectDescription], seed: UInt64) -> [DynamicsState] {
+        var rng = SeededRandom(seed: seed)
+        let n = objects.count
+        return (0..<4).map { env in
+            var s = DynamicsState(objectCount: n, historyLength: 3)
+            for i in 0..<n {
+                let p: SIMD3<Float>
+                switch env {
+                case 0: p = SIMD3(Float(rng.uniform(-0.15, 0.15)), Float(rng.uniform(-0.15, 0.15)), Float(rng.uniform(0.02, 0.04)))
+                case 1: p = SIMD3(Float(rng.uniform(-3, 3)), Float(rng.uniform(-3, 3)), 0.025)
+                case 2: p = SIMD3(0.05 * Float(i % 8) - 0.2, 0.05 * Float(i / 8), 0.025)
+                default: p = SIMD3(Float(rng.uniform(-0.002, 0.002)), Float(rng.uniform(-0.002, 0.002)), 0.03)
+                }
+                let q = env == 2 ? SIMD4<Double>(1, 0, 0, 0) : rng.unitQuaternion()
+                for k in 0..<3 { s.positions[i * 3 + k] = p[k] }
+                for k in 0..<4 { s.quaternions[i * 4 + k] = Float(q[k]) }
+                for k in 0..<9 { s.linearVelocities[i * 9 + k] = Float(rng.uniform(-0.1, 0.1)); s.angularVelocities[i * 9 + k] = Float(rng.uniform(-1, 1)) }
+            }
+            s.robotPosition = SIMD3(Float(rng.uniform(-0.2, 0.2)), Float(rng.uniform(-0.2, 0.2)), 0)
+            return s
+        }
+    }
+
+    /// The broad phase's graph is the one a loop over every pair gives: the all-pairs builder's rows (every pair
+    /// tested, in loop order, features written by the same code) kept where the surface distance is within the
+    /// radius, on scattered, far-apart, touching and piled-up objects; the edge buffers grow to hold the pile.
+    @Test(arguments: [(3, 1), (12, 2), (40, 3), (64, 4)] as [(Int, UInt64)])
+    func broadPhaseEdgesAreEveryPairsWithinTheRadius(count: Int, seed: UInt64) {
+        let objects = (0..<count).map { Self.mixedObjects[(Int(seed) + $0) % (count > 3 ? 5 : 1)] }
+        let config = GraphFeatureConfiguration(historyLength: 3, connectivityRadiusMeters: 0.03, robotRadiusMeters: 0.06)
+        var every = config
+        every.allPairs = true
+        let states = Self.crowdedStates(objects: objects, seed: seed)
+        let builder = GraphBuilder(configuration: config, objects: objects, robot: testPusher, maxEnvironments: states.count)
+        let reference = GraphBuilder(configuration: every, objects: objects, robot: testPusher, maxEnvironments: states.count)
+        let initialEdges = builder.maxEdges
+        #expect(initialEdges == states.count * min(count * (count - 1) + count, GraphBuilder.initialEdgesPerObject * count))
+        let next = states.map { $0.robotPosition + SIMD3(0.003, -0.001, 0) }
+        build(builder, states, robotNext: next)
+        build(reference, states, robotNext: next)
+        let kept = (0..<reference.edgeCount).filter { k in
+            let robot = Int(reference.senderIndices[k]) % (count + 1) == count
+            return reference.edgeView[k, 4] <= (robot ? config.robotRadiusMeters : config.connectivityRadiusMeters)
+        }
+        #expect(builder.edgeCount == kept.count)
+        #expect(Array(builder.senderIndices) == kept.map { reference.senderIndices[$0] })
+        #expect(Array(builder.receiverIndices) == kept.map { reference.receiverIndices[$0] })
+        #expect(builder.edgeView.values == kept.flatMap { k in (0..<GraphFeatureConfiguration.edgeWidth).map { reference.edgeView[k, $0] } })
+        #expect(builder.nodeView.values == reference.nodeView.values)
+        #expect(Array(builder.objectRowIndices) == Array(reference.objectRowIndices))
+        if count >= 12 {
+            if count >= 40 { #expect(builder.maxEdges > initialEdges, "the pile needs more edges than the initial buffers") }
+            // The buffers now hold the batch: building it again allocates nothing and gives the same graph.
+            let values = builder.edgeView.values
+            let before = wm_malloc_counter_thread_count()
+            build(builder, states, robotNext: next)
+            let after = wm_malloc_counter_thread_count()
+            #expect(after - before == 0)
+            #expect(builder.edgeView.values == values)
+        }
+    }
+
+    @Test func allPairsBuffersHoldEveryPair() {
+        let config = GraphFeatureConfiguration(historyLength: 3, allPairs: true)
+        let builder = GraphBuilder(configuration: config, objects: [testBox, testBox, testBox, longBox], robot: testPusher, maxEnvironments: 7)
+        #expect(builder.maxEdges == 7 * (4 * 3 + 4))
     }
 
     @Test func tableFeaturesSeeTiltedShapes() {
