@@ -162,11 +162,22 @@ public final class BodyDynamicsTrainer {
 
     /// One optimisation step on a random minibatch; returns the normalised MSE over the decoded DOFs.
     public func trainStep(learningRate: Float, optimizer: AdamOptimizer) -> Float {
-        let c = model.configuration, batch = c.batchSize
+        let loss = accumulateGradient(samples: 0..<model.configuration.batchSize).loss
+        if model.configuration.gradientClipNorm > 0 { _ = GradientClipping.clipGlobalNorm(model.parameters, maxNorm: model.configuration.gradientClipNorm) }
+        optimizer.step(learningRate: learningRate)
+        return loss
+    }
+
+    /// Draws a minibatch (all of it, noise included, so that every rank's generator stays in step) and sets every
+    /// parameter's gradient to that of the normalised MSE over the decoded DOFs of `samples` of it; returns that
+    /// loss and the number of values it averages.
+    func accumulateGradient(samples part: Range<Int>) -> (loss: Float, count: Float) {
+        let batch = model.configuration.batchSize
         var states: [BodyState] = [], ctrl: [Float] = [], accelerations: [[Float]] = []
-        for _ in 0..<batch {
+        for b in 0..<batch {
             var s = sample(rng.index(frames.count))
             addNoise(to: &s.state)
+            guard part.contains(b) else { continue }
             accelerations.append(targetAccelerations(state: s.state, next: s.next))
             states.append(s.state)
             ctrl += s.ctrl
@@ -186,9 +197,7 @@ public final class BodyDynamicsTrainer {
         }
         model.parameters.zeroGradients()
         runner.backward(outputGradient: gradient.view.rows(0..<out.rows))
-        if c.gradientClipNorm > 0 { _ = GradientClipping.clipGlobalNorm(model.parameters, maxNorm: c.gradientClipNorm) }
-        optimizer.step(learningRate: learningRate)
-        return loss / used
+        return (loss / used, used)
     }
 
     /// Mean position error (m) of every moving body at `validationHorizon` (or the longest the episodes allow) on
@@ -206,15 +215,18 @@ public final class BodyDynamicsTrainer {
     }
 
     /// Trains for `budgetSeconds` (or `maxSteps`), validating every `validateEverySeconds`, writing the best model
-    /// to `path` (see ``TrainingLoop`` for stopping).
+    /// to `path` (see ``TrainingLoop`` for stopping). With a `reducer` of several ranks, each rank trains on its
+    /// part of every minibatch and only rank 0 validates and writes `path`.
     public func run(budgetSeconds: Double, maxSteps: Int? = nil, startStep: Int = 0, validateEverySeconds: Double = 20,
-                    path: String, extraMetadata: [String: String] = [:], shouldStop: () -> Bool = { false },
+                    path: String, extraMetadata: [String: String] = [:], reducer: any GradientReducer = SingleProcessReducer(),
+                    shouldStop: () -> Bool = { false },
                     progress: (DynamicsTrainingProgress) -> Void = { _ in }) throws -> DynamicsTrainingSummary {
         let c = model.configuration
+        let part = try reducer.share(of: c.batchSize)
         let loop = TrainingLoop(budgetSeconds: budgetSeconds, maxSteps: maxSteps, startStep: startStep, validateEverySeconds: validateEverySeconds,
                                 validationHorizon: validationHorizon, path: path, parameters: model.parameters, learningRate: c.learningRate,
-                                decaySteps: c.learningRateDecaySteps)
-        return try loop.run(step: { trainStep(learningRate: $0, optimizer: $1) },
+                                decaySteps: c.learningRateDecaySteps, gradientClipNorm: c.gradientClipNorm, reducer: reducer)
+        return try loop.run(gradient: { accumulateGradient(samples: part) },
                             validate: { try validationError() },
                             save: { try model.save(to: path, extra: extraMetadata.merging($0) { _, new in new }) },
                             shouldStop: shouldStop, progress: progress)
