@@ -10,9 +10,15 @@ action=${1:-start}
 dir=${2:-/tmp/wm-slurm}
 conf="$dir/slurm.conf"
 
+# SIGTERM, then SIGKILL after 10 s (a slurmd was seen to ignore SIGTERM after a PMIx step).
 stop() {
   for d in slurmd slurmctld; do
-    if [ -f "$dir/$d.pid" ]; then kill "$(cat "$dir/$d.pid")" 2>/dev/null || true; rm -f "$dir/$d.pid"; fi
+    [ -f "$dir/$d.pid" ] || continue
+    pid=$(cat "$dir/$d.pid")
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+    rm -f "$dir/$d.pid"
   done
 }
 
