@@ -58,7 +58,7 @@ public final class BodyDynamicsTrainer {
     /// rad/s otherwise, for the newest velocity), rebuilt into the qpos history by integration from its oldest row;
     /// then one random offset of the whole history of the passive bodies' DOFs (`positionNoiseMeters`,
     /// `rotationNoiseRadians`): the robot's configuration is always observable, so an offset there is only noise.
-    func addNoise(to state: inout BodyState) {
+    func addNoise(to state: inout BodyState, using rng: inout SeededRandom) {
         let c = model.configuration, h = model.historyLength, nq = model.scene.nq, nv = model.scene.nv
         var velocities = Array(runner.builder.differentiate(state))
         let scale = 1 / Float(h).squareRoot()
@@ -168,16 +168,18 @@ public final class BodyDynamicsTrainer {
         return loss
     }
 
-    /// Draws a minibatch (all of it, noise included, so that every rank's generator stays in step) and sets every
-    /// parameter's gradient to that of the normalised MSE over the decoded DOFs of `samples` of it; returns that
-    /// loss and the number of values it averages.
+    /// Draws a minibatch and sets every parameter's gradient to that of the normalised MSE over the decoded DOFs of
+    /// `samples` of it; returns that loss and the number of values it averages. Every sample's frame and noise seed
+    /// come from the trainer's generator, drawn for the whole minibatch (so every rank's generator stays in step);
+    /// only the samples of `part` are noised and computed.
     func accumulateGradient(samples part: Range<Int>) -> (loss: Float, count: Float) {
         let batch = model.configuration.batchSize
         var states: [BodyState] = [], ctrl: [Float] = [], accelerations: [[Float]] = []
         for b in 0..<batch {
-            var s = sample(rng.index(frames.count))
-            addNoise(to: &s.state)
+            let frame = rng.index(frames.count), noiseSeed = rng.next()
             guard part.contains(b) else { continue }
+            var s = sample(frame), noise = SeededRandom(seed: noiseSeed)
+            addNoise(to: &s.state, using: &noise)
             accelerations.append(targetAccelerations(state: s.state, next: s.next))
             states.append(s.state)
             ctrl += s.ctrl

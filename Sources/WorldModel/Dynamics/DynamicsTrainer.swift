@@ -112,18 +112,21 @@ public final class DynamicsTrainer {
         return loss
     }
 
-    /// Draws a minibatch (all of it, so that every rank's generator stays in step) and sets every parameter's
-    /// gradient to that of the normalised MSE over `samples` of it; returns that loss and the number of values it averages.
+    /// Draws a minibatch and sets every parameter's gradient to that of the normalised MSE over `samples` of it;
+    /// returns that loss and the number of values it averages. Every sample's frame and noise seed come from the
+    /// trainer's generator, drawn for the whole minibatch (so every rank's generator stays in step); only the
+    /// samples of `part` are noised and computed.
     func accumulateGradient(samples part: Range<Int>) -> (loss: Float, count: Float) {
         let c = model.configuration, n = model.trainedObjects.count, batch = c.batchSize
         var states: [DynamicsState] = [], next: [SIMD3<Float>] = []
         var truth: [TrainingSamples.Sample] = []
         states.reserveCapacity(part.count)
         for b in 0..<batch {
-            let s = train.sample(rng.index(train.frames.count))
-            var state = s.state
-            TrainingSamples.addNoise(to: &state, linear: c.linearVelocityNoise, angular: c.angularVelocityNoise, dtSeconds: model.dtSeconds, using: &rng)
+            let frame = rng.index(train.frames.count), noiseSeed = rng.next()
             guard part.contains(b) else { continue }
+            let s = train.sample(frame)
+            var state = s.state, noise = SeededRandom(seed: noiseSeed)
+            TrainingSamples.addNoise(to: &state, linear: c.linearVelocityNoise, angular: c.angularVelocityNoise, dtSeconds: model.dtSeconds, using: &noise)
             states.append(state)
             next.append(s.robotNext)
             truth.append(s)
