@@ -10,7 +10,12 @@ let package = Package(
         .executable(name: "wm", targets: ["wm"]),
     ],
     // `swift build --traits Viewer` adds the GLFW viewer (`wm view`); a plain build neither compiles nor links GLFW.
-    traits: [.trait(name: "Viewer", description: "The GLFW/OpenGL viewer behind `wm view`"), .default(enabledTraits: [])],
+    // `swift build --traits MPI` adds data-parallel `wm train` under mpirun/srun; a plain build needs no MPI.
+    traits: [
+        .trait(name: "Viewer", description: "The GLFW/OpenGL viewer behind `wm view`"),
+        .trait(name: "MPI", description: "Data-parallel `wm train` over Open MPI (mpirun -np N, srun)"),
+        .default(enabledTraits: []),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
@@ -24,6 +29,8 @@ let package = Package(
         .systemLibrary(name: "CGIF", providers: [.apt(["libgif-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CGLFW", pkgConfig: "glfw3", providers: [.apt(["libglfw3-dev", "libgl1-mesa-dev"])]),
+        // Open MPI, with inline functions for its handle macros.
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
 
         // The geometry shim: C++ on Eigen behind an extern "C" header.
         .target(
@@ -51,11 +58,14 @@ let package = Package(
             dependencies: ["WorldModel", .target(name: "CGLFW", condition: .when(traits: ["Viewer"]))],
             linkerSettings: [.linkedLibrary("m")]
         ),
+        // The MPI gradient reducer: its sources are inside `#if MPI`, and Open MPI is a dependency only with the trait.
+        .target(name: "WMMPI", dependencies: ["WorldModel", .target(name: "CMPI", condition: .when(traits: ["MPI"]))]),
         .executableTarget(
             name: "wm",
             dependencies: [
                 "WorldModel",
                 .target(name: "WMViewer", condition: .when(traits: ["Viewer"])),
+                .target(name: "WMMPI", condition: .when(traits: ["MPI"])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -69,6 +79,11 @@ let package = Package(
         .testTarget(name: "CGeometryTests", dependencies: ["CGeometry"]),
         // CMuJoCo: the kinematics tests compare with MuJoCo on scenes MuJoCoSimulation refuses (no free bodies).
         .testTarget(name: "WorldModelTests", dependencies: ["CMallocCounter", "WorldModel"]),
+        // Data-parallel training under mpirun: runs only with the trait (`swift test --traits MPI --filter WMMPITests`).
+        .testTarget(
+            name: "WMMPITests",
+            dependencies: ["WorldModel", .target(name: "WMMPI", condition: .when(traits: ["MPI"]))]
+        ),
         .testTarget(
             name: "WMViewerTests",
             dependencies: [

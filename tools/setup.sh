@@ -7,12 +7,15 @@
 #   libglfw3-dev    GLFW 3 (the optional viewer)
 #   libpng-dev zlib1g-dev  PNG frames, .npz deflate
 #   libgif-dev      giflib 5.2 (the animated GIF of wm demo / wm rollout --gif)
+#   libopenmpi-dev openmpi-bin  Open MPI 4.1 (the optional MPI trait: data-parallel wm train under mpirun/srun)
+#   slurm-wlm munge  a one-node Slurm (tools/slurm-one-node.sh) for the docs/cluster sbatch test
 #   pkg-config xvfb
 # Then fetches dm_control's MJCF scenes into /tmp/dmc (tools/fetch-dm-control.sh; skipped without PyPI).
 # Idempotent: packages already present are left alone. Run as root (or with sudo available).
 set -euo pipefail
 
-packages=(libeigen3-dev libopenblas-dev libmujoco-dev libglfw3-dev libpng-dev zlib1g-dev libgif-dev pkg-config xvfb)
+packages=(libeigen3-dev libopenblas-dev libmujoco-dev libglfw3-dev libpng-dev zlib1g-dev libgif-dev libopenmpi-dev openmpi-bin
+          slurm-wlm munge pkg-config xvfb)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -25,6 +25,10 @@ struct TrainCommand: ParsableCommand {
             Presets: free-object graph \(DynamicsConfiguration.presetNames.joined(separator: ", ")); body graph
             \(BodyDynamicsConfiguration.presetNames.joined(separator: ", ")); or a JSON file of a configuration.
 
+            Data-parallel: built with `--traits MPI` and started by `mpirun -np N wm train ...` (or `srun`), each rank
+            trains on its part of every minibatch (the same global batch as one process), the gradients are summed
+            with one MPI_Allreduce a step, and rank 0 alone prints and writes --out (docs/cluster.md).
+
             Examples:
               wm train --data /tmp/push.wmds --out /tmp/push.safetensors --minutes 5
               wm train --data /tmp/clutter.wmds --out /tmp/clutter-dense.safetensors --config dense
@@ -69,6 +73,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        let ranks = try TrainingRanks()
         // With --resume the checkpoint is an input that is meant to be replaced; every other input must not be.
         try OutputPathCheck.refuse(outputs: [out], overwriting: [data] + (configFile.map { [$0] } ?? []))
         try ResourceBudget.checkMemory(bytes: ResourceBudget.product(2, try FileBytes.size(of: data)), for: "loading every episode", file: data)
@@ -76,7 +81,7 @@ struct TrainCommand: ParsableCommand {
         let (header, train) = try DynamicsData.episodes(path: data, split: .train)
         let (_, valid) = try DynamicsData.episodes(path: data, split: .valid)
         let bodies = graph == .bodies || (graph == .auto && (header.objects.isEmpty || header.robot == nil))
-        if bodies { return try trainBodies(header: header, train: train, valid: valid) }
+        if bodies { return try trainBodies(header: header, train: train, valid: valid, ranks: ranks) }
         let model: DynamicsModel
         var startStep = 0
         if resume {
@@ -99,12 +104,13 @@ struct TrainCommand: ParsableCommand {
         }
         if !resume { trainer.computeStatistics() }
         try runTraining(what: "\(model.configuration.kind.rawValue) (\(model.parameters.scalarCount) parameters) on \(train.count) episodes, validating on \(valid.count)",
-                  header: header, validCount: valid.count) { try trainer.run(budgetSeconds: $0, maxSteps: steps, startStep: startStep, path: out, extraMetadata: $1,
-                                                                              shouldStop: $2, progress: $3) }
+                  header: header, validCount: valid.count, ranks: ranks) {
+            try trainer.run(budgetSeconds: $0, maxSteps: steps, startStep: startStep, path: out, extraMetadata: $1, reducer: ranks.reducer, shouldStop: $2, progress: $3)
+        }
     }
 
     /// Trains the body-graph model (or its dense baseline) on MuJoCo's generalized state.
-    private func trainBodies(header: DatasetHeader, train: [Episode], valid: [Episode]) throws {
+    private func trainBodies(header: DatasetHeader, train: [Episode], valid: [Episode], ranks: TrainingRanks) throws {
         guard let scene = header.sceneModel else {
             throw WorldModelError(file: data, "has no scene model (an imported free-object dataset): train it with --graph objects, or import it with --scene")
         }
@@ -125,22 +131,31 @@ struct TrainCommand: ParsableCommand {
         }
         if !resume { trainer.computeStatistics() }
         try runTraining(what: "body-graph \(model.configuration.kind.rawValue) (\(model.parameters.scalarCount) parameters) on \(train.count) episodes of '\(scene.name)', validating on \(valid.count)",
-                  header: header, validCount: valid.count) { try trainer.run(budgetSeconds: $0, maxSteps: steps, startStep: startStep, path: out, extraMetadata: $1,
-                                                                              shouldStop: $2, progress: $3) }
+                  header: header, validCount: valid.count, ranks: ranks) {
+            try trainer.run(budgetSeconds: $0, maxSteps: steps, startStep: startStep, path: out, extraMetadata: $1, reducer: ranks.reducer, shouldStop: $2, progress: $3)
+        }
     }
 
-    /// Runs a trainer's loop (`run(budget, metadata, shouldStop, progress)`) with the progress bar and Ctrl-C, then reports.
-    private func runTraining(what: String, header: DatasetHeader, validCount: Int,
+    /// Runs a trainer's loop (`run(budget, metadata, shouldStop, progress)`) with the progress bar and Ctrl-C, then reports
+    /// (rank 0 only, of several MPI ranks).
+    private func runTraining(what: String, header: DatasetHeader, validCount: Int, ranks: TrainingRanks,
                        run: (Double, [String: String], () -> Bool, (DynamicsTrainingProgress) -> Void) throws -> DynamicsTrainingSummary) throws {
         InterruptSignal.stopAtNextStep()
         let budget = minutes * 60
         let bar = ProgressBar(total: Int(budget), label: "train")
-        writeStandardError("training \(what)\n")
+        let n = ranks.reducer.ranks
+        if ranks.isRoot { writeStandardError("training \(what)\(n > 1 ? ", data-parallel on \(n) MPI ranks" : "")\n") }
         let summary = try run(budget, ["dataset": data, "scene": header.sceneName], { InterruptSignal.requested }) { p in
+            guard ranks.isRoot else { return }
             let v = p.validationError.map { "val \(formatMillimetres($0))" } ?? "val -"
             bar.update(Int(p.elapsedSeconds), status: "step \(p.step)  loss \(shortNumber(p.loss))  \(v)")
         }
+        ranks.finish()
+        guard ranks.isRoot else { return }
         bar.finish(Int(summary.seconds), status: "step \(summary.steps)  loss \(shortNumber(summary.finalLoss))")
+        if summary.maxRankWeightDifference != 0 {
+            throw WorldModelError(file: out, "the \(n) ranks ended with different weights (largest difference \(summary.maxRankWeightDifference))")
+        }
         try report(summary, validCount: validCount)
     }
 

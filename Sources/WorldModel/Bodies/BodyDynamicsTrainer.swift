@@ -58,7 +58,7 @@ public final class BodyDynamicsTrainer {
     /// rad/s otherwise, for the newest velocity), rebuilt into the qpos history by integration from its oldest row;
     /// then one random offset of the whole history of the passive bodies' DOFs (`positionNoiseMeters`,
     /// `rotationNoiseRadians`): the robot's configuration is always observable, so an offset there is only noise.
-    func addNoise(to state: inout BodyState) {
+    func addNoise(to state: inout BodyState, using rng: inout SeededRandom) {
         let c = model.configuration, h = model.historyLength, nq = model.scene.nq, nv = model.scene.nv
         var velocities = Array(runner.builder.differentiate(state))
         let scale = 1 / Float(h).squareRoot()
@@ -162,11 +162,24 @@ public final class BodyDynamicsTrainer {
 
     /// One optimisation step on a random minibatch; returns the normalised MSE over the decoded DOFs.
     public func trainStep(learningRate: Float, optimizer: AdamOptimizer) -> Float {
-        let c = model.configuration, batch = c.batchSize
+        let loss = accumulateGradient(samples: 0..<model.configuration.batchSize).loss
+        if model.configuration.gradientClipNorm > 0 { _ = GradientClipping.clipGlobalNorm(model.parameters, maxNorm: model.configuration.gradientClipNorm) }
+        optimizer.step(learningRate: learningRate)
+        return loss
+    }
+
+    /// Draws a minibatch and sets every parameter's gradient to that of the normalised MSE over the decoded DOFs of
+    /// `samples` of it; returns that loss and the number of values it averages. Every sample's frame and noise seed
+    /// come from the trainer's generator, drawn for the whole minibatch (so every rank's generator stays in step);
+    /// only the samples of `part` are noised and computed.
+    func accumulateGradient(samples part: Range<Int>) -> (loss: Float, count: Float) {
+        let batch = model.configuration.batchSize
         var states: [BodyState] = [], ctrl: [Float] = [], accelerations: [[Float]] = []
-        for _ in 0..<batch {
-            var s = sample(rng.index(frames.count))
-            addNoise(to: &s.state)
+        for b in 0..<batch {
+            let frame = rng.index(frames.count), noiseSeed = rng.next()
+            guard part.contains(b) else { continue }
+            var s = sample(frame), noise = SeededRandom(seed: noiseSeed)
+            addNoise(to: &s.state, using: &noise)
             accelerations.append(targetAccelerations(state: s.state, next: s.next))
             states.append(s.state)
             ctrl += s.ctrl
@@ -186,9 +199,7 @@ public final class BodyDynamicsTrainer {
         }
         model.parameters.zeroGradients()
         runner.backward(outputGradient: gradient.view.rows(0..<out.rows))
-        if c.gradientClipNorm > 0 { _ = GradientClipping.clipGlobalNorm(model.parameters, maxNorm: c.gradientClipNorm) }
-        optimizer.step(learningRate: learningRate)
-        return loss / used
+        return (loss / used, used)
     }
 
     /// Mean position error (m) of every moving body at `validationHorizon` (or the longest the episodes allow) on
@@ -206,15 +217,18 @@ public final class BodyDynamicsTrainer {
     }
 
     /// Trains for `budgetSeconds` (or `maxSteps`), validating every `validateEverySeconds`, writing the best model
-    /// to `path` (see ``TrainingLoop`` for stopping).
+    /// to `path` (see ``TrainingLoop`` for stopping). With a `reducer` of several ranks, each rank trains on its
+    /// part of every minibatch and only rank 0 validates and writes `path`.
     public func run(budgetSeconds: Double, maxSteps: Int? = nil, startStep: Int = 0, validateEverySeconds: Double = 20,
-                    path: String, extraMetadata: [String: String] = [:], shouldStop: () -> Bool = { false },
+                    path: String, extraMetadata: [String: String] = [:], reducer: any GradientReducer = SingleProcessReducer(),
+                    shouldStop: () -> Bool = { false },
                     progress: (DynamicsTrainingProgress) -> Void = { _ in }) throws -> DynamicsTrainingSummary {
         let c = model.configuration
+        let part = try reducer.share(of: c.batchSize)
         let loop = TrainingLoop(budgetSeconds: budgetSeconds, maxSteps: maxSteps, startStep: startStep, validateEverySeconds: validateEverySeconds,
                                 validationHorizon: validationHorizon, path: path, parameters: model.parameters, learningRate: c.learningRate,
-                                decaySteps: c.learningRateDecaySteps)
-        return try loop.run(step: { trainStep(learningRate: $0, optimizer: $1) },
+                                decaySteps: c.learningRateDecaySteps, gradientClipNorm: c.gradientClipNorm, reducer: reducer)
+        return try loop.run(gradient: { accumulateGradient(samples: part) },
                             validate: { try validationError() },
                             save: { try model.save(to: path, extra: extraMetadata.merging($0) { _, new in new }) },
                             shouldStop: shouldStop, progress: progress)

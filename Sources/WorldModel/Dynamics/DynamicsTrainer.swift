@@ -26,6 +26,12 @@ public struct DynamicsTrainingSummary: Codable, Sendable {
     public var stoppedEarly: Bool
     /// Whether this run wrote a checkpoint (false only when it was stopped before its first step).
     public var wroteCheckpoint: Bool
+    /// Processes that trained together (data-parallel ranks; 1 for a single process).
+    public var ranks: Int
+    /// Bytes each rank sent into the one gradient allreduce of every step (0 for a single process).
+    public var allreduceBytesPerStep: Int
+    /// The largest difference between any rank's weights and rank 0's at the end (0: identical, as they must be).
+    public var maxRankWeightDifference: Double
 }
 
 /// Trains a `DynamicsModel` on teacher episodes: GNS-style noise on the velocity history, minibatches of
@@ -100,21 +106,34 @@ public final class DynamicsTrainer {
 
     /// One optimisation step on a random minibatch; returns the normalised MSE.
     public func trainStep(learningRate: Float, optimizer: AdamOptimizer) -> Float {
+        let loss = accumulateGradient(samples: 0..<model.configuration.batchSize).loss
+        if model.configuration.gradientClipNorm > 0 { _ = GradientClipping.clipGlobalNorm(model.parameters, maxNorm: model.configuration.gradientClipNorm) }
+        optimizer.step(learningRate: learningRate)
+        return loss
+    }
+
+    /// Draws a minibatch and sets every parameter's gradient to that of the normalised MSE over `samples` of it;
+    /// returns that loss and the number of values it averages. Every sample's frame and noise seed come from the
+    /// trainer's generator, drawn for the whole minibatch (so every rank's generator stays in step); only the
+    /// samples of `part` are noised and computed.
+    func accumulateGradient(samples part: Range<Int>) -> (loss: Float, count: Float) {
         let c = model.configuration, n = model.trainedObjects.count, batch = c.batchSize
         var states: [DynamicsState] = [], next: [SIMD3<Float>] = []
         var truth: [TrainingSamples.Sample] = []
-        states.reserveCapacity(batch)
-        for _ in 0..<batch {
-            let s = train.sample(rng.index(train.frames.count))
-            var state = s.state
-            TrainingSamples.addNoise(to: &state, linear: c.linearVelocityNoise, angular: c.angularVelocityNoise, dtSeconds: model.dtSeconds, using: &rng)
+        states.reserveCapacity(part.count)
+        for b in 0..<batch {
+            let frame = rng.index(train.frames.count), noiseSeed = rng.next()
+            guard part.contains(b) else { continue }
+            let s = train.sample(frame)
+            var state = s.state, noise = SeededRandom(seed: noiseSeed)
+            TrainingSamples.addNoise(to: &state, linear: c.linearVelocityNoise, angular: c.angularVelocityNoise, dtSeconds: model.dtSeconds, using: &noise)
             states.append(state)
             next.append(s.robotNext)
             truth.append(s)
         }
         let out = states.withUnsafeBufferPointer { st in next.withUnsafeBufferPointer { runner.forward(states: st, robotNext: $0) } }
         let stats = model.targetStatistics
-        for b in 0..<batch {
+        for b in 0..<states.count {
             let values = TrainingSamples.targets(state: states[b], sample: truth[b], dtSeconds: model.dtSeconds) {
                 runner.outputHeading(row: b * n + $0)
             }
@@ -123,13 +142,11 @@ public final class DynamicsTrainer {
                 targets.base[b * n * 6 + k] = (values[k] - stats.mean[column]) / stats.std[column]
             }
         }
-        let rows = batch * n
+        let rows = states.count * n
         let loss = MeanSquaredError.evaluate(prediction: out, target: targets.view.rows(0..<rows), gradient: gradient.view.rows(0..<rows))
         model.parameters.zeroGradients()
         runner.backward(outputGradient: gradient.view.rows(0..<rows))
-        if c.gradientClipNorm > 0 { _ = GradientClipping.clipGlobalNorm(model.parameters, maxNorm: c.gradientClipNorm) }
-        optimizer.step(learningRate: learningRate)
-        return loss
+        return (loss, Float(rows * 6))
     }
 
     /// Mean rollout position error (m) at `validationHorizon` (or the longest the episodes allow) on the first
@@ -155,14 +172,19 @@ public final class DynamicsTrainer {
     /// model to `path`. `shouldStop` is polled every step (Ctrl-C): the run stops, and if it has trained but
     /// not yet written a checkpoint (stopped before its first validation) it validates and writes one, so the
     /// work is kept; stopped before its first step, it writes nothing and the file at `path` stays as it was.
+    /// With a `reducer` of several ranks, each rank trains on its part of every minibatch (see ``TrainingLoop``)
+    /// and only rank 0 validates and writes `path`.
     public func run(budgetSeconds: Double, maxSteps: Int? = nil, startStep: Int = 0, validateEverySeconds: Double = 20,
-                    path: String, extraMetadata: [String: String] = [:], shouldStop: () -> Bool = { false },
+                    path: String, extraMetadata: [String: String] = [:], reducer: any GradientReducer = SingleProcessReducer(),
+                    shouldStop: () -> Bool = { false },
                     progress: (DynamicsTrainingProgress) -> Void = { _ in }) throws -> DynamicsTrainingSummary {
         let c = model.configuration
+        let part = try reducer.share(of: c.batchSize)
         let loop = TrainingLoop(budgetSeconds: budgetSeconds, maxSteps: maxSteps, startStep: startStep, validateEverySeconds: validateEverySeconds,
                                 validationHorizon: validationHorizon, path: path, parameters: model.parameters, learningRate: c.learningRate,
-                                decaySteps: c.learningRateDecaySteps, weightDecay: c.weightDecay)
-        return try loop.run(step: { trainStep(learningRate: $0, optimizer: $1) },
+                                decaySteps: c.learningRateDecaySteps, weightDecay: c.weightDecay, gradientClipNorm: c.gradientClipNorm,
+                                reducer: reducer)
+        return try loop.run(gradient: { accumulateGradient(samples: part) },
                             validate: { try validationError() },
                             save: { try model.save(to: path, extra: extraMetadata.merging($0) { _, new in new }) },
                             shouldStop: shouldStop, progress: progress)

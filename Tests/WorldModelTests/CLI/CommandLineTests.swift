@@ -17,8 +17,9 @@ let wmExecutable: String? = {
     return access(candidate, X_OK) == 0 ? candidate : nil
 }()
 
-/// Starts wm with `arguments`, stdin from /dev/null, stdout and stderr to `output`.out and `output`.err.
-func spawnWM(_ arguments: [String], output: String) throws -> pid_t {
+/// Starts wm with `arguments` (and this process's environment plus `environment`, `NAME=value` each), stdin from
+/// /dev/null, stdout and stderr to `output`.out and `output`.err.
+func spawnWM(_ arguments: [String], output: String, environment: [String] = []) throws -> pid_t {
     let executable = try #require(wmExecutable)
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
@@ -28,16 +29,22 @@ func spawnWM(_ arguments: [String], output: String) throws -> pid_t {
     posix_spawn_file_actions_addopen(&actions, 2, output + ".err", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     let argv = (["wm"] + arguments).map { strdup($0) } + [nil]
     defer { for p in argv { free(p) } }
+    var inherited: [UnsafeMutablePointer<CChar>?] = []
+    var e = environ
+    while let entry = e.pointee { inherited.append(entry); e += 1 }
+    let added = environment.map { strdup($0) }
+    defer { for p in added { free(p) } }
+    let envp = inherited + added + [nil]
     var pid: pid_t = 0
-    guard posix_spawn(&pid, executable, &actions, nil, argv, environ) == 0 else { throw WorldModelError("cannot run \(executable)") }
+    guard posix_spawn(&pid, executable, &actions, nil, argv, envp) == 0 else { throw WorldModelError("cannot run \(executable)") }
     return pid
 }
 
-/// Runs wm with `arguments`; returns (exit status, stdout, stderr).
-func runWM(_ arguments: [String]) throws -> (Int32, String, String) {
+/// Runs wm with `arguments` (and `environment` added to this process's); returns (exit status, stdout, stderr).
+func runWM(_ arguments: [String], environment: [String] = []) throws -> (Int32, String, String) {
     let out = "/tmp/wm-cli-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
     defer { unlink(out + ".out"); unlink(out + ".err") }
-    let pid = try spawnWM(arguments, output: out)
+    let pid = try spawnWM(arguments, output: out, environment: environment)
     var status: Int32 = 0
     waitpid(pid, &status, 0)
     let text = { (p: String) in String(decoding: (try? FileBytes.read(p)) ?? [], as: UTF8.self) }

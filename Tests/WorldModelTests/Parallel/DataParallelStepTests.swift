@@ -1,0 +1,158 @@
+import Testing
+@testable import WorldModel
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Ranks as the threads of one process: `sum` and `broadcastFromRoot` meet at the team's barrier, and every
+/// rank adds the ranks' buffers in rank order, so all of them get the same bits (as MPI's allreduce gives).
+final class ThreadRanks: @unchecked Sendable {
+    let team: ThreadTeam
+    private let slots: UnsafeMutablePointer<UnsafeMutableBufferPointer<Float>>
+
+    init(_ count: Int) throws {
+        team = try ThreadTeam(threads: count)
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: UnsafeMutableBufferPointer(start: nil, count: 0), count: count)
+    }
+
+    deinit { slots.deallocate() }
+
+    final class Rank: GradientReducer {
+        let group: ThreadRanks, rank: Int
+        init(_ group: ThreadRanks, rank: Int) { self.group = group; self.rank = rank }
+        var ranks: Int { group.team.size }
+        func sum(_ values: UnsafeMutableBufferPointer<Float>) {
+            group.slots[rank] = values
+            group.team.barrier()
+            var total = [Float](repeating: 0, count: values.count)
+            for r in 0..<ranks { for i in 0..<values.count { total[i] += group.slots[r][i] } }
+            group.team.barrier()
+            for i in 0..<values.count { values[i] = total[i] }
+        }
+        func broadcastFromRoot(_ values: UnsafeMutableBufferPointer<Float>) {
+            group.slots[rank] = values
+            group.team.barrier()
+            if rank != 0 { for i in 0..<values.count { values[i] = group.slots[0][i] } }
+            group.team.barrier()
+        }
+    }
+
+    /// Runs `body(rank reducer)` on every rank at once; returns their results in rank order.
+    func run<T>(_ body: @escaping (Rank) throws -> T) throws -> [T] {
+        let task = RankTask(self, body)
+        team.run(task)
+        return try (0..<team.size).map { try task.results[$0]!.get() }
+    }
+}
+
+/// `body` on every thread of a ``ThreadRanks`` team, as its rank.
+final class RankTask<T>: ThreadTeamTask {
+    let group: ThreadRanks, body: (ThreadRanks.Rank) throws -> T
+    let results: UnsafeMutablePointer<Result<T, any Error>?>
+    init(_ group: ThreadRanks, _ body: @escaping (ThreadRanks.Rank) throws -> T) {
+        self.group = group
+        self.body = body
+        results = .allocate(capacity: group.team.size)
+        results.initialize(repeating: nil, count: group.team.size)
+    }
+    deinit { results.deinitialize(count: group.team.size); results.deallocate() }
+    func run(thread t: Int) { results[t] = Result { try body(ThreadRanks.Rank(group, rank: t)) } }
+}
+
+/// The largest absolute difference between two models' parameters.
+func maxDifference(_ a: [Parameter], _ b: [Parameter]) -> Float {
+    var largest: Float = 0
+    for (p, q) in zip(a, b) {
+        for i in 0..<p.value.count { largest = max(largest, abs(p.value.base[i] - q.value.base[i])) }
+    }
+    return largest
+}
+
+@Suite struct DataParallelStepTests {
+    func bodyTrainer() throws -> BodyDynamicsTrainer {
+        let model = try BodyDynamicsModel(configuration: BodyDynamicsConfiguration.preset(named: "small")!, scene: armData.scene, seed: 3)
+        let trainer = try BodyDynamicsTrainer(model: model, trainEpisodes: armData.train, validEpisodes: armData.valid, seed: 4)
+        trainer.computeStatistics(frames: 200)
+        trainer.validationEpisodes = 1
+        return trainer
+    }
+
+    func path(_ name: String) -> String { "/tmp/wm-dp-\(getpid())-\(UInt64.random(in: 0...UInt64.max))-\(name).safetensors" }
+
+    /// A trainer's parameters and its `run(reducer, path)` for `steps` steps.
+    typealias Training = (parameters: [Parameter], run: (any GradientReducer, String) throws -> DynamicsTrainingSummary)
+
+    /// Trains a fresh trainer of `make` as one process and two of them as two ranks; checks that the ranks agree
+    /// bit for bit and rank 0 with the single process within float tolerance.
+    func oneProcessAgainstTwoRanks(_ what: String, steps: Int, _ make: (Int) throws -> Training) throws {
+        let singlePath = path("single"), rankPath = path("rank0")
+        defer { unlink(singlePath); unlink(rankPath) }
+        let single = try make(steps)
+        _ = try single.run(SingleProcessReducer(), singlePath)
+        let trainers = try (0..<2).map { _ in try make(steps) }
+        let summaries = try ThreadRanks(2).run { rank in try trainers[rank.rank].run(rank, rankPath) }
+        let difference = maxDifference(single.parameters, trainers[0].parameters)
+        print("\(what), 2 ranks against 1 process after \(steps) steps: max weight difference \(difference)")
+        #expect(difference < 1e-5, "max weight difference \(difference)")
+        #expect(maxDifference(trainers[0].parameters, trainers[1].parameters) == 0)
+        #expect(summaries.map(\.maxRankWeightDifference) == [0, 0])
+        #expect(summaries.map(\.steps) == [steps, steps])
+        #expect(summaries[0].wroteCheckpoint && !summaries[1].wroteCheckpoint)
+        #expect(summaries[0].allreduceBytesPerStep == (single.parameters.scalarCount + 4) * 4)
+        #expect(summaries[0].finalLoss == summaries[1].finalLoss)
+    }
+
+    @Test func twoRanksOfTheBodyTrainerEqualOneProcess() throws {
+        try oneProcessAgainstTwoRanks("body graph", steps: 30) { steps in
+            let trainer = try bodyTrainer()
+            return (trainer.model.parameters, { try trainer.run(budgetSeconds: 600, maxSteps: steps, validateEverySeconds: 1e9, path: $1, reducer: $0) })
+        }
+    }
+
+    func objectTrainer() throws -> DynamicsTrainer {
+        let data = oneBoxData
+        var configuration = DynamicsConfiguration.preset(named: "small")!
+        configuration.features.historyLength = 3
+        let kinematics = RobotKinematics.fit(episodes: data.train, dtSeconds: 0.02, lowerBound: SIMD2(-0.35, -0.35), upperBound: SIMD2(0.35, 0.35))
+        let model = DynamicsModel(configuration: configuration, objects: data.scene.objects, robot: data.scene.robot, dtSeconds: 0.02,
+                                  robotKinematics: kinematics, seed: 5)
+        let trainer = try DynamicsTrainer(model: model, trainEpisodes: data.train, validEpisodes: data.valid, seed: 6)
+        trainer.computeStatistics(frames: 200)
+        trainer.validationEpisodes = 1
+        return trainer
+    }
+
+    @Test func twoRanksOfTheObjectTrainerEqualOneProcess() throws {
+        try oneProcessAgainstTwoRanks("free-object graph", steps: 30) { steps in
+            let trainer = try objectTrainer()
+            return (trainer.model.parameters, { try trainer.run(budgetSeconds: 600, maxSteps: steps, validateEverySeconds: 1e9, path: $1, reducer: $0) })
+        }
+    }
+
+    @Test func aStopOnOneRankStopsEveryRankAfterTheSameStep() throws {
+        let trainers = try (0..<2).map { _ in try bodyTrainer() }, rankPath = path("stopped")
+        defer { unlink(rankPath) }
+        let summaries = try ThreadRanks(2).run { rank in
+            var polls = 0
+            return try trainers[rank.rank].run(budgetSeconds: 600, validateEverySeconds: 1e9, path: rankPath, reducer: rank,
+                                               shouldStop: { polls += 1; return rank.rank == 1 && polls > 5 })
+        }
+        #expect(summaries.map(\.steps) == [5, 5])
+        #expect(summaries.map(\.stoppedEarly) == [true, true])
+        #expect(summaries[0].wroteCheckpoint)
+        #expect(try BodyDynamicsModel.isBodyModel(path: rankPath))
+        #expect(maxDifference(trainers[0].model.parameters, trainers[1].model.parameters) == 0)
+    }
+
+    @Test func aBatchSmallerThanTheRanksIsRefused() throws {
+        final class Ranks: GradientReducer {
+            var rank: Int { 0 }
+            var ranks: Int { 9 }
+            func sum(_ values: UnsafeMutableBufferPointer<Float>) {}
+            func broadcastFromRoot(_ values: UnsafeMutableBufferPointer<Float>) {}
+        }
+        #expect(throws: WorldModelError.self) { try Ranks().share(of: 8) }
+        #expect(try SingleProcessReducer().share(of: 8) == 0..<8)
+    }
+}
