@@ -30,7 +30,7 @@ do {
     }
 
     // 3. Move an object to a target: plan in the learned model, act in MuJoCo, replan from what MuJoCo shows.
-    let kind: TaskKind = scene.tree.joints.contains { $0.kind == .free } ? .push : .bring
+    let kind = TaskKind.default(for: scene)
     let task = try kind.sample(scene: scene, start: try real.reset(seed: 3), seed: 3, index: 0)
     print("task: \(task.summary)")
     let configuration = PlannerConfiguration(method: .mppi, horizon: 20, samples: 64)

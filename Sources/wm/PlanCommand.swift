@@ -99,7 +99,7 @@ struct PlanCommand: ParsableCommand {
         // Parallelism comes from --threads over the batch; OpenBLAS's own threads fight them on 2 cores.
         BLASThreads.set(1)
         let teacher = try MuJoCoEnvironment(scenePath: scene)
-        let kind = task ?? (teacher.sceneModel.tree.joints.contains { $0.kind == .free } ? .push : .bring)
+        let kind = task ?? TaskKind.default(for: teacher.sceneModel)
         let configuration = PlannerConfiguration(method: planner, horizon: horizon, samples: samples,
                                                  iterations: iterations ?? (planner == .cem ? 2 : 1), seed: seed)
         var oracleConfiguration = configuration

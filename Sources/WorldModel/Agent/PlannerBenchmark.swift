@@ -63,7 +63,7 @@ public enum PlannerBenchmark {
         guard model.scene == teacher.sceneModel else {
             throw WorldModelError(file: modelName, "was trained on scene '\(model.scene.name)', not on \(scenePath) ('\(teacher.sceneModel.name)')")
         }
-        let kind: TaskKind = teacher.sceneModel.tree.joints.contains { $0.kind == .free } ? .push : .bring
+        let kind = TaskKind.default(for: teacher.sceneModel)
         let evaluation = TaskEvaluation(kind: kind, seed: seed, count: 1, timeLimitSteps: 1)
         let task = try evaluation.start(0, environment: teacher)
         let controller = try LearnedController(model: model, configuration: configuration, threads: threads)

@@ -22,6 +22,11 @@ import Glibc
 public enum TaskKind: String, Sendable, CaseIterable {
     case push, bring, stack, reach
 
+    /// The task a scene is made for: `push` where objects move on free joints (a pusher scene), else `bring`.
+    public static func `default`(for scene: SceneModel) -> TaskKind {
+        scene.tree.joints.contains { $0.kind == .free } ? .push : .bring
+    }
+
     /// Task `index` of `seed` for `scene`, starting at `start`. Throws a line naming the scene when it lacks what
     /// the task needs (a robot, an object).
     public func sample(scene: SceneModel, start: Observation, seed: UInt64, index: Int) throws -> any PlanningTask {
