@@ -14,7 +14,12 @@ struct BenchCommand: ParsableCommand {
             scene's objects, default scenes/clutter.xml, tiled onto a larger table), batch 1 and 4, in alternating
             rounds (median and range), with a fresh-weight model of --model's configuration (default
             models/clutter.safetensors) or --config's preset; one thread unless --threads says more;
-            mlp: MLP 128-128-128 vs raw cblas_sgemm; field: rays/s of the neural field; all: everything, one JSON.
+            mlp: MLP 128-128-128 vs raw cblas_sgemm; field: rays/s of the neural field;
+            track: frames per second of the camera filter `wm track` runs (the learned prediction, then the tracker's
+            correction against a 64x64 RGB-D frame of the scene's table_view camera with 2 mm depth noise), on 2
+            episodes of --track-steps (60) steps the teacher records in the run, --repeats rounds (a body-graph model, default
+            models/push-bodies.safetensors, and the field, default models/push-field.safetensors; 2 threads);
+            all: everything, one JSON.
             --config gns-peer measures the network of ../shared/peers/gns_torch.py (8 objects, every pair connected,
             5 message-passing steps, latent 128, 2 hidden layers, LayerNorm) with fresh weights: speed only. Our graph
             also has the robot node (9 nodes and 64 edges per environment against the peer's 8 and 56).
@@ -28,11 +33,12 @@ struct BenchCommand: ParsableCommand {
               wm bench all --model models/push.safetensors --scene scenes/push.xml --json
               wm bench mlp --json --threads 2
               wm bench scaling --json
+              wm bench track --json
             """
     )
 
     enum Kind: String, ExpressibleByArgument, CaseIterable {
-        case all, step, planner, mlp, field, scaling
+        case all, step, planner, mlp, field, scaling, track
     }
 
     @Argument(help: "What to measure: \(Kind.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -42,7 +48,7 @@ struct BenchCommand: ParsableCommand {
     var json = false
 
     @Option(help: """
-        Threads. step, planner: the learned step's thread team, OpenBLAS on one (default 2); \
+        Threads. step, planner: the learned step's thread team, OpenBLAS on one (default 2); track: the tracker's (default 2); \
         mlp: OpenBLAS threads (default 1); field: render threads (default 1).
         """)
     var threads: Int?
@@ -65,6 +71,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Planner only: a body-graph checkpoint for `all` (default: models/push-bodies.safetensors).")
     var plannerModel: String?
 
+    @Option(help: "Track only: control steps per recorded episode (2 episodes).")
+    var trackSteps = 60
+
     @Option(help: "A preset to measure with fresh weights instead of a checkpoint (e.g. gns-peer).")
     var config: String?
 
@@ -77,6 +86,7 @@ struct BenchCommand: ParsableCommand {
     func validate() throws {
         guard (threads ?? 1) >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard repeats >= 1 && repeats <= 1000 else { throw ValidationError("--repeats must be between 1 and 1000") }
+        guard trackSteps >= 3 && trackSteps <= 100_000 else { throw ValidationError("--track-steps must be between 3 and 100000") }
         guard samples >= 2 && samples <= 100_000, horizon >= 1 && horizon <= 10_000 else {
             throw ValidationError("--samples must be between 2 and 100000 and --horizon between 1 and 10000")
         }
@@ -96,6 +106,12 @@ struct BenchCommand: ParsableCommand {
             let report = try scalingReport()
             if json { print(try encodeJSON(report)); return }
             printScaling(report)
+        case .track:
+            let report = try trackReport()
+            if json { print(try encodeJSON(report)); return }
+            let f = report.framesPerSecond, m = report.millisecondsPerFrame
+            print("track on \(report.model) with \(report.field), scene '\(report.scene)', camera \(report.camera) \(report.size)x\(report.size), \(report.bodies) bodies, \(report.iterations) iterations at most, \(report.threads) thread(s); median (range) of \(f.rounds) rounds of \(report.framesPerRound) frames")
+            print("  \(fixed(f.median, 1)) (\(fixed(f.min, 1))-\(fixed(f.max, 1))) frames/s, \(fixed(m.median, 1)) ms per frame (predict + correct); median error \(fixed(Double(report.medianPositionErrorMillimetres), 2)) mm, \(fixed(Double(report.medianRotationErrorDegrees), 2)) deg; \(report.lostBodyFrames) body-frames lost")
         case .field:
             let report = try fieldReport()
             if json { print(try encodeJSON(report)); return }
@@ -223,6 +239,20 @@ struct BenchCommand: ParsableCommand {
         let progress = ProgressBar(total: repeats, label: "planner")
         let report = try PlannerBenchmark.run(model: body, modelName: modelPath, scenePath: scenePath, configuration: configuration,
                                               threads: stepThreads, rounds: repeats) { done, _ in progress.update(done, status: "round \(done)") }
+        progress.finish(repeats, status: "done")
+        return report
+    }
+
+    private func trackReport() throws -> TrackingBenchmarkReport {
+        BLASThreads.set(1)
+        let modelPath = model ?? "models/push-bodies.safetensors", scenePath = scene ?? "scenes/push.xml"
+        let fieldPath = field ?? "models/push-field.safetensors"
+        let body = try BodyDynamicsModel.load(from: modelPath)
+        let fields = try ObjectFieldSet.load(from: fieldPath)
+        let progress = ProgressBar(total: repeats, label: "track")
+        let report = try TrackingBenchmark.run(model: body, modelName: modelPath, fields: fields, fieldName: fieldPath, scenePath: scenePath,
+                                               cameraName: "table_view", size: 64, depthNoiseMeters: 0.002, episodes: 2, steps: trackSteps, seed: 1,
+                                               configuration: PoseTrackerConfiguration(), threads: stepThreads, rounds: repeats) { progress.update($0, status: "round \($0)") }
         progress.finish(repeats, status: "done")
         return report
     }

@@ -18,7 +18,7 @@ struct WM: ParsableCommand {
             """,
         subcommands: [
             DemoCommand.self, GenerateCommand.self, DatasetCommand.self, TrainCommand.self, EvalCommand.self, BenchCommand.self,
-            RolloutCommand.self, CheckpointCommand.self, ViewCommand.self, FieldCommand.self, RenderCommand.self, PlanCommand.self,
+            RolloutCommand.self, CheckpointCommand.self, ViewCommand.self, FieldCommand.self, RenderCommand.self, PlanCommand.self, TrackCommand.self,
         ]
     )
 

@@ -201,10 +201,7 @@ struct MPIGradientReducerTests {
 
     /// The child of `parent` (mpirun) that is MPI rank `rank`, by its environment.
     func rank(_ rank: Int, under parent: pid_t) -> pid_t? {
-        guard let folder = opendir("/proc") else { return nil }
-        defer { closedir(folder) }
-        while let entry = readdir(folder) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        for name in directoryEntries("/proc") ?? [] {
             guard let pid = pid_t(name),
                   let stat = procFile("/proc/\(name)/stat") else { continue }
             let fields = String(decoding: stat, as: UTF8.self).split(separator: ")").last?.split(separator: " ") ?? []

@@ -200,6 +200,12 @@ void wm_differentiate_pos(const wm_kinematic_tree* tree, const float* qpos1, con
 void wm_compose_poses(const float* parent_pos, const float* parent_quat, const int* parent, const float* local_pos,
                       const float* local_quat, int n, float* pos, float* quat);
 
+// ---- least squares ----
+/// One Levenberg-Marquardt step: solves (H + damping * diag(H) + eps I) x = -g for x (n), with H (n x n,
+/// row-major, symmetric positive semi-definite: J^T W J) and g (n: J^T W r), in double. Returns 1, or 0 when the
+/// damped matrix is not positive definite (x untouched).
+int wm_solve_damped_normal_equations(const double* h, const double* g, int n, double damping, double* x);
+
 #ifdef __cplusplus
 }
 #endif

@@ -36,10 +36,22 @@ public struct BodyStateTracker {
 
     /// Moves to `observation`, one control step after the current state.
     public mutating func advance(to observation: Observation) {
+        advance(toQpos: observation.qpos)
+    }
+
+    /// Moves to the configuration `qpos` (nq values), one control step after the current state.
+    public mutating func advance(toQpos qpos: [Float]) {
         let nq = state.nq, h = state.historyLength
+        precondition(qpos.count == nq, "BodyStateTracker.advance: nq values expected")
         state.qposHistory.withUnsafeMutableBufferPointer { q in
             for k in 0..<(h * nq) { q[k] = q[k + nq] }
-            for k in 0..<nq { q[h * nq + k] = observation.qpos[k] }
+            for k in 0..<nq { q[h * nq + k] = qpos[k] }
         }
+    }
+
+    /// Starts from a model state as it is (e.g. `BodyState(episode:frame:...)` of recorded frames).
+    public mutating func start(at state: BodyState) {
+        precondition(state.nq == self.state.nq && state.historyLength == self.state.historyLength, "BodyStateTracker.start: another model's state")
+        self.state = state
     }
 }

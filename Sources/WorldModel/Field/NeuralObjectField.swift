@@ -59,6 +59,8 @@ public final class NeuralObjectField: RadianceField {
     private lazy var outputGradient = Matrix(rows: Self.chunk, cols: 4)
     private lazy var inputGradient = Matrix(rows: Self.chunk, cols: mlp.architecture.inputWidth)
     private lazy var unitPoints = [Float](repeating: 0, count: 3 * Self.chunk)
+    /// The encoding's derivatives along x, y and z of a chunk (the light columns stay 0): for `outputJacobians`.
+    private lazy var tangents = (0..<3).map { _ in Matrix(rows: Self.chunk, cols: mlp.architecture.inputWidth) }
 
     public init(name: String, bounds: FieldBounds, configuration: NeuralFieldConfiguration, seed: UInt64) {
         self.name = name
@@ -103,8 +105,12 @@ public final class NeuralObjectField: RadianceField {
     /// Fills the MLP input for points `start..<start+n`, returning the MLP output view.
     private func forwardChunk(_ points: UnsafePointer<Float>, _ n: Int, _ towardsLight: SIMD3<Float>) -> MatrixView {
         let lo = bounds.minimum, inverse = 1 / bounds.size
-        for i in 0..<n {
-            for k in 0..<3 { unitPoints[3 * i + k] = (points[3 * i + k] - lo[k]) * inverse[k] }
+        // One pointer for the whole chunk: element writes to a lazy array property go through its getter and
+        // setter, copying the whole array each time.
+        unitPoints.withUnsafeMutableBufferPointer { unit in
+            for i in 0..<n {
+                for k in 0..<3 { unit[3 * i + k] = (points[3 * i + k] - lo[k]) * inverse[k] }
+            }
         }
         let width = input.cols, features = encoding.outputWidth
         unitPoints.withUnsafeBufferPointer { p in
@@ -145,15 +151,7 @@ public final class NeuralObjectField: RadianceField {
         while start < count {
             let n = min(Self.chunk, count - start)
             let out = forwardChunk(points + 3 * start, n, towardsLight)
-            for i in 0..<n {
-                let row = out.row(i), g = outputGradient.base + 4 * i
-                let raw = row[0]
-                g[0] = raw < Self.maxLogDensity ? densityGradient[start + i] * expf(raw) : 0
-                for k in 0..<3 {
-                    let s = 1 / (1 + expf(-row[1 + k]))
-                    g[1 + k] = rgbGradient[3 * (start + i) + k] * s * (1 - s)
-                }
-            }
+            writeOutputGradient(out, n, densityGradient + start, rgbGradient + 3 * start)
             let t0 = monotonicSeconds()
             mlp.backward(input: input.view.rows(0..<n), outputGradient: outputGradient.view.rows(0..<n), workspace: workspace,
                          inputGradient: inputGradient.view.rows(0..<n))
@@ -163,6 +161,63 @@ public final class NeuralObjectField: RadianceField {
                                   tableGradient: table.gradient.base)
             }
             start += n
+        }
+    }
+
+    /// Writes each point's Jacobian of the field's outputs with respect to the point (field frame):
+    /// `jacobian[12 i ..< 12 i + 12]` holds `d density / d p` (1/m per m), then `d r / d p`, `d g / d p`, `d b / d p`
+    /// (per m), through the output activations, the MLP (input gradients only: the parameters' gradients are
+    /// untouched) and the hash grid's trilinear interpolation, in forward mode (one pass over the hash grid for
+    /// the encoding and its derivatives, then one tangent pass through the MLP per axis). The light direction is
+    /// held fixed. This is what moves a pose tracker's bodies.
+    public func outputJacobians(points: UnsafePointer<Float>, count: Int, towardsLight: SIMD3<Float>,
+                                jacobian: UnsafeMutablePointer<Float>) {
+        var start = 0
+        let width = input.cols, inverse = 1 / bounds.size
+        let lo = bounds.minimum
+        while start < count {
+            let n = min(Self.chunk, count - start)
+            unitPoints.withUnsafeMutableBufferPointer { unit in
+                for i in 0..<n { for k in 0..<3 { unit[3 * i + k] = (points[3 * (start + i) + k] - lo[k]) * inverse[k] } }
+            }
+            // The encoding and its derivatives along x, y, z in one pass; the light columns are 0 in the tangents.
+            unitPoints.withUnsafeBufferPointer { p in
+                encoding.encodeWithDerivatives(points: p.baseAddress!, count: n, table: table.value.base, into: input.base,
+                                               derivatives: (tangents[0].base, tangents[1].base, tangents[2].base), stride: width)
+            }
+            for i in 0..<n {
+                let row = input.base + i * width + encoding.outputWidth
+                row[0] = towardsLight.x; row[1] = towardsLight.y; row[2] = towardsLight.z
+            }
+            let t0 = monotonicSeconds()
+            let out = mlp.forward(input.view.rows(0..<n), workspace: workspace)
+            mlpForwardRows += n
+            for k in 0..<3 {
+                let d = mlp.jacobianVectorProduct(tangent: tangents[k].view.rows(0..<n), workspace: workspace)
+                for i in 0..<n {
+                    let raw = out.row(i), dr = d.row(i), j = jacobian + 12 * (start + i)
+                    j[k] = raw[0] < Self.maxLogDensity ? expf(raw[0]) * dr[0] * inverse[k] : 0
+                    for c in 1...3 {
+                        let s = 1 / (1 + expf(-raw[c]))
+                        j[3 * c + k] = s * (1 - s) * dr[c] * inverse[k]
+                    }
+                }
+            }
+            mlpSeconds += monotonicSeconds() - t0
+            start += n
+        }
+    }
+
+    /// `dL/d raw output` of a chunk from `dL/d density` and `dL/d rgb`, through `exp` (capped) and `sigmoid`.
+    private func writeOutputGradient(_ out: MatrixView, _ n: Int, _ densityGradient: UnsafePointer<Float>, _ rgbGradient: UnsafePointer<Float>) {
+        for i in 0..<n {
+            let row = out.row(i), g = outputGradient.base + 4 * i
+            let raw = row[0]
+            g[0] = raw < Self.maxLogDensity ? densityGradient[i] * expf(raw) : 0
+            for k in 0..<3 {
+                let s = 1 / (1 + expf(-row[1 + k]))
+                g[1 + k] = rgbGradient[3 * i + k] * s * (1 - s)
+            }
         }
     }
 

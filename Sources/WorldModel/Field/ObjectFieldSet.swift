@@ -59,8 +59,10 @@ public final class ObjectFieldSet {
         }
     }
 
-    /// A renderer for this set's table and lighting.
-    public func makeRenderer() -> VolumeRenderer { VolumeRenderer(lighting: description.lighting, table: description.table) }
+    /// A renderer for this set's table and lighting, evaluating distinct fields on `threads` threads.
+    public func makeRenderer(threads: Int = 1) -> VolumeRenderer {
+        VolumeRenderer(lighting: description.lighting, table: description.table, threads: threads)
+    }
 
     public func updateOccupancy() { for field in fields { field.updateOccupancy() } }
 

@@ -27,6 +27,13 @@ public final class VolumeRenderer {
     public var terminationTransmittance: Float = 1e-4
     /// Rays per batch in `render(camera:fields:)`.
     public var raysPerBatch = 1024
+    /// When true, a field's samples along a ray sit at `t = (k + 1/2) delta` from the ray's origin, wherever the
+    /// field is; when false (training, evaluation), at `t = t_enter + (k + 1/2) delta` from where the ray enters
+    /// the field's bounds. Fixed samples do not slide along the ray as a field moves, so what is rendered changes
+    /// smoothly with the field's pose: a pose tracker needs that.
+    public var samplesFixedAlongRays = false
+    /// Samples are `sampleSpacingScale` times each field's own spacing apart (fewer samples, faster, coarser).
+    public var sampleSpacingScale: Float = 1
 
     // Per sample (structure of arrays), grouped by placed field, then by ray.
     private(set) var sampleT: [Float] = []
@@ -34,8 +41,8 @@ public final class VolumeRenderer {
     private(set) var samplePoints: [Float] = []
     private(set) var sampleDensity: [Float] = []
     private(set) var sampleRGB: [Float] = []
-    private var sampleWeight: [Float] = []
-    private var sampleTransmittanceAfter: [Float] = []
+    private(set) var sampleWeight: [Float] = []
+    private(set) var sampleTransmittanceAfter: [Float] = []
     /// Gradients of the loss with respect to each sample's density and colour, after `backward`.
     private(set) var densityGradient: [Float] = []
     private(set) var rgbGradient: [Float] = []
@@ -43,20 +50,29 @@ public final class VolumeRenderer {
     private(set) var fieldSampleRange: [Range<Int>] = []
     private(set) var fieldTowardsLight: [SIMD3<Float>] = []
 
-    private var segmentStart: [Int32] = [], segmentCount: [Int32] = []
-    private var order: [Int32] = []
-    private var rayOrderStart: [Int32] = [], rayOrderCount: [Int32] = []
-    private var rayEndTransmittance: [Float] = []
-    private var rayBehindColour: [Float] = []
-    private var rayBehindDepth: [Float] = []
+    /// Samples of placed field k on ray r of the last batch: `segmentStart[k * n + r]`, `segmentCount[k * n + r]`.
+    private(set) var segmentStart: [Int32] = [], segmentCount: [Int32] = []
+    /// Each ray's composited samples, front to back: `order[rayOrderStart[r] ..< rayOrderStart[r] + rayOrderCount[r]]`.
+    private(set) var order: [Int32] = []
+    private(set) var rayOrderStart: [Int32] = [], rayOrderCount: [Int32] = []
+    /// Per ray of the last `surfaceDepths`: the two samples around the surface crossing and `dt/d density` of each.
+    var surfaceSamples: [Int32] = [], surfaceSlopes: [Float] = []
+    private(set) var rayEndTransmittance: [Float] = []
+    private(set) var rayBehindColour: [Float] = []
+    private(set) var rayBehindDepth: [Float] = []
     private var tableDistance: [Float] = []
     private var localOrigins: [Float] = [], localDirections: [Float] = []
     private var tNear: [Float] = [], tFar: [Float] = []
-    private var rayCount = 0
+    private(set) var rayCount = 0
 
-    public init(lighting: ViewLighting = .standard, table: TableDescription?) {
+    /// Evaluates the batch's fields, on `threads` threads when there are several distinct fields.
+    let fieldEvaluation: FieldEvaluationTask
+
+    /// A renderer whose fields are evaluated on `threads` threads (distinct fields in parallel; one thread by default).
+    public init(lighting: ViewLighting = .standard, table: TableDescription?, threads: Int = 1) {
         self.lighting = lighting
         self.table = table
+        fieldEvaluation = FieldEvaluationTask(team: (try? ThreadTeam(threads: min(max(1, threads), 256))) ?? (try! ThreadTeam(threads: 1)))
     }
 
     /// Samples taken in the last batch.
@@ -143,7 +159,7 @@ public final class VolumeRenderer {
                     }
                 }
             }
-            let delta = field.sampleSpacingMeters
+            let delta = field.sampleSpacingMeters * sampleSpacingScale
             let occupancy = field.occupancy
             for r in 0..<n {
                 segmentStart[k * n + r] = Int32(sampleT.count)
@@ -151,7 +167,7 @@ public final class VolumeRenderer {
                 if t0 < t1 {
                     let o = SIMD3(localOrigins[3 * r], localOrigins[3 * r + 1], localOrigins[3 * r + 2])
                     let d = SIMD3(localDirections[3 * r], localDirections[3 * r + 1], localDirections[3 * r + 2])
-                    var t = t0 + 0.5 * delta
+                    var t = samplesFixedAlongRays ? ((t0 / delta - 0.5).rounded(.up) + 0.5) * delta : t0 + 0.5 * delta
                     while t < t1 {
                         let p = o + t * d
                         if occupancy.isOccupied(p) {
@@ -171,15 +187,12 @@ public final class VolumeRenderer {
         let total = sampleT.count
         resize(&sampleDensity, total); resize(&sampleRGB, 3 * total)
         resize(&sampleWeight, total); resize(&sampleTransmittanceAfter, total)
-        for (k, placed) in fields.enumerated() {
-            let range = fieldSampleRange[k]
-            guard !range.isEmpty else { continue }
+        if total > 0 {
             samplePoints.withUnsafeBufferPointer { points in
                 sampleDensity.withUnsafeMutableBufferPointer { density in
                     sampleRGB.withUnsafeMutableBufferPointer { colour in
-                        placed.field.evaluate(points: points.baseAddress! + 3 * range.lowerBound, count: range.count,
-                                              towardsLight: fieldTowardsLight[k],
-                                              density: density.baseAddress! + range.lowerBound, rgb: colour.baseAddress! + 3 * range.lowerBound)
+                        fieldEvaluation.run(fields: fields, ranges: fieldSampleRange, towardsLight: fieldTowardsLight, points: points.baseAddress!,
+                                            output: .values(density: density.baseAddress!, rgb: colour.baseAddress!))
                     }
                 }
             }

@@ -57,11 +57,8 @@ public final class AtomicFileWriter {
         let slash = path.lastIndex(of: "/")
         let folder = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
         let prefix = "." + (slash.map { String(path[path.index(after: $0)...]) } ?? path) + ".tmp-"
-        guard let directory = opendir(folder) else { return [] }
-        defer { closedir(directory) }
         var found: [(path: String, pid: pid_t)] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        for name in directoryEntries(folder) ?? [] {
             if name.hasPrefix(prefix), let pid = pid_t(name.dropFirst(prefix.count)), pid > 0 { found.append((folder + "/" + name, pid)) }
         }
         return found

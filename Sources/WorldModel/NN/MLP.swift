@@ -107,6 +107,28 @@ public final class MLP {
         return x
     }
 
+    /// The derivative of the output along `tangent` (`dx`, `[batch, inputWidth]`) at the pass just made by
+    /// ``forward(_:workspace:)``: `dy = J(x) dx` per row (forward mode: each layer's `dz = dx W`, then the
+    /// activation's slope). Returns a view into `workspace` (its gradient buffers) valid until its next use; the
+    /// parameters' gradients are untouched. Not for a layer-normed MLP.
+    public func jacobianVectorProduct(tangent: MatrixView, workspace: MLPWorkspace) -> MatrixView {
+        let batch = tangent.rows
+        precondition(norm == nil, "MLP.jacobianVectorProduct: a layer-normed MLP is not supported")
+        precondition(tangent.cols == architecture.inputWidth && batch <= workspace.maxBatch, "MLP.jacobianVectorProduct: tangent shape mismatch")
+        var t = tangent
+        for i in 0..<layers.count {
+            let d = workspace.gradient[i].view.rows(0..<batch)
+            matrixMultiply(t, layers[i].weight.value.view, into: d)
+            let f = activation(of: i)
+            if f != .identity {
+                let pre = workspace.preActivation[i].view.rows(0..<batch), post = workspace.activated[i].view.rows(0..<batch)
+                for r in 0..<batch { f.backwardRow(pre.row(r), post.row(r), d.row(r), d.row(r), d.cols) }
+            }
+            t = d
+        }
+        return t
+    }
+
     /// Backpropagates `outputGradient` (`dL/dy`, `[batch, outputWidth]`) through the pass just made by
     /// ``forward(_:workspace:)`` with the same `input`: accumulates every parameter's gradient and, when
     /// `inputGradient` is given, writes `dL/dx` into it. `outputGradient` is not modified.

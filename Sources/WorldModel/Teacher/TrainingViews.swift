@@ -111,6 +111,9 @@ public final class RayCastRenderer {
     public let scene: SceneDescription
     /// The colour (r, g, b) of the robot's first geom, for whoever draws the robot (`RobotOverlay`).
     public let robotAlbedo: SIMD3<Float>
+    /// When true, rays hit the robot too, so it hides what is behind it (a camera's view); when false (training
+    /// views of the objects), rays pass through it.
+    public var includesRobot = false
 
     /// Throws for a scene without free objects (the renderer places them).
     public init(simulation: MuJoCoSimulation, lighting: ViewLighting = .standard) throws {
@@ -159,7 +162,7 @@ public final class RayCastRenderer {
             for x in 0..<camera.width {
                 let d = camera.rayDirection(x: Float(x) + 0.5, y: Float(y) + 0.5)
                 for k in 0..<3 { direction[k] = Double(d[k]) }
-                let t = mj_ray(model, data, origin, direction, nil, 1, robotBodyID, &geom)
+                let t = mj_ray(model, data, origin, direction, nil, 1, includesRobot ? -1 : robotBodyID, &geom)
                 let p = y * camera.width + x
                 var colour = lighting.background
                 if t >= 0 && geom >= 0 {

@@ -9,13 +9,7 @@ import Glibc
 @Suite struct FuzzCorpusTests {
     static func corpus(_ reader: FuzzedReader) -> [String] {
         let folder = packageRoot + "/Tests/WorldModelTests/Fuzz/Corpus/" + reader.rawValue
-        guard let directory = opendir(folder) else { return [] }
-        defer { closedir(directory) }
-        var files: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if !name.hasPrefix(".") { files.append(folder + "/" + name) }
-        }
+        let files = (directoryEntries(folder) ?? []).filter { !$0.hasPrefix(".") }.map { folder + "/" + $0 }
         return files.sorted()
     }
 

@@ -1,0 +1,91 @@
+/// Follows a scene from camera frames: each control step the learned dynamics predicts where everything goes
+/// (`LearnedEnvironment`, the model's one rollout path), then the tracker corrects the free bodies' poses against
+/// the frames (`PoseTracker`). The robot's joints are measured (its encoders: `measuredQpos`), the objects are
+/// seen; the corrected configuration becomes the newest row of the model's history, so the next prediction
+/// starts from what was seen.
+///
+/// The field set's objects are the scene's free joints, in MJCF order (as `ObjectFieldSet` numbers them). A body
+/// the tracker reports lost keeps its prediction for that step.
+///
+/// ```swift
+/// let filter = try TrackingFilter(model: .load(from: "models/push-bodies.safetensors"),
+///                                 fields: .load(from: "models/push-field.safetensors"))
+/// filter.start(at: BodyState(episode: episode, frame: 1, historyLength: filter.model.historyLength, nq: 11))
+/// let estimate = try filter.step(ctrl: action, measuredQpos: encoders, frames: try observer.observe(qpos: truth))
+/// ```
+/// Not thread-safe.
+public final class TrackingFilter {
+    public let model: BodyDynamicsModel
+    public let tracker: PoseTracker
+    /// The qpos address of each tracked body's free joint, in the field set's object order.
+    public let objectQposAddresses: [Int]
+    private let environment: LearnedEnvironment
+    private var history: BodyStateTracker
+
+    /// `threads`: the tracker's (distinct fields in parallel). Throws when the fields are of another scene or do not hold one object per free joint of the model's scene.
+    public init(model: BodyDynamicsModel, fields: ObjectFieldSet, configuration: PoseTrackerConfiguration = PoseTrackerConfiguration(),
+                threads: Int = 1, fieldSource: String? = nil) throws {
+        let scene = model.scene
+        guard fields.description.sceneName == scene.name else {
+            throw WorldModelError(file: fieldSource, "the fields are of scene '\(fields.description.sceneName)', the model of scene '\(scene.name)'")
+        }
+        let free = scene.tree.joints.filter { $0.kind == .free }.map(\.qposAddress)
+        guard free.count == fields.description.objectClasses.count else {
+            throw WorldModelError(file: fieldSource, "the fields hold \(fields.description.objectClasses.count) objects, scene '\(scene.name)' has \(free.count) free bodies")
+        }
+        self.model = model
+        tracker = PoseTracker(fields: fields, configuration: configuration, threads: threads)
+        objectQposAddresses = free
+        environment = try LearnedEnvironment(model: model, maxBatch: 1)
+        history = BodyStateTracker(scene: scene, historyLength: model.historyLength)
+    }
+
+    /// The current estimate of MuJoCo's `qpos`.
+    public var qpos: [Float] { Array(history.state.qpos) }
+
+    /// The tracked bodies' poses in `qpos` (N x 7).
+    public func objectPoses(_ qpos: [Float]) -> [Float] {
+        objectQposAddresses.flatMap { qpos[$0..<($0 + 7)] }
+    }
+
+    /// Starts from a known state (the model's H + 1 configurations).
+    public func start(at state: BodyState) { history.start(at: state) }
+
+    /// One control step: predicts with `ctrl` (nu values), takes the robot's joints from `measuredQpos` (nq values;
+    /// the tracked bodies' entries are ignored) and corrects the bodies against `frames`.
+    public func step(ctrl: [Float], measuredQpos: [Float], frames: [CameraFrame]) throws -> TrackingFilterEstimate {
+        let scene = model.scene
+        guard measuredQpos.count == scene.nq, measuredQpos.allSatisfy(\.isFinite) else {
+            throw WorldModelError("measured qpos must be \(scene.nq) finite values, got \(measuredQpos.count)")
+        }
+        environment.reset(to: history.state)
+        var predicted: [Float]
+        var diverged = false
+        do {
+            predicted = try environment.step(action: ctrl).qpos
+        } catch let error as WorldModelError where error.message.contains("diverged") {
+            predicted = qpos
+            diverged = true
+        }
+        var corrected = measuredQpos
+        let predictedPoses = objectPoses(predicted)
+        let found = try tracker.track(frames: frames, from: predictedPoses)
+        for (b, a) in objectQposAddresses.enumerated() {
+            let source = found.bodies[b].isLost ? predictedPoses : found.poses
+            for k in 0..<7 { corrected[a + k] = source[7 * b + k] }
+        }
+        history.advance(toQpos: corrected)
+        return TrackingFilterEstimate(qpos: corrected, predictedPoses: predictedPoses, tracking: found, predictionDiverged: diverged)
+    }
+}
+
+/// One step of a `TrackingFilter`.
+public struct TrackingFilterEstimate: Sendable {
+    /// The corrected configuration (nq).
+    public var qpos: [Float]
+    /// The tracked bodies' predicted poses before the correction (N x 7).
+    public var predictedPoses: [Float]
+    public var tracking: PoseTrackingResult
+    /// The learned model's prediction was not finite; the last estimate was used as the prediction.
+    public var predictionDiverged: Bool
+}

@@ -1,0 +1,67 @@
+import FoundationEssentials
+import Testing
+import WorldModel
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `wm track` and `wm bench track` on the push scene's table_view camera, end to end.
+@Suite(.enabled(if: wmExecutable != nil, "needs the wm executable beside the test bundle (swift build builds it)"))
+struct TrackCommandTests {
+    let push = scenePath("push.xml")
+    let model = CLIFixture.shipped("push-bodies.safetensors"), field = CLIFixture.shipped("push-field.safetensors")
+
+    struct Report: Decodable {
+        struct Percentiles: Decodable { var median: Float; var p95: Float; var max: Float }
+        var frames: Int
+        var bodies: Int
+        var position_error_mm: Percentiles
+        var rotation_error_deg: Percentiles
+        var frames_per_second: Double
+    }
+
+    /// Tracks a recorded episode from frames with 2 mm depth noise; the estimate stays within millimetres of the
+    /// recording, and --render writes the observed frame beside the estimate.
+    @Test func trackFollowsARecordedEpisode() throws {
+        let data = try #require(CLIFixture.pushData)
+        let folder = CLIFixture.folder + "/track-render"
+        let (status, out, err) = try runWM(["track", "--scene", push, "--field", field, "--model", model, "--data", data,
+                                            "--episodes", "1", "--steps", "10", "--render", folder, "--json"])
+        #expect(status == 0, "\(err)")
+        let report = try JSONDecoder().decode(Report.self, from: Data(out.utf8))
+        #expect(report.frames >= 8 && report.bodies == 4)
+        #expect(report.position_error_mm.median < 3 && report.rotation_error_deg.median < 5, "\(out)")
+        #expect(report.frames_per_second > 0)
+        let pictures = (directoryEntries(folder) ?? []).filter { $0.hasSuffix(".png") }
+        #expect(pictures.count == 1, "\(pictures)")
+        if let first = pictures.first {
+            let bytes = try FileBytes.read(folder + "/" + first)
+            #expect(bytes.count > 100 && bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+        }
+    }
+
+    /// A field of another scene, a camera the scene lacks, data of another scene and a free-object model are each
+    /// one line naming the file, and nothing is touched.
+    @Test func trackRefusesFilesThatDoNotBelongTogether() throws {
+        let data = try #require(CLIFixture.pushData), clutterData = try #require(CLIFixture.clutterData)
+        let clutterField = CLIFixture.shipped("clutter-field.safetensors"), objectModel = CLIFixture.shipped("push.safetensors")
+        let track = { (field: String, model: String, data: String, camera: String, naming: String) in
+            try expectRefused(["track", "--scene", push, "--field", field, "--model", model, "--data", data, "--camera", camera,
+                               "--episodes", "1", "--steps", "2"], naming: naming, inputs: [field, model, data, push])
+        }
+        try track(clutterField, model, data, "table_view", clutterField)
+        try track(field, model, data, "no_such_camera", push)
+        try track(field, model, clutterData, "table_view", clutterData)
+        try track(field, objectModel, data, "table_view", objectModel)
+        try expectRefused(["track", "--scene", push, "--field", field, "--model", model, "--data", data, "--size", "4"],
+                          naming: "--size", inputs: [field, model, data])
+    }
+
+    @Test func benchTrackTimesTheFilter() throws {
+        let (status, out, err) = try runWM(["bench", "track", "--repeats", "1", "--track-steps", "6", "--json"])
+        #expect(status == 0, "\(err)")
+        let report = try JSONDecoder().decode(TrackingBenchmarkReport.self, from: Data(out.utf8))
+        #expect(report.framesPerSecond.rounds == 1 && report.framesPerSecond.median > 0 && report.bodies == 4)
+        #expect(report.medianPositionErrorMillimetres < 3, "\(out)")
+    }
+}
