@@ -126,37 +126,8 @@ public final class LearnedEnvironment: Environment {
     }
 
     public func render(camera: PinholeCamera) -> RGBImage {
-        let scene = sceneModel, (p, q) = kinematics.bodyPoses(qpos: Array(state.qpos))
-        struct Placed { var shape: ShapeKind; var half: SIMD3<Float>; var position: SIMD3<Float>; var quaternion: SIMD4<Float>; var rgb: SIMD3<Float> }
-        var placed: [Placed] = [], planes: [(height: Float, rgb: SIMD3<Float>)] = []
-        for geom in scene.geoms {
-            let b = geom.body
-            let bodyPosition = SIMD3(p[3 * b], p[3 * b + 1], p[3 * b + 2]), bodyQuaternion = SIMD4(q[4 * b], q[4 * b + 1], q[4 * b + 2], q[4 * b + 3])
-            let (position, quaternion) = geom.worldPose(bodyPosition: bodyPosition, bodyQuaternion: bodyQuaternion)
-            let rgb = SIMD3(geom.rgba[0], geom.rgba[1], geom.rgba[2])
-            let size = geom.size + [0, 0, 0]
-            let half = SIMD3(size[0], size[1], size[2])
-            switch geom.shape {
-            case .plane:
-                // Horizontal planes (floors, tables) only: a tilted plane is not drawn.
-                if scene.bodies[b].isStatic && geom.isHorizontal { planes.append((position.z, rgb)) }
-            case .sphere, .ellipsoid: placed.append(Placed(shape: .sphere, half: half, position: position, quaternion: quaternion, rgb: rgb))
-            case .box: placed.append(Placed(shape: .box, half: half, position: position, quaternion: quaternion, rgb: rgb))
-            case .capsule: placed.append(Placed(shape: .capsule, half: half, position: position, quaternion: quaternion, rgb: rgb))
-            case .cylinder: placed.append(Placed(shape: .cylinder, half: half, position: position, quaternion: quaternion, rgb: rgb))
-            }
-        }
-        return RayCastImage.render(camera: camera) { origin, direction in
-            var best: (Float, SIMD3<Float>)? = nil
-            func consider(_ t: Float?, _ rgb: SIMD3<Float>) {
-                if let t, t < (best?.0 ?? .infinity) { best = (t, rgb) }
-            }
-            for plane in planes { consider(PrimitiveRayCaster.table(origin: origin, direction: direction, height: plane.height), plane.rgb) }
-            for g in placed {
-                consider(PrimitiveRayCaster.distance(origin: origin, direction: direction, shape: g.shape, halfExtents: g.half,
-                                                     position: g.position, quaternion: g.quaternion), g.rgb)
-            }
-            return best
-        }
+        let (p, q) = kinematics.bodyPoses(qpos: Array(state.qpos))
+        let placed = PlacedPrimitives(scene: sceneModel, bodyPositions: p, bodyQuaternions: q)
+        return RayCastImage.render(camera: camera) { origin, direction in placed.nearest(origin: origin, direction: direction) }
     }
 }

@@ -79,6 +79,7 @@ public struct PoseTrackingResult: Sendable {
 /// Loss: the mean over compared rays of `|C - C_obs|^2 + rho((D - D_obs) / depthScale)`, C the rendered colour, D
 /// the rendered surface depth. Only rays near the bodies are compared (within `marginMeters` of each body's
 /// bounding sphere at the starting poses); the table is drawn exactly, so elsewhere rendering and frame agree.
+/// Pixels that see a known occluder (`CameraFrame.occluderDepth`: the robot) are left out.
 ///
 /// ```swift
 /// let tracker = PoseTracker(fields: try ObjectFieldSet.load(from: "models/push-field.safetensors"))
@@ -206,6 +207,9 @@ public final class PoseTracker {
                         if dx * dx + dy * dy <= r * r { selected[y * w + x] = true }
                     }
                 }
+            }
+            if let occluder = frame.occluderDepth {
+                for p in 0..<(w * h) where selected[p] && occluder[p] <= frame.image.depth[p] + configuration.agreementMeters { selected[p] = false }
             }
             for p in 0..<(w * h) where selected[p] {
                 let d = camera.rayDirection(x: Float(p % w) + 0.5, y: Float(p / w) + 0.5)

@@ -2,7 +2,8 @@
 /// (`LearnedEnvironment`, the model's one rollout path), then the tracker corrects the free bodies' poses against
 /// the frames (`PoseTracker`). The robot's joints are measured (its encoders: `measuredQpos`), the objects are
 /// seen; the corrected configuration becomes the newest row of the model's history, so the next prediction
-/// starts from what was seen.
+/// starts from what was seen. The robot, drawn from its primitive geoms at the measured joints, masks the pixels
+/// where the frames see it (`CameraFrame.occluderDepth`).
 ///
 /// The field set's objects are the scene's free joints, in MJCF order (as `ObjectFieldSet` numbers them). A body
 /// the tracker reports lost keeps its prediction for that step.
@@ -21,6 +22,9 @@ public final class TrackingFilter {
     public let objectQposAddresses: [Int]
     private let environment: LearnedEnvironment
     private var history: BodyStateTracker
+    private let kinematics: ForwardKinematics
+    /// The moving bodies that are not tracked (the robot): known from the measured joints, masked in the frames.
+    private let robotBodies: Set<Int>
 
     /// `threads`: the tracker's (distinct fields in parallel). Throws when the fields are of another scene or do not hold one object per free joint of the model's scene.
     public init(model: BodyDynamicsModel, fields: ObjectFieldSet, configuration: PoseTrackerConfiguration = PoseTrackerConfiguration(),
@@ -36,6 +40,9 @@ public final class TrackingFilter {
         self.model = model
         tracker = PoseTracker(fields: fields, configuration: configuration, threads: threads)
         objectQposAddresses = free
+        let tracked = Set(scene.tree.joints.filter { $0.kind == .free }.map(\.body))
+        robotBodies = Set(scene.movingBodyIndices.filter { !tracked.contains($0) })
+        kinematics = ForwardKinematics(tree: scene.tree)
         environment = try LearnedEnvironment(model: model, maxBatch: 1)
         history = BodyStateTracker(scene: scene, historyLength: model.historyLength)
     }
@@ -50,6 +57,27 @@ public final class TrackingFilter {
 
     /// Starts from a known state (the model's H + 1 configurations).
     public func start(at state: BodyState) { history.start(at: state) }
+
+    /// `frames` with the robot's depth at the measured joints as their occluder (where they have none yet).
+    public func masked(_ frames: [CameraFrame], measuredQpos: [Float]) -> [CameraFrame] {
+        guard !robotBodies.isEmpty else { return frames }
+        let (p, q) = kinematics.bodyPoses(qpos: measuredQpos)
+        let robot = PlacedPrimitives(scene: model.scene, bodyPositions: p, bodyQuaternions: q, including: { self.robotBodies.contains($0) })
+        return frames.map { frame in
+            guard frame.occluderDepth == nil else { return frame }
+            var out = frame
+            let camera = frame.camera
+            var depth = [Float](repeating: .infinity, count: camera.width * camera.height)
+            for y in 0..<camera.height {
+                for x in 0..<camera.width {
+                    let d = camera.rayDirection(x: Float(x) + 0.5, y: Float(y) + 0.5)
+                    if let (t, _) = robot.nearest(origin: camera.position, direction: d) { depth[y * camera.width + x] = t }
+                }
+            }
+            out.occluderDepth = depth
+            return out
+        }
+    }
 
     /// One control step: predicts with `ctrl` (nu values), takes the robot's joints from `measuredQpos` (nq values;
     /// the tracked bodies' entries are ignored) and corrects the bodies against `frames`.
@@ -69,7 +97,7 @@ public final class TrackingFilter {
         }
         var corrected = measuredQpos
         let predictedPoses = objectPoses(predicted)
-        let found = try tracker.track(frames: frames, from: predictedPoses)
+        let found = try tracker.track(frames: masked(frames, measuredQpos: measuredQpos), from: predictedPoses)
         for (b, a) in objectQposAddresses.enumerated() {
             let source = found.bodies[b].isLost ? predictedPoses : found.poses
             for k in 0..<7 { corrected[a + k] = source[7 * b + k] }
