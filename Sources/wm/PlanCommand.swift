@@ -18,7 +18,8 @@ struct PlanCommand: ParsableCommand {
             body-graph model (CEM or MPPI, receding horizon, replanning from the observed state every control step), \
             `oracle` plans the same way with MuJoCo itself as the model (with --oracle-samples samples, since every \
             sample is a real simulation), `random` acts at random. Actions are the scene's ctrl vector, bounded by each \
-            actuator's ctrlrange.
+            actuator's ctrlrange. With --observe camera, `learned-camera` runs the learned planner on what a camera \
+            filter (wm track's) estimates from 64x64 RGB-D frames of the teacher instead of on MuJoCo's state.
 
             Tasks: push (a free-object scene: a random object 15-25 cm to a goal, every other goal behind another \
             object; success within 2 cm, held for --hold control steps, as for every task), bring (an arm scene: the ball or a box 10-20 cm along the floor; within \
@@ -28,6 +29,7 @@ struct PlanCommand: ParsableCommand {
               wm plan --model models/push-bodies.safetensors --scene scenes/push.xml --tasks 20 --seed 7 --json
               wm plan --model models/stacker.safetensors --scene /tmp/dmc/dm_control/suite/stacker.xml --task bring --samples 64 --horizon 20
               wm plan --model models/push-bodies.safetensors --scene scenes/push.xml --profile
+              wm plan --model models/push-bodies.safetensors --scene scenes/push.xml --observe camera --field models/push-field.safetensors --controllers learned
             """)
 
     @Option(help: "Body-dynamics checkpoint (.safetensors, from wm train --graph bodies).")
@@ -75,6 +77,20 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "Comma-separated controllers to run, from learned, oracle, random.")
     var controllers: String = "learned,oracle,random"
 
+    @Option(help: "What the learned planner starts each step from: state (MuJoCo's qpos) or camera (adds learned-camera: the same planner on the estimate of a camera filter, as wm track, beside the state-based learned).")
+    var observe: ObservationSource = .state
+
+    @Option(help: "With --observe camera: the neural field checkpoint of the scene's objects.")
+    var field: String?
+
+    @Option(help: "With --observe camera: the scene camera to see through.")
+    var camera: String = "table_view"
+
+    @Option(help: "With --observe camera: standard deviation of the depth noise, millimetres.")
+    var depthNoiseMm: Double = 2
+
+    enum ObservationSource: String, ExpressibleByArgument { case state, camera }
+
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
@@ -89,6 +105,11 @@ struct PlanCommand: ParsableCommand {
         try require((iterations ?? 1) >= 1 && (iterations ?? 1) <= 1000, "--iterations must be between 1 and 1000")
         try require(threads >= 1 && threads <= 1024 && oracleThreads >= 1 && oracleThreads <= 1024, "--threads and --oracle-threads must be between 1 and 1024")
         try require(horizon <= 10_000 && samples <= 1_000_000 && oracleSamples <= 1_000_000, "--horizon must be at most 10000, --samples and --oracle-samples at most 1000000")
+        if observe == .camera {
+            try require(field != nil, "--observe camera needs --field (the scene's neural fields)")
+            try require(controllerNames.contains("learned"), "--observe camera runs beside the learned controller: keep learned in --controllers")
+        }
+        try require(depthNoiseMm.isFinite && depthNoiseMm >= 0 && depthNoiseMm <= 1000, "--depth-noise-mm must be between 0 and 1000")
         let known = Set(["learned", "oracle", "random"])
         for name in controllerNames where !known.contains(name) { throw ValidationError("unknown controller '\(name)' (learned, oracle, random)") }
     }
@@ -112,10 +133,23 @@ struct PlanCommand: ParsableCommand {
         let body = controllerNames.contains("learned") || profile ? try learnedModel(for: teacher.sceneModel) : nil
         if profile, let body { return try runProfile(teacher: teacher, evaluation: evaluation, configuration: configuration, model: body) }
 
+        var names = controllerNames
+        var cameraController: CameraController?
+        if observe == .camera, let field, let body, let index = names.firstIndex(of: "learned") {
+            let fields = try ObjectFieldSet.load(from: field)
+            let filter = try TrackingFilter(model: body, fields: fields, threads: threads, fieldSource: field)
+            let simulation = try MuJoCoSimulation(path: scene)
+            let view = try simulation.sceneCamera(named: camera, width: 64, height: 64)
+            let observer = try CameraObserver(simulation: simulation, cameras: [view], depthNoiseMeters: Float(depthNoiseMm / 1000), seed: seed)
+            cameraController = CameraController(inner: try LearnedController(model: body, configuration: configuration, threads: threads),
+                                                filter: filter, observer: observer)
+            names.insert("learned-camera", at: index + 1)
+        }
         var summaries: [TaskEvaluation.Summary] = []
-        for name in controllerNames {
+        for name in names {
             let controller: any Controller
             switch name {
+            case "learned-camera": controller = cameraController!
             case "learned": controller = try LearnedController(model: body!, configuration: configuration, threads: threads)
             case "oracle": controller = try OracleController(scenePath: scene, configuration: oracleConfiguration, threads: oracleThreads)
             default: controller = RandomController(scene: teacher.sceneModel, seed: seed)
@@ -135,11 +169,21 @@ struct PlanCommand: ParsableCommand {
                 final_distance_m: Dictionary(uniqueKeysWithValues: summaries.map { ($0.controller, $0.meanFinalDistanceMeters) }),
                 plan_ms_per_step: Dictionary(uniqueKeysWithValues: summaries.filter { $0.controller != "random" }.map { ($0.controller, $0.planningMillisecondsPerStep) }),
                 planner: planner.rawValue, horizon: horizon, samples: samples, oracle_samples: oracleSamples, threads: threads,
-                oracle_threads: oracleThreads, iterations: configuration.iterations, tasks: tasks, time_limit_s: timeLimit, hold_steps: hold)
+                oracle_threads: oracleThreads, iterations: configuration.iterations, tasks: tasks, time_limit_s: timeLimit, hold_steps: hold,
+                observe: observe.rawValue,
+                camera_median_position_error_mm: cameraController.map { c in
+                    let e = c.positionErrors.sorted()
+                    return e.isEmpty ? 0 : 1000 * Double(e[e.count / 2])
+                })
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
+            if let cameraController {
+                let errors = cameraController.positionErrors.sorted()
+                let median = errors.isEmpty ? 0 : errors[errors.count / 2]
+                print("learned-camera plans from a \(camera) 64x64 RGB-D filter (depth noise \(depthNoiseMm) mm): median body position error \((median * 10000).rounded() / 10) mm over \(errors.count) body-steps")
+            }
             print("\(tasks) \(kind.rawValue) tasks in '\(teacher.sceneModel.name)', \(planner.rawValue), horizon \(horizon), \(configuration.iterations) iteration(s) per step; learned \(samples) samples on \(threads) thread(s), oracle \(oracleSamples) samples (each a MuJoCo rollout) on \(oracleThreads)")
             for s in summaries {
                 let timing = s.controller == "random" ? "" : ", planning \((s.planningMillisecondsPerStep * 10).rounded() / 10) ms/step"
@@ -208,6 +252,8 @@ struct PlanReport: Encodable {
     var tasks: Int
     var time_limit_s: Double
     var hold_steps: Int
+    var observe: String
+    var camera_median_position_error_mm: Double?
 }
 
 private func formatCentimetres(_ meters: Float) -> String {

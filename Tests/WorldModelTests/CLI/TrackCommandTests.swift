@@ -64,4 +64,16 @@ struct TrackCommandTests {
         #expect(report.framesPerSecond.rounds == 1 && report.framesPerSecond.median > 0 && report.bodies == 4)
         #expect(report.medianPositionErrorMillimetres < 3, "\(out)")
     }
+
+    /// `wm plan --observe camera` runs the learned planner on the camera filter's estimate beside the state-based one.
+    @Test func planFromACameraRunsBesideTheStateBasedPlanner() throws {
+        struct Plan: Decodable { var success_rate: [String: Double]; var observe: String; var camera_median_position_error_mm: Double? }
+        let (status, out, err) = try runWM(["plan", "--model", model, "--scene", push, "--tasks", "1", "--samples", "8", "--horizon", "3",
+                                            "--time-limit", "0.3", "--controllers", "learned", "--observe", "camera", "--field", field, "--json"])
+        #expect(status == 0, "\(err)")
+        let report = try JSONDecoder().decode(Plan.self, from: Data(out.utf8))
+        #expect(report.observe == "camera" && report.success_rate["learned-camera"] != nil && report.success_rate["learned"] != nil)
+        #expect((report.camera_median_position_error_mm ?? 99) < 5, "\(out)")
+        try expectRefused(["plan", "--model", model, "--scene", push, "--tasks", "1", "--observe", "camera"], naming: "--field", inputs: [model])
+    }
 }

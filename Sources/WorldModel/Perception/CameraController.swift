@@ -1,0 +1,62 @@
+/// Plans from a camera instead of from MuJoCo's state: wraps a controller (the learned planner) so that what it
+/// observes after every executed step is the `TrackingFilter`'s estimate, from the frames `observer` renders of the
+/// teacher and the robot's measured joints, not the teacher's `qpos`. The task starts from the teacher's state (a
+/// known start, as `wm track`); MuJoCo still moves the world and judges success.
+///
+/// ```swift
+/// let camera = try CameraController(inner: LearnedController(model: model, configuration: configuration),
+///                                   filter: TrackingFilter(model: model, fields: fields), observer: observer)
+/// let summary = try evaluation.run(controller: camera, environment: teacher)
+/// ```
+public final class CameraController: Controller {
+    public let name: String
+    public let inner: any Controller
+    public let filter: TrackingFilter
+    public let observer: CameraObserver
+    /// Pose errors (m) of the tracked bodies against the teacher, every observed step.
+    public private(set) var positionErrors: [Float] = []
+    private let kinematics: ForwardKinematics
+    private var lastAction: [Float]
+
+    public init(inner: any Controller, filter: TrackingFilter, observer: CameraObserver, name: String = "learned-camera") {
+        self.inner = inner
+        self.filter = filter
+        self.observer = observer
+        self.name = name
+        kinematics = ForwardKinematics(tree: filter.model.scene.tree)
+        lastAction = [Float](repeating: 0, count: filter.model.scene.nu)
+    }
+
+    public func begin(environment: MuJoCoEnvironment) {
+        inner.begin(environment: environment)
+        var start = BodyStateTracker(scene: filter.model.scene, historyLength: filter.model.historyLength)
+        start.start(at: environment.observation)
+        filter.start(at: start.state)
+        for k in lastAction.indices { lastAction[k] = 0 }
+    }
+
+    public func action(environment: MuJoCoEnvironment, task: any PlanningTask) throws -> [Float] {
+        let action = try inner.action(environment: environment, task: task)
+        lastAction = action
+        return action
+    }
+
+    /// Renders the teacher's new state, filters, and passes the estimate on. When the frames cannot be rendered or
+    /// the filter throws (`observe` cannot), the inner controller gets the filter's last estimate, never the
+    /// teacher's state.
+    public func observe(_ observation: Observation) {
+        guard let frames = try? observer.observe(qpos: observation.qpos),
+              let estimate = try? filter.step(ctrl: lastAction, measuredQpos: observation.qpos, frames: frames) else {
+            inner.observe(Observation(qpos: filter.qpos, qvel: observation.qvel, ctrl: observation.ctrl, step: observation.step, kinematics: kinematics))
+            return
+        }
+        let seen = filter.objectPoses(estimate.qpos), truth = filter.objectPoses(observation.qpos)
+        for b in 0..<(seen.count / 7) {
+            let d = SIMD3(seen[7 * b], seen[7 * b + 1], seen[7 * b + 2]) - SIMD3(truth[7 * b], truth[7 * b + 1], truth[7 * b + 2])
+            positionErrors.append((d * d).sum().squareRoot())
+        }
+        inner.observe(Observation(qpos: estimate.qpos, qvel: observation.qvel, ctrl: observation.ctrl, step: observation.step, kinematics: kinematics))
+    }
+
+    public var planningMillisecondsPerStep: Double { inner.planningMillisecondsPerStep }
+}
