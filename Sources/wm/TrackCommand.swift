@@ -132,6 +132,7 @@ struct TrackCommand: ParsableCommand {
             let report = TrackReport(scene: simulation.sceneModel.name, camera: camera, size: size, depth_noise_mm: depthNoiseMm,
                                      episodes: summary.episodes, frames: summary.frames, bodies: summary.bodies, iterations: iterations,
                                      position_error_mm: summary.positionErrorMillimetres, rotation_error_deg: summary.rotationErrorDegrees,
+                                     rotation_error_ignoring_symmetry_deg: summary.rotationErrorIgnoringSymmetryDegrees,
                                      moving_position_error_mm: summary.movingPositionErrorMillimetres,
                                      moving_rotation_error_deg: summary.movingRotationErrorDegrees, moving_body_frames: summary.movingBodyFrames,
                                      lost_body_frames: summary.lostBodyFrames, frames_per_second: summary.framesPerSecond,
@@ -143,7 +144,7 @@ struct TrackCommand: ParsableCommand {
             let p = summary.positionErrorMillimetres, r = summary.rotationErrorDegrees
             let mp = summary.movingPositionErrorMillimetres, mr = summary.movingRotationErrorDegrees
             print("tracked \(summary.frames) frames of \(summary.episodes) episode(s), \(summary.bodies) bodies, camera \(camera) \(size)x\(size), depth noise \(depthNoiseMm) mm")
-            print("position error: median \(format1(p.median)) mm, 95th percentile \(format1(p.p95)) mm, max \(format1(p.max)) mm; rotation: median \(format1(r.median)) deg, 95th \(format1(r.p95)) deg")
+            print("position error: median \(format1(p.median)) mm, 95th percentile \(format1(p.p95)) mm, max \(format1(p.max)) mm; rotation (up to the shape's symmetry): median \(format1(r.median)) deg, 95th \(format1(r.p95)) deg (ignoring symmetry: 95th \(format1(summary.rotationErrorIgnoringSymmetryDegrees.p95)) deg)")
             print("while moving (\(summary.movingBodyFrames) body-frames): median \(format1(mp.median)) mm, 95th \(format1(mp.p95)) mm; rotation median \(format1(mr.median)) deg, 95th \(format1(mr.p95)) deg")
             print("lost: \(summary.lostBodyFrames) body-frames; \(format1(Float(summary.framesPerSecond))) frames/s (predict + correct, \(Int(summary.comparedRays)) rays compared per frame)")
         }
@@ -177,7 +178,9 @@ struct TrackReport: Encodable {
     var bodies: Int
     var iterations: Int
     var position_error_mm: TrackingEvaluation.Percentiles
+    /// Up to the shape's symmetries (a cube turned by 90 degrees looks the same).
     var rotation_error_deg: TrackingEvaluation.Percentiles
+    var rotation_error_ignoring_symmetry_deg: TrackingEvaluation.Percentiles
     var moving_position_error_mm: TrackingEvaluation.Percentiles
     var moving_rotation_error_deg: TrackingEvaluation.Percentiles
     var moving_body_frames: Int

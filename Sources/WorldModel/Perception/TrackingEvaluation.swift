@@ -8,7 +8,7 @@ import Glibc
 /// the cameras observe the recorded `qpos` of frame t + 1 (`CameraObserver`: the teacher's frames, robot in the
 /// picture, depth noise), and the filter predicts with the recorded `ctrl` of step t, reads the robot's joints from
 /// the recording and corrects the free bodies against the frames. Errors are the estimate's free-body poses against
-/// the recording's, per body and frame; a body is "moving" at a frame where its recorded speed is at least
+/// the recording's, per body and frame (rotations up to the shape's symmetries, and plainly); a body is "moving" at a frame where its recorded speed is at least
 /// `movingSpeed` m/s. Timing covers the filter's step (predict + correct) only, not the teacher's rendering.
 public struct TrackingEvaluation {
     public var episodes: [Int]
@@ -42,7 +42,10 @@ public struct TrackingEvaluation {
         public var bodies: Int
         /// Over every body at every frame: median, 95th percentile and maximum.
         public var positionErrorMillimetres: Percentiles
+        /// Up to the shape's symmetries (`ShapeSymmetry`: a cube turned by 90 degrees looks the same).
         public var rotationErrorDegrees: Percentiles
+        /// The plain angle between the estimated and the recorded orientation.
+        public var rotationErrorIgnoringSymmetryDegrees: Percentiles
         /// Over the bodies at the frames where they move.
         public var movingPositionErrorMillimetres: Percentiles
         public var movingRotationErrorDegrees: Percentiles
@@ -82,8 +85,10 @@ public struct TrackingEvaluation {
                     onFrame: (Frame) throws -> Void = { _ in }) throws -> Summary {
         let scene = filter.model.scene, nq = scene.nq, nu = scene.nu, h = filter.model.historyLength
         var position: [Float] = [], rotation: [Float] = [], movingPosition: [Float] = [], movingRotation: [Float] = []
-        var lost = 0, frameCount = 0, seconds = 0.0, rays = 0.0
+        var lost = 0, frameCount = 0, seconds = 0.0, rays = 0.0, rawRotation: [Float] = []
         let n = filter.objectQposAddresses.count
+        let description = filter.tracker.fields.description
+        let classes = description.objectClasses.map { description.classes[$0] }
         let dt = Float(scene.controlDtSeconds)
         for (e, episode) in recorded {
             guard episode.frameCount > h + 1 else { continue }
@@ -108,11 +113,14 @@ public struct TrackingEvaluation {
                     let qa = SIMD4(found[7 * b + 3], found[7 * b + 4], found[7 * b + 5], found[7 * b + 6])
                     let qb = SIMD4(recorded[7 * b + 3], recorded[7 * b + 4], recorded[7 * b + 5], recorded[7 * b + 6])
                     let degrees = RotationMath.angleBetween(qa, qb) * 180 / .pi
+                    let c = classes[b]
+                    let symmetric = ShapeSymmetry.rotationError(estimate: RotationMath.normalized(qa), truth: RotationMath.normalized(qb),
+                                                                shape: c.shape, halfExtents: c.halfExtentsMeters) * 180 / .pi
                     let speed = ((q - o) * (q - o)).sum().squareRoot() / dt
                     frame.positionErrors.append(error); frame.rotationErrorsDegrees.append(degrees); frame.speeds.append(speed)
                     frame.lost.append(estimate.tracking.bodies[b].isLost)
-                    position.append(1000 * error); rotation.append(degrees)
-                    if speed >= movingSpeed { movingPosition.append(1000 * error); movingRotation.append(degrees) }
+                    position.append(1000 * error); rotation.append(symmetric); rawRotation.append(degrees)
+                    if speed >= movingSpeed { movingPosition.append(1000 * error); movingRotation.append(symmetric) }
                     if estimate.tracking.bodies[b].isLost { lost += 1 }
                 }
                 frameCount += 1
@@ -121,6 +129,7 @@ public struct TrackingEvaluation {
         }
         return Summary(episodes: recorded.count, frames: frameCount, bodies: n,
                        positionErrorMillimetres: Percentiles(position), rotationErrorDegrees: Percentiles(rotation),
+                       rotationErrorIgnoringSymmetryDegrees: Percentiles(rawRotation),
                        movingPositionErrorMillimetres: Percentiles(movingPosition), movingRotationErrorDegrees: Percentiles(movingRotation),
                        movingBodyFrames: movingPosition.count, lostBodyFrames: lost,
                        framesPerSecond: Double(frameCount) / max(seconds, 1e-9), comparedRays: rays / Double(max(frameCount, 1)))
