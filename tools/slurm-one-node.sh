@@ -32,7 +32,8 @@ done
 if ! munge -n >/dev/null 2>&1; then
   mkdir -p /run/munge /var/log/munge /var/lib/munge
   chown -R munge:munge /run/munge /var/log/munge /var/lib/munge /etc/munge
-  su -s /bin/sh munge -c munged
+  # Daemons get no stdout or stderr of ours: a caller reading our output to its end would wait for them forever.
+  su -s /bin/sh munge -c 'munged </dev/null >/dev/null 2>&1'
   for _ in $(seq 50); do munge -n >/dev/null 2>&1 && break; sleep 0.1; done
 fi
 
@@ -68,8 +69,8 @@ mv "$conf.new" "$conf"
 export SLURM_CONF=$conf
 if ! sinfo -h >/dev/null 2>&1; then
   stop
-  slurmctld -f "$conf"
-  slurmd -f "$conf"
+  slurmctld -f "$conf" </dev/null >/dev/null 2>&1
+  slurmd -f "$conf" </dev/null >/dev/null 2>&1
   for _ in $(seq 100); do sinfo -h -o %T 2>/dev/null | grep -q idle && break; sleep 0.1; done
 fi
 sinfo -h -o %T | grep -q -E "idle|mix|alloc" || { echo "slurm-one-node: the node did not come up; see $dir/log" >&2; exit 1; }
