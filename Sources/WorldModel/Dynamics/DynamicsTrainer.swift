@@ -168,19 +168,20 @@ public final class DynamicsTrainer {
         }
     }
 
-    /// Trains for `budgetSeconds` (or `maxSteps`), validating every `validateEverySeconds`, writing the best
+    /// Trains for `budgetSeconds` (or `maxSteps`), validating every `validateEverySeconds` (or every `validateEverySteps` steps when given), writing the best
     /// model to `path`. `shouldStop` is polled every step (Ctrl-C): the run stops, and if it has trained but
     /// not yet written a checkpoint (stopped before its first validation) it validates and writes one, so the
     /// work is kept; stopped before its first step, it writes nothing and the file at `path` stays as it was.
     /// With a `reducer` of several ranks, each rank trains on its part of every minibatch (see ``TrainingLoop``)
     /// and only rank 0 validates and writes `path`.
-    public func run(budgetSeconds: Double, maxSteps: Int? = nil, startStep: Int = 0, validateEverySeconds: Double = 20,
+    public func run(budgetSeconds: Double, maxSteps: Int? = nil, startStep: Int = 0, validateEverySeconds: Double = 20, validateEverySteps: Int? = nil,
                     path: String, extraMetadata: [String: String] = [:], reducer: any GradientReducer = SingleProcessReducer(),
                     shouldStop: () -> Bool = { false },
                     progress: (DynamicsTrainingProgress) -> Void = { _ in }) throws -> DynamicsTrainingSummary {
         let c = model.configuration
         let part = try reducer.share(of: c.batchSize)
         let loop = TrainingLoop(budgetSeconds: budgetSeconds, maxSteps: maxSteps, startStep: startStep, validateEverySeconds: validateEverySeconds,
+                                validateEverySteps: validateEverySteps,
                                 validationHorizon: validationHorizon, path: path, parameters: model.parameters, learningRate: c.learningRate,
                                 decaySteps: c.learningRateDecaySteps, weightDecay: c.weightDecay, gradientClipNorm: c.gradientClipNorm,
                                 reducer: reducer)

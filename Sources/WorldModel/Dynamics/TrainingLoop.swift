@@ -18,6 +18,9 @@ struct TrainingLoop {
     var maxSteps: Int?
     var startStep: Int
     var validateEverySeconds: Double
+    /// When set, validation runs every this many steps instead of by the clock, so which checkpoint is kept does
+    /// not depend on the machine's speed or load (tests).
+    var validateEverySteps: Int? = nil
     var validationHorizon: Int
     var path: String
     /// Adam over these, with the learning rate decaying exponentially by 10x every `decaySteps` after 200 warm-up steps.
@@ -73,7 +76,8 @@ struct TrainingLoop {
             runningLoss = lossCount < 100 ? runningLoss + loss : runningLoss * 0.99 + loss
             lossCount = min(lossCount + 1, 100)
             k += 1
-            if writes && monotonicSeconds() - lastValidation >= validateEverySeconds {
+            let due = validateEverySteps.map { k % max($0, 1) == 0 } ?? (monotonicSeconds() - lastValidation >= validateEverySeconds)
+            if writes && due {
                 try validateAndSave()
                 lastValidation = monotonicSeconds()
             }

@@ -50,7 +50,8 @@ func trainedOneBoxModel(kind: DynamicsKind = .gnn, steps: Int, seed: UInt64 = 6)
     let first = (0..<10).map { _ in trainer.trainStep(learningRate: 0, optimizer: optimizer) }.reduce(0, +) / 10
     let path = "/tmp/wm-one-box-\(getpid())-\(UInt64.random(in: 0...UInt64.max))-\(kind.rawValue).safetensors"
     defer { unlink(path) }
-    let summary = try trainer.run(budgetSeconds: 600, maxSteps: steps, validateEverySeconds: 0.5, path: path)
+    // Validation by steps, not by the clock: the checkpoint kept must not depend on the machine's load.
+    let summary = try trainer.run(budgetSeconds: 600, maxSteps: steps, validateEverySteps: 100, path: path)
     return (try DynamicsModel.load(from: path), summary, first)
 }
 
