@@ -16,6 +16,13 @@ func runProcess(_ executable: String, _ arguments: [String], in folder: String? 
     process.standardInput = FileHandle.nullDevice
     try process.run()
     let data = output.fileHandleForReading.readDataToEndOfFile()
+    // Reap the child ourselves: Foundation's waitUntilExit was seen to wait forever for a child that had exited
+    // (a zombie, never reported) when the script had started daemons.
+    var status: Int32 = 0
+    if waitpid(process.processIdentifier, &status, 0) == process.processIdentifier {
+        let signal = status & 0x7f
+        return (signal == 0 ? (status >> 8) & 0xff : 128 + signal, String(decoding: data, as: UTF8.self))
+    }
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))
 }
