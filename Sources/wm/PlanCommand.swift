@@ -171,18 +171,13 @@ struct PlanCommand: ParsableCommand {
                 planner: planner.rawValue, horizon: horizon, samples: samples, oracle_samples: oracleSamples, threads: threads,
                 oracle_threads: oracleThreads, iterations: configuration.iterations, tasks: tasks, time_limit_s: timeLimit, hold_steps: hold,
                 observe: observe.rawValue,
-                camera_median_position_error_mm: cameraController.map { c in
-                    let e = c.positionErrors.sorted()
-                    return e.isEmpty ? 0 : 1000 * Double(e[e.count / 2])
-                })
+                camera_median_position_error_mm: cameraController.map { 1000 * Double($0.medianPositionError) })
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
             if let cameraController {
-                let errors = cameraController.positionErrors.sorted()
-                let median = errors.isEmpty ? 0 : errors[errors.count / 2]
-                print("learned-camera plans from a \(camera) 64x64 RGB-D filter (depth noise \(depthNoiseMm) mm): median body position error \((median * 10000).rounded() / 10) mm over \(errors.count) body-steps")
+                print("learned-camera plans from a \(camera) 64x64 RGB-D filter (depth noise \(depthNoiseMm) mm): median body position error \((cameraController.medianPositionError * 10000).rounded() / 10) mm over \(cameraController.positionErrors.count) body-steps")
             }
             print("\(tasks) \(kind.rawValue) tasks in '\(teacher.sceneModel.name)', \(planner.rawValue), horizon \(horizon), \(configuration.iterations) iteration(s) per step; learned \(samples) samples on \(threads) thread(s), oracle \(oracleSamples) samples (each a MuJoCo rollout) on \(oracleThreads)")
             for s in summaries {

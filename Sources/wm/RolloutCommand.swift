@@ -179,9 +179,14 @@ struct RolloutReport: Encodable {
     var gif_frames: Int?
 }
 
+/// Makes the folder `path` unless it exists; throws naming it when it cannot, or when `path` is a file.
 func makeDirectory(_ path: String) throws {
     if mkdir(path, 0o755) != 0 && errno != EEXIST {
         throw WorldModelError(file: path, "cannot create folder: \(String(cString: strerror(errno)))")
+    }
+    var status = stat()
+    guard stat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR else {
+        throw WorldModelError(file: path, "is not a folder")
     }
 }
 

@@ -109,7 +109,7 @@ struct TrackCommand: ParsableCommand {
         let chosen = Array(firstEpisode..<min(reader.header.episodeCount, firstEpisode + episodes))
         let view = try simulation.sceneCamera(named: camera, width: size, height: size)
         let observer = try CameraObserver(simulation: simulation, cameras: [view], depthNoiseMeters: Float(depthNoiseMm / 1000), seed: seed)
-        if let render { try prepareFolder(render) }
+        if let render { try makeDirectory(render) }
 
         let evaluation = TrackingEvaluation(episodes: chosen, steps: steps)
         let perEpisode = min(steps, max(0, reader.header.framesPerEpisode - 1 - body.historyLength))
@@ -147,16 +147,6 @@ struct TrackCommand: ParsableCommand {
             print("position error: median \(format1(p.median)) mm, 95th percentile \(format1(p.p95)) mm, max \(format1(p.max)) mm; rotation (up to the shape's symmetry): median \(format1(r.median)) deg, 95th \(format1(r.p95)) deg (ignoring symmetry: 95th \(format1(summary.rotationErrorIgnoringSymmetryDegrees.p95)) deg)")
             print("while moving (\(summary.movingBodyFrames) body-frames): median \(format1(mp.median)) mm, 95th \(format1(mp.p95)) mm; rotation median \(format1(mr.median)) deg, 95th \(format1(mr.p95)) deg")
             print("lost: \(summary.lostBodyFrames) body-frames; \(format1(Float(summary.framesPerSecond))) frames/s (predict + correct, \(Int(summary.comparedRays)) rays compared per frame)")
-        }
-    }
-
-    /// Makes `folder` if it is missing; refuses a path that is a file.
-    private func prepareFolder(_ folder: String) throws {
-        var status = stat()
-        if stat(folder, &status) == 0 {
-            guard (status.st_mode & S_IFMT) == S_IFDIR else { throw WorldModelError(file: folder, "--render needs a folder, this is a file") }
-        } else if mkdir(folder, 0o755) != 0 {
-            throw WorldModelError(file: folder, "cannot create the folder: \(String(cString: strerror(errno)))")
         }
     }
 }

@@ -103,7 +103,8 @@ public final class NeuralObjectField: RadianceField {
     public var parameterBytes: Int { parameters.reduce(0) { $0 + $1.value.count } * MemoryLayout<Float>.stride }
 
     /// Fills the MLP input for points `start..<start+n`, returning the MLP output view.
-    private func forwardChunk(_ points: UnsafePointer<Float>, _ n: Int, _ towardsLight: SIMD3<Float>) -> MatrixView {
+    /// Writes points `0..<n` (field frame) into `unitPoints`, normalised to the unit cube of `bounds`.
+    private func writeUnitPoints(_ points: UnsafePointer<Float>, _ n: Int) {
         let lo = bounds.minimum, inverse = 1 / bounds.size
         // One pointer for the whole chunk: element writes to a lazy array property go through its getter and
         // setter, copying the whole array each time.
@@ -112,6 +113,10 @@ public final class NeuralObjectField: RadianceField {
                 for k in 0..<3 { unit[3 * i + k] = (points[3 * i + k] - lo[k]) * inverse[k] }
             }
         }
+    }
+
+    private func forwardChunk(_ points: UnsafePointer<Float>, _ n: Int, _ towardsLight: SIMD3<Float>) -> MatrixView {
+        writeUnitPoints(points, n)
         let width = input.cols, features = encoding.outputWidth
         unitPoints.withUnsafeBufferPointer { p in
             encoding.encode(points: p.baseAddress!, count: n, table: table.value.base, into: input.base, stride: width)
@@ -174,12 +179,9 @@ public final class NeuralObjectField: RadianceField {
                                 jacobian: UnsafeMutablePointer<Float>) {
         var start = 0
         let width = input.cols, inverse = 1 / bounds.size
-        let lo = bounds.minimum
         while start < count {
             let n = min(Self.chunk, count - start)
-            unitPoints.withUnsafeMutableBufferPointer { unit in
-                for i in 0..<n { for k in 0..<3 { unit[3 * i + k] = (points[3 * (start + i) + k] - lo[k]) * inverse[k] } }
-            }
+            writeUnitPoints(points + 3 * start, n)
             // The encoding and its derivatives along x, y, z in one pass; the light columns are 0 in the tangents.
             unitPoints.withUnsafeBufferPointer { p in
                 encoding.encodeWithDerivatives(points: p.baseAddress!, count: n, table: table.value.base, into: input.base,
