@@ -135,14 +135,13 @@ struct PlanCommand: ParsableCommand {
 
         var names = controllerNames
         var cameraController: CameraController?
+        var view: PinholeCamera?
         if observe == .camera, let field, let body, let index = names.firstIndex(of: "learned") {
             let fields = try ObjectFieldSet.load(from: field)
             let filter = try TrackingFilter(model: body, fields: fields, threads: threads, fieldSource: field)
-            let simulation = try MuJoCoSimulation(path: scene)
-            let view = try simulation.sceneCamera(named: camera, width: 64, height: 64)
-            let observer = try CameraObserver(simulation: simulation, cameras: [view], depthNoiseMeters: Float(depthNoiseMm / 1000), seed: seed)
+            view = try teacher.simulation.sceneCamera(named: camera, width: 64, height: 64)
             cameraController = CameraController(inner: try LearnedController(model: body, configuration: configuration, threads: threads),
-                                                filter: filter, observer: observer)
+                                                filter: filter)
             names.insert("learned-camera", at: index + 1)
         }
         var summaries: [TaskEvaluation.Summary] = []
@@ -154,6 +153,8 @@ struct PlanCommand: ParsableCommand {
             case "oracle": controller = try OracleController(scenePath: scene, configuration: oracleConfiguration, threads: oracleThreads)
             default: controller = RandomController(scene: teacher.sceneModel, seed: seed)
             }
+            // Only the camera planner's steps render frames (the teacher's observations carry them while it runs).
+            try teacher.observeCameras(name == "learned-camera" ? [view!] : [], depthNoiseMeters: Float(depthNoiseMm / 1000), seed: seed)
             let progress = ProgressBar(total: tasks, label: name)
             let summary = try evaluation.run(controller: controller, environment: teacher) { k, outcome in
                 progress.update(k + 1, status: "task \(k + 1) (\(outcome.task)): \(outcome.success ? "reached" : "missed") at \(formatCentimetres(outcome.finalDistanceMeters)) after \(outcome.steps) steps")

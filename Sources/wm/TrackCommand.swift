@@ -21,9 +21,12 @@ struct TrackCommand: ParsableCommand {
 
             --camera names one of the scene's <camera> elements (scenes/push.xml has table_view).
 
+            A body found poorly (under 70% of its pixels agreeing) is searched for around where it was lost: the             frame's pixels that the rest of the estimate does not explain suggest seeds, the best seeds are refined             (--no-search turns this off). --displace-mm and --displace-deg test it: in each episode one body is moved             by hand after --displace-after steps (the recording shows it moved from then on), and the frames until             the estimate is within 5 mm and 5 degrees of it again are counted.
+
             Examples:
               wm track --scene scenes/push.xml --field models/push-field.safetensors --model models/push-bodies.safetensors --data /tmp/data/push-track.wmds
               wm track ... --episodes 2 --steps 50 --render /tmp/wm-track --json
+              wm track ... --displace-mm 30 --displace-deg 20
             """)
 
     @Option(help: "Scene MJCF file (the one the model, the fields and the data are of).")
@@ -68,8 +71,20 @@ struct TrackCommand: ParsableCommand {
     @Option(help: "Threads for the tracker (distinct fields are evaluated in parallel; OpenBLAS stays on one).")
     var threads: Int = 2
 
-    @Option(help: "Seed of the depth noise.")
+    @Option(help: "Seed of the depth noise (and of the displacements' directions).")
     var seed: UInt64 = 1
+
+    @Flag(help: "Do not search for bodies the tracker loses (re-detection).")
+    var noSearch = false
+
+    @Option(help: "Move one body per episode by this many millimetres (horizontally) between two frames, and count the frames until it is found again.")
+    var displaceMm: Float?
+
+    @Option(help: "Turn the moved body by this many degrees about the vertical (with --displace-mm).")
+    var displaceDeg: Float = 20
+
+    @Option(help: "Move the body after this many tracked steps (with --displace-mm).")
+    var displaceAfter: Int = 100
 
     @Option(help: "Write the observed frame beside the rendered estimate as PNGs into this folder (every 10th frame of the first episode).")
     var render: String?
@@ -87,6 +102,11 @@ struct TrackCommand: ParsableCommand {
         try require(sampleSpacing.isFinite && sampleSpacing >= 0.25 && sampleSpacing <= 16, "--sample-spacing must be between 0.25 and 16")
         try require(threads >= 1 && threads <= 256, "--threads must be between 1 and 256")
         try require(margin.isFinite && margin >= 0 && margin <= 1, "--margin must be between 0 and 1 m")
+        if let displaceMm {
+            try require(displaceMm.isFinite && displaceMm > 0 && displaceMm <= 500, "--displace-mm must be between 0 and 500")
+            try require(displaceDeg.isFinite && abs(displaceDeg) <= 180, "--displace-deg must be between -180 and 180")
+            try require(displaceAfter >= 0 && displaceAfter < steps, "--displace-after must be between 0 and --steps - 1")
+        }
     }
 
     func run() throws {
@@ -101,7 +121,8 @@ struct TrackCommand: ParsableCommand {
         configuration.iterations = iterations
         configuration.sampleSpacingScale = sampleSpacing
         configuration.marginMeters = margin
-        let filter = try TrackingFilter(model: body, fields: fields, configuration: configuration, threads: threads, fieldSource: field)
+        let filter = try TrackingFilter(model: body, fields: fields, configuration: configuration, search: noSearch ? nil : BodySearchConfiguration(),
+                                        threads: threads, fieldSource: field)
         let reader = try DatasetReader(path: data)
         guard firstEpisode < reader.header.episodeCount else {
             throw WorldModelError(file: data, "has \(reader.header.episodeCount) episodes; --first-episode \(firstEpisode) is past them")
@@ -111,7 +132,10 @@ struct TrackCommand: ParsableCommand {
         let observer = try CameraObserver(simulation: simulation, cameras: [view], depthNoiseMeters: Float(depthNoiseMm / 1000), seed: seed)
         if let render { try makeDirectory(render) }
 
-        let evaluation = TrackingEvaluation(episodes: chosen, steps: steps)
+        var evaluation = TrackingEvaluation(episodes: chosen, steps: steps)
+        if let displaceMm {
+            evaluation.displacement = .init(meters: displaceMm / 1000, degrees: displaceDeg, afterStep: displaceAfter, seed: seed)
+        }
         let perEpisode = min(steps, max(0, reader.header.framesPerEpisode - 1 - body.historyLength))
         let progress = ProgressBar(total: chosen.count * perEpisode, label: "track")
         var done = 0
@@ -135,8 +159,16 @@ struct TrackCommand: ParsableCommand {
                                      rotation_error_ignoring_symmetry_deg: summary.rotationErrorIgnoringSymmetryDegrees,
                                      moving_position_error_mm: summary.movingPositionErrorMillimetres,
                                      moving_rotation_error_deg: summary.movingRotationErrorDegrees, moving_body_frames: summary.movingBodyFrames,
-                                     lost_body_frames: summary.lostBodyFrames, frames_per_second: summary.framesPerSecond,
-                                     compared_rays: summary.comparedRays)
+                                     lost_body_frames: summary.lostBodyFrames,
+                                     lost_while_half_visible_body_frames: summary.lostWhileHalfVisibleBodyFrames,
+                                     half_visible_body_frames: summary.halfVisibleBodyFrames,
+                                     searches: filter.search?.searches ?? 0, recoveries: filter.search?.recoveries ?? 0,
+                                     recovery: summary.recovery.map {
+                                         TrackReport.Recovery(displacements: $0.displacements, found_within_5_frames: $0.foundWithinFiveFrames,
+                                                              found: $0.found, frames_to_find: $0.framesToFind, displace_mm: displaceMm ?? 0,
+                                                              displace_deg: displaceDeg)
+                                     },
+                                     frames_per_second: summary.framesPerSecond, compared_rays: summary.comparedRays)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
@@ -146,7 +178,11 @@ struct TrackCommand: ParsableCommand {
             print("tracked \(summary.frames) frames of \(summary.episodes) episode(s), \(summary.bodies) bodies, camera \(camera) \(size)x\(size), depth noise \(depthNoiseMm) mm")
             print("position error: median \(format1(p.median)) mm, 95th percentile \(format1(p.p95)) mm, max \(format1(p.max)) mm; rotation (up to the shape's symmetry): median \(format1(r.median)) deg, 95th \(format1(r.p95)) deg (ignoring symmetry: 95th \(format1(summary.rotationErrorIgnoringSymmetryDegrees.p95)) deg)")
             print("while moving (\(summary.movingBodyFrames) body-frames): median \(format1(mp.median)) mm, 95th \(format1(mp.p95)) mm; rotation median \(format1(mr.median)) deg, 95th \(format1(mr.p95)) deg")
-            print("lost: \(summary.lostBodyFrames) body-frames; \(format1(Float(summary.framesPerSecond))) frames/s (predict + correct, \(Int(summary.comparedRays)) rays compared per frame)")
+            print("lost: \(summary.lostBodyFrames) body-frames, \(summary.lostWhileHalfVisibleBodyFrames) of them at least half visible (of \(summary.halfVisibleBodyFrames)); searched \(filter.search?.searches ?? 0) times, found \(filter.search?.recoveries ?? 0)")
+            if let recovery = summary.recovery {
+                print("moved by hand (\(format1(displaceMm ?? 0)) mm, \(format1(displaceDeg)) deg): \(recovery.displacements) bodies, found again within 5 frames: \(recovery.foundWithinFiveFrames), at all: \(recovery.found) (frames to find: median \(format1(recovery.framesToFind.median)), max \(format1(recovery.framesToFind.max)))")
+            }
+            print("\(format1(Float(summary.framesPerSecond))) frames/s (predict + correct, \(Int(summary.comparedRays)) rays compared per frame)")
         }
     }
 }
@@ -175,6 +211,21 @@ struct TrackReport: Encodable {
     var moving_rotation_error_deg: TrackingEvaluation.Percentiles
     var moving_body_frames: Int
     var lost_body_frames: Int
+    var lost_while_half_visible_body_frames: Int
+    var half_visible_body_frames: Int
+    /// Bodies searched for after the tracker lost them, and found.
+    var searches: Int
+    var recoveries: Int
+    var recovery: Recovery?
     var frames_per_second: Double
     var compared_rays: Double
+
+    struct Recovery: Encodable {
+        var displacements: Int
+        var found_within_5_frames: Int
+        var found: Int
+        var frames_to_find: TrackingEvaluation.Percentiles
+        var displace_mm: Float
+        var displace_deg: Float
+    }
 }

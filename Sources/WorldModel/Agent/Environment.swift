@@ -14,6 +14,8 @@
 /// print(seen.qpos, seen.bodyPositions[4])
 /// let futures = try world.rollout(actions: [[[Float]](repeating: [0, 0, 0, 0, 0], count: 25)])  // state unchanged
 /// try PNGFile.write(world.render(camera: .tableOverview), to: "/tmp/now.png")
+/// try world.observeCameras([try teacher.simulation.sceneCamera(named: "table_view", width: 64, height: 64)])
+/// let frame = try world.step(action: [0.2, -0.1, 0, 0, 0.5]).frames[0]   // RGB-D, for an agent that sees
 /// ```
 ///
 /// Actions are MuJoCo's `ctrl`: one value per actuator (`sceneModel.actuators`, nu of them), held for one control
@@ -34,4 +36,8 @@ public protocol Environment: AnyObject {
     func rollout(actions: [[[Float]]]) throws -> [[Observation]]
     /// An RGB image of the current state from `camera`.
     func render(camera: PinholeCamera) -> RGBImage
+    /// From now on, every observation after `reset` and `step` (and `observation`) carries the RGB-D frames of
+    /// `cameras` (`Observation.frames`), so an agent can be written against what a camera sees; an empty list stops
+    /// it. Observations of `rollout` carry none. Throws when the environment cannot render its scene.
+    func observeCameras(_ cameras: [PinholeCamera]) throws
 }

@@ -11,8 +11,8 @@
 /// ```
 /// Every step, single or batched, runs through ``LearnedRolloutModel`` (the planner's rollout path). When the
 /// model's prediction stops being finite, `step` throws and the environment keeps its last state; in `rollout`
-/// the diverged sequence's observations hold its last finite state. Rendering ray-casts the scene's primitive
-/// geoms at the predicted body poses. Not thread-safe (it owns the runners' buffers): one per thread.
+/// the diverged sequence's observations hold its last finite state. Rendering (and `Observation.frames`, RGB-D)
+/// ray-casts the scene's primitive geoms at the predicted body poses. Not thread-safe (it owns the runners' buffers): one per thread.
 public final class LearnedEnvironment: Environment {
     public let model: BodyDynamicsModel
     public var sceneModel: SceneModel { model.scene }
@@ -28,6 +28,7 @@ public final class LearnedEnvironment: Environment {
     private var stepCount = 0
     private var lastCtrl: [Float]
     private var tracker: BodyStateTracker
+    private var cameras: [PinholeCamera] = []
 
     /// A learned environment of `model`, batching up to `maxBatch` sequences in `rollout(actions:)`.
     public init(model: BodyDynamicsModel, maxBatch: Int = 64, threads: Int = 1) throws {
@@ -52,8 +53,12 @@ public final class LearnedEnvironment: Environment {
         let nq = state.nq, h = state.historyLength
         let current = Array(state.qpos), previous = Array(state.qposHistory[((h - 1) * nq)..<(h * nq)])
         let qvel = integrator.differentiate(from: previous, to: current, dtSeconds: sceneModel.controlDtSeconds)
-        return Observation(qpos: current, qvel: qvel, ctrl: lastCtrl, step: stepCount, kinematics: kinematics)
+        var seen = Observation(qpos: current, qvel: qvel, ctrl: lastCtrl, step: stepCount, kinematics: kinematics)
+        seen.frames = cameras.map { CameraFrame(camera: $0, image: renderRGBD(camera: $0)) }
+        return seen
     }
+
+    public func observeCameras(_ cameras: [PinholeCamera]) throws { self.cameras = cameras }
 
     @discardableResult
     public func reset(to observation: Observation) throws -> Observation {
@@ -125,9 +130,11 @@ public final class LearnedEnvironment: Environment {
         return results
     }
 
-    public func render(camera: PinholeCamera) -> RGBImage {
+    public func render(camera: PinholeCamera) -> RGBImage { renderRGBD(camera: camera).image }
+
+    private func renderRGBD(camera: PinholeCamera) -> RGBDImage {
         let (p, q) = kinematics.bodyPoses(qpos: Array(state.qpos))
         let placed = PlacedPrimitives(scene: sceneModel, bodyPositions: p, bodyQuaternions: q)
-        return RayCastImage.render(camera: camera) { origin, direction in placed.nearest(origin: origin, direction: direction) }
+        return RayCastImage.renderRGBD(camera: camera) { origin, direction in placed.nearest(origin: origin, direction: direction) }
     }
 }

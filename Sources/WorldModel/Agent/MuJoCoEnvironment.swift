@@ -22,6 +22,9 @@ public final class MuJoCoEnvironment: Environment {
     private var lastCtrl: [Float]
     /// The free-object view, when the scene has one (its placements are how its episodes start).
     private let freeObjects: SceneDescription?
+    /// Renders `Observation.frames` (`observeCameras`); nil: no frames.
+    private var frameObserver: CameraObserver?
+    private var rendersFrames = true
 
     /// Loads the scene's MJCF file.
     public init(scenePath: String) throws {
@@ -73,7 +76,11 @@ public final class MuJoCoEnvironment: Environment {
 
     public func rollout(actions: [[[Float]]]) throws -> [[Observation]] {
         let saved = snapshot()
-        defer { restore(saved) }
+        rendersFrames = false
+        defer {
+            rendersFrames = true
+            restore(saved)
+        }
         return try actions.map { sequence in
             restore(saved)
             return try sequence.map { try step(action: $0) }
@@ -85,6 +92,18 @@ public final class MuJoCoEnvironment: Environment {
             guard let hit = simulation.castRay(origin: SIMD3<Double>(origin), direction: SIMD3<Double>(direction)) else { return nil }
             return (Float(hit.distanceMeters), SIMD3(hit.rgba[0], hit.rgba[1], hit.rgba[2]))
         }
+    }
+
+    public func observeCameras(_ cameras: [PinholeCamera]) throws {
+        try observeCameras(cameras, depthNoiseMeters: 0, seed: 0)
+    }
+
+    /// `observeCameras(_:)` with a depth sensor's noise: Gaussian, `depthNoiseMeters` standard deviation, from a
+    /// generator seeded once with `seed` (`CameraObserver`: the teacher's ray-cast frames, the robot in view).
+    /// Throws for a scene the ray-cast renderer cannot draw (one without free objects).
+    public func observeCameras(_ cameras: [PinholeCamera], depthNoiseMeters: Float, seed: UInt64) throws {
+        frameObserver = cameras.isEmpty ? nil : try CameraObserver(simulation: simulation, cameras: cameras, depthNoiseMeters: depthNoiseMeters, seed: seed)
+        observation = makeObservation()
     }
 
     /// The whole simulation state (and this environment's step count and last action) as a value.
@@ -120,6 +139,6 @@ public final class MuJoCoEnvironment: Environment {
         return Observation(qpos: qpos, qvel: qvel, ctrl: lastCtrl,
                            bodyPositions: (0..<nbody).map { SIMD3(p[3 * $0], p[3 * $0 + 1], p[3 * $0 + 2]) },
                            bodyQuaternions: (0..<nbody).map { SIMD4(q[4 * $0], q[4 * $0 + 1], q[4 * $0 + 2], q[4 * $0 + 3]) },
-                           step: stepCount)
+                           step: stepCount, frames: rendersFrames ? frameObserver?.observeCurrentState() ?? [] : [])
     }
 }

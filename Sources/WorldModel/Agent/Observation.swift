@@ -25,6 +25,7 @@ public struct ObjectPose: Sendable, Equatable {
 /// | `ctrl` | nu | the action applied over the step that led here, clamped into `ctrlrange` (zeros after a reset) |
 /// | `bodyPositions` | nbody | every body's origin (m, world), MuJoCo's `xpos`; index 0 is the world |
 /// | `bodyQuaternions` | nbody | every body's orientation (w, x, y, z), body -> world, MuJoCo's `xquat` |
+/// | `frames` | cameras | RGB-D frames of the cameras given to `Environment.observeCameras` (none by default) |
 ///
 /// ```swift
 /// let seen = try environment.step(action: [0.1, 0])
@@ -38,8 +39,12 @@ public struct Observation: Sendable, Equatable {
     public var bodyQuaternions: [SIMD4<Float>]
     /// Control steps since the last reset.
     public var step: Int
+    /// What the environment's cameras see (`Environment.observeCameras`), one frame per camera in their order.
+    public var frames: [CameraFrame]
 
-    public init(qpos: [Float], qvel: [Float], ctrl: [Float], bodyPositions: [SIMD3<Float>], bodyQuaternions: [SIMD4<Float>], step: Int = 0) {
+    public init(qpos: [Float], qvel: [Float], ctrl: [Float], bodyPositions: [SIMD3<Float>], bodyQuaternions: [SIMD4<Float>], step: Int = 0,
+                frames: [CameraFrame] = []) {
+        self.frames = frames
         self.qpos = qpos
         self.qvel = qvel
         self.ctrl = ctrl

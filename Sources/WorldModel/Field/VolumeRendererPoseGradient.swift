@@ -76,6 +76,25 @@ extension VolumeRenderer {
         }
     }
 
+    /// `renderBatch` of rays held in arrays (3 values per ray each), resizing `rgb` and `depth` to them, then
+    /// `surfaceDepths` into `surfaceDepth`: what a pose tracker compares with a frame.
+    public func renderRays(origins: [Float], directions: [Float], fields: [PlacedField],
+                           rgb: inout [Float], depth: inout [Float], surfaceDepth: inout [Float]) {
+        let count = directions.count / 3
+        resize(&rgb, 3 * count); resize(&depth, count)
+        origins.withUnsafeBufferPointer { o in
+            directions.withUnsafeBufferPointer { d in
+                rgb.withUnsafeMutableBufferPointer { c in
+                    depth.withUnsafeMutableBufferPointer { z in
+                        renderBatch(origins: o.baseAddress!, directions: d.baseAddress!, count: count, fields: fields,
+                                    rgb: c.baseAddress!, depth: z.baseAddress!)
+                    }
+                }
+            }
+        }
+        surfaceDepths(into: &surfaceDepth)
+    }
+
     /// After `renderBatch`: the opacity each placed field contributes to each ray of the batch (the sum of its
     /// samples' compositing weights, in [0, 1]), `coverage[k * rays + r]` for field k and ray r.
     public func fieldCoverage(into coverage: inout [Float]) {

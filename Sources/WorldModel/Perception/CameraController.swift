@@ -1,18 +1,19 @@
 /// Plans from a camera instead of from MuJoCo's state: wraps a controller (the learned planner) so that what it
-/// observes after every executed step is the `TrackingFilter`'s estimate, from the frames `observer` renders of the
-/// teacher and the robot's measured joints, not the teacher's `qpos`. The task starts from the teacher's state (a
-/// known start, as `wm track`); MuJoCo still moves the world and judges success.
+/// observes after every executed step is the `TrackingFilter`'s estimate, from the observation's camera frames
+/// (`Observation.frames`: the environment must observe cameras) and the robot's measured joints, not the teacher's
+/// `qpos`. The task starts from the teacher's state (a known start, as `wm track`); MuJoCo still moves the world
+/// and judges success.
 ///
 /// ```swift
-/// let camera = try CameraController(inner: LearnedController(model: model, configuration: configuration),
-///                                   filter: TrackingFilter(model: model, fields: fields), observer: observer)
-/// let summary = try evaluation.run(controller: camera, environment: teacher)
+/// try teacher.observeCameras([camera], depthNoiseMeters: 0.002, seed: 1)
+/// let seeing = try CameraController(inner: LearnedController(model: model, configuration: configuration),
+///                                   filter: TrackingFilter(model: model, fields: fields))
+/// let summary = try evaluation.run(controller: seeing, environment: teacher)
 /// ```
 public final class CameraController: Controller {
     public let name: String
     public let inner: any Controller
     public let filter: TrackingFilter
-    public let observer: CameraObserver
     /// Pose errors (m) of the tracked bodies against the teacher, every observed step.
     public private(set) var positionErrors: [Float] = []
     /// The median of `positionErrors` (m); 0 before any step.
@@ -23,10 +24,9 @@ public final class CameraController: Controller {
     private let kinematics: ForwardKinematics
     private var lastAction: [Float]
 
-    public init(inner: any Controller, filter: TrackingFilter, observer: CameraObserver, name: String = "learned-camera") {
+    public init(inner: any Controller, filter: TrackingFilter, name: String = "learned-camera") {
         self.inner = inner
         self.filter = filter
-        self.observer = observer
         self.name = name
         kinematics = ForwardKinematics(tree: filter.model.scene.tree)
         lastAction = [Float](repeating: 0, count: filter.model.scene.nu)
@@ -46,12 +46,11 @@ public final class CameraController: Controller {
         return action
     }
 
-    /// Renders the teacher's new state, filters, and passes the estimate on. When the frames cannot be rendered or
-    /// the filter throws (`observe` cannot), the inner controller gets the filter's last estimate, never the
-    /// teacher's state.
+    /// Filters the observation's frames and passes the estimate on. When it has no frames or the filter throws
+    /// (`observe` cannot), the inner controller gets the filter's last estimate, never the teacher's state.
     public func observe(_ observation: Observation) {
-        guard let frames = try? observer.observe(qpos: observation.qpos),
-              let estimate = try? filter.step(ctrl: lastAction, measuredQpos: observation.qpos, frames: frames) else {
+        guard !observation.frames.isEmpty,
+              let estimate = try? filter.step(ctrl: lastAction, measuredQpos: observation.qpos, frames: observation.frames) else {
             inner.observe(Observation(qpos: filter.qpos, qvel: observation.qvel, ctrl: observation.ctrl, step: observation.step, kinematics: kinematics))
             return
         }

@@ -3,7 +3,7 @@
 ///
 /// Layout: `image` has the camera's `width x height` pixels (`RGBDImage`: RGB in [0, 1], depth in metres along
 /// each pixel's unit ray, 0 where the ray hits nothing). A frame is checked once by `validated(source:)`.
-public struct CameraFrame: Sendable {
+public struct CameraFrame: Sendable, Equatable {
     public var camera: PinholeCamera
     public var image: RGBDImage
     /// Per pixel (`width x height`), the depth (m) of a surface known to be there that is not a tracked body (the

@@ -195,18 +195,7 @@ public final class PoseTracker {
             let camera = frame.camera, w = camera.width, h = camera.height
             var selected = [Bool](repeating: false, count: w * h)
             for (b, centre) in positions.enumerated() {
-                let z = dot(centre - camera.position, camera.forward)
-                guard z > radii[b], let pixel = camera.project(centre) else { continue }
-                let r = camera.focalPixels * radii[b] / (z - radii[b])
-                let x0 = max(0, Int((pixel.x - r).rounded(.down))), x1 = min(w - 1, Int((pixel.x + r).rounded(.up)))
-                let y0 = max(0, Int((pixel.y - r).rounded(.down))), y1 = min(h - 1, Int((pixel.y + r).rounded(.up)))
-                guard x0 <= x1 && y0 <= y1 else { continue }
-                for y in y0...y1 {
-                    for x in x0...x1 {
-                        let dx = Float(x) + 0.5 - pixel.x, dy = Float(y) + 0.5 - pixel.y
-                        if dx * dx + dy * dy <= r * r { selected[y * w + x] = true }
-                    }
-                }
+                camera.forEachPixel(coveringSphere: centre, radius: radii[b]) { selected[$0] = true }
             }
             if let occluder = frame.occluderDepth {
                 for p in 0..<(w * h) where selected[p] && occluder[p] <= frame.image.depth[p] + configuration.agreementMeters { selected[p] = false }
@@ -259,19 +248,7 @@ public final class PoseTracker {
 
     /// Renders the selected rays at `placed`: colour into `renderedRGB`, surface depth into `surfaceDepth`.
     private func render(_ placed: [PlacedField]) {
-        let rays = observedDepth.count
-        resize(&renderedRGB, 3 * rays); resize(&renderedDepth, rays)
-        origins.withUnsafeBufferPointer { o in
-            directions.withUnsafeBufferPointer { d in
-                renderedRGB.withUnsafeMutableBufferPointer { c in
-                    renderedDepth.withUnsafeMutableBufferPointer { depth in
-                        renderer.renderBatch(origins: o.baseAddress!, directions: d.baseAddress!, count: rays, fields: placed,
-                                             rgb: c.baseAddress!, depth: depth.baseAddress!)
-                    }
-                }
-            }
-        }
-        renderer.surfaceDepths(into: &surfaceDepth)
+        renderer.renderRays(origins: origins, directions: directions, fields: placed, rgb: &renderedRGB, depth: &renderedDepth, surfaceDepth: &surfaceDepth)
     }
 
     /// The damped Gauss-Newton step (per body: translation, rotation vector) from the stored Jacobian and

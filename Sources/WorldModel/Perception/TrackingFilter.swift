@@ -6,7 +6,8 @@
 /// where the frames see it (`CameraFrame.occluderDepth`).
 ///
 /// The field set's objects are the scene's free joints, in MJCF order (as `ObjectFieldSet` numbers them). A body
-/// the tracker reports lost keeps its prediction for that step.
+/// the tracker finds poorly is searched for (`BodySearch`, unless `search` is nil); one still lost keeps its
+/// prediction for that step.
 ///
 /// ```swift
 /// let filter = try TrackingFilter(model: .load(from: "models/push-bodies.safetensors"),
@@ -18,6 +19,8 @@
 public final class TrackingFilter {
     public let model: BodyDynamicsModel
     public let tracker: PoseTracker
+    /// Re-detection of bodies the tracker loses; nil: none.
+    public let search: BodySearch?
     /// The qpos address of each tracked body's free joint, in the field set's object order.
     public let objectQposAddresses: [Int]
     private let environment: LearnedEnvironment
@@ -28,7 +31,7 @@ public final class TrackingFilter {
 
     /// `threads`: the tracker's (distinct fields in parallel). Throws when the fields are of another scene or do not hold one object per free joint of the model's scene.
     public init(model: BodyDynamicsModel, fields: ObjectFieldSet, configuration: PoseTrackerConfiguration = PoseTrackerConfiguration(),
-                threads: Int = 1, fieldSource: String? = nil) throws {
+                search: BodySearchConfiguration? = BodySearchConfiguration(), threads: Int = 1, fieldSource: String? = nil) throws {
         let scene = model.scene
         guard fields.description.sceneName == scene.name else {
             throw WorldModelError(file: fieldSource, "the fields are of scene '\(fields.description.sceneName)', the model of scene '\(scene.name)'")
@@ -39,6 +42,7 @@ public final class TrackingFilter {
         }
         self.model = model
         tracker = PoseTracker(fields: fields, configuration: configuration, threads: threads)
+        self.search = search.map { BodySearch(fields: fields, configuration: $0) }
         objectQposAddresses = free
         let tracked = Set(scene.tree.joints.filter { $0.kind == .free }.map(\.body))
         robotBodies = Set(scene.movingBodyIndices.filter { !tracked.contains($0) })
@@ -97,7 +101,9 @@ public final class TrackingFilter {
         }
         var corrected = measuredQpos
         let predictedPoses = objectPoses(predicted)
-        let found = try tracker.track(frames: masked(frames, measuredQpos: measuredQpos), from: predictedPoses)
+        let seen = masked(frames, measuredQpos: measuredQpos)
+        var found = try tracker.track(frames: seen, from: predictedPoses)
+        if let search { found = try search.recover(found, frames: seen, tracker: tracker) }
         for (b, a) in objectQposAddresses.enumerated() {
             let source = found.bodies[b].isLost ? predictedPoses : found.poses
             for k in 0..<7 { corrected[a + k] = source[7 * b + k] }

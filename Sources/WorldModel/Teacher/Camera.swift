@@ -68,6 +68,23 @@ public struct PinholeCamera: Sendable, Equatable {
         return SIMD2(Float(width) / 2 + focalPixels * dot(p, right) / z, Float(height) / 2 + focalPixels * dot(p, down) / z)
     }
 
+    /// Calls `visit` with the index (`y * width + x`) of every pixel whose centre lies within the projection of a
+    /// sphere (world centre, radius m), a disc bounding it; none when the sphere reaches behind the camera.
+    public func forEachPixel(coveringSphere centre: SIMD3<Float>, radius: Float, _ visit: (Int) -> Void) {
+        let z = dot(centre - position, forward)
+        guard z > radius, let pixel = project(centre) else { return }
+        let r = focalPixels * radius / (z - radius)
+        let x0 = max(0, Int((pixel.x - r).rounded(.down))), x1 = min(width - 1, Int((pixel.x + r).rounded(.up)))
+        let y0 = max(0, Int((pixel.y - r).rounded(.down))), y1 = min(height - 1, Int((pixel.y + r).rounded(.up)))
+        guard x0 <= x1 && y0 <= y1 else { return }
+        for y in y0...y1 {
+            for x in x0...x1 {
+                let dx = Float(x) + 0.5 - pixel.x, dy = Float(y) + 0.5 - pixel.y
+                if dx * dx + dy * dy <= r * r { visit(y * width + x) }
+            }
+        }
+    }
+
     /// Cameras on a ring around `target`: `count` azimuths starting at `azimuthOffsetDegrees`, at horizontal
     /// distance `radius` (m) and height `height` (m) above the target, all looking at it.
     public static func ring(count: Int, radius: Float, height: Float, target: SIMD3<Float> = .zero,

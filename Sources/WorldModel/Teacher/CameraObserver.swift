@@ -36,7 +36,12 @@ public final class CameraObserver {
     public func observe(qpos: [Float]) throws -> [CameraFrame] {
         let nv = renderer.simulation.sceneModel.nv
         try renderer.simulation.setGeneralizedState(qpos: qpos.map(Double.init), qvel: [Double](repeating: 0, count: nv))
-        return cameras.map { camera in
+        return observeCurrentState()
+    }
+
+    /// The frames of every camera with the simulation as it is (its state is not changed).
+    public func observeCurrentState() -> [CameraFrame] {
+        cameras.map { camera in
             var image = renderer.render(camera: camera)
             if depthNoiseMeters > 0 {
                 for p in image.depth.indices where image.depth[p] > 0 {

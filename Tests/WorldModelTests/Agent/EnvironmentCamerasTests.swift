@@ -1,0 +1,47 @@
+import Testing
+@testable import WorldModel
+
+/// `Environment.observeCameras`: observations that carry what a camera sees.
+@Suite struct EnvironmentCamerasTests {
+    static let camera = PinholeCamera(lookFrom: [0.35, -0.05, 0.55], at: [0, 0, 0], fieldOfViewDegrees: 45, width: 32, height: 32)
+
+    /// The teacher's observations carry the ray-cast frame of its state (the one `CameraObserver` renders of the
+    /// same `qpos`), after resets and steps but not in rollouts; an empty camera list stops them.
+    @Test func teacherObservationsCarryItsFrames() throws {
+        let teacher = try MuJoCoEnvironment(scenePath: scenePath("push.xml"))
+        try teacher.observeCameras([Self.camera])
+        let start = try teacher.reset(to: AgentFixtures.cornerPlacement())
+        #expect(start.frames.count == 1)
+        let observer = try CameraObserver(scenePath: scenePath("push.xml"), cameras: [Self.camera], depthNoiseMeters: 0, seed: 1)
+        let expected = try observer.observe(qpos: start.qpos)[0]
+        let frame = try #require(start.frames.first)
+        #expect(frame.camera == Self.camera)
+        let worst = zip(frame.image.depth, expected.image.depth).map { abs($0 - $1) }.max() ?? 1
+        #expect(worst < 1e-4 && frame.image.depth.contains { $0 > 0 })
+
+        let moved = try teacher.step(action: [0.3, 0.1])
+        #expect(moved.frames.count == 1 && moved.frames[0] != start.frames[0])
+        let futures = try teacher.rollout(actions: [[[0.1, 0], [0.1, 0]]])
+        #expect(futures[0].allSatisfy { $0.frames.isEmpty })
+        #expect(teacher.observation.frames == moved.frames)
+
+        try teacher.observeCameras([])
+        #expect(try teacher.step(action: [0, 0]).frames.isEmpty)
+    }
+
+    /// The learned environment's frames show its predicted state: started where the teacher is, its depths are the
+    /// teacher's (the same primitives, ray-cast analytically) on nearly every pixel.
+    @Test func learnedObservationsShowThePrediction() throws {
+        let teacher = try MuJoCoEnvironment(scenePath: scenePath("push.xml"))
+        let learned = try LearnedEnvironment(model: AgentFixtures.shippedPushModel(), maxBatch: 1)
+        try teacher.observeCameras([Self.camera])
+        try learned.observeCameras([Self.camera])
+        let start = try teacher.reset(to: AgentFixtures.cornerPlacement())
+        let dream = try learned.reset(to: start)
+        let real = try #require(start.frames.first), seen = try #require(dream.frames.first)
+        let agreeing = zip(real.image.depth, seen.image.depth).filter { abs($0 - $1) < 0.001 }.count
+        #expect(Double(agreeing) >= 0.95 * Double(real.image.depth.count), "\(agreeing) of \(real.image.depth.count) pixels agree")
+        #expect(try learned.rollout(actions: [[[0.1, 0]]])[0].allSatisfy { $0.frames.isEmpty })
+        #expect(try learned.step(action: [0.1, 0]).frames.count == 1)
+    }
+}
