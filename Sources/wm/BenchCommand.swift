@@ -111,7 +111,7 @@ struct BenchCommand: ParsableCommand {
             if json { print(try encodeJSON(report)); return }
             let f = report.framesPerSecond, m = report.millisecondsPerFrame
             print("track on \(report.model) with \(report.field), scene '\(report.scene)', camera \(report.camera) \(report.size)x\(report.size), \(report.bodies) bodies, \(report.iterations) iterations at most, \(report.threads) thread(s); median (range) of \(f.rounds) rounds of \(report.framesPerRound) frames")
-            print("  \(fixed(f.median, 1)) (\(fixed(f.min, 1))-\(fixed(f.max, 1))) frames/s, \(fixed(m.median, 1)) ms per frame (predict + correct); median error \(fixed(Double(report.medianPositionErrorMillimetres), 2)) mm, \(fixed(Double(report.medianRotationErrorDegrees), 2)) deg; \(report.lostBodyFrames) body-frames lost")
+            print("  \(fixed(f.median, 1)) (\(fixed(f.min, 1))-\(fixed(f.max, 1))) frames/s, \(fixed(m.median, 1)) ms per frame (predict + correct); median error \(fixed(Double(report.medianPositionErrorMillimetres), 2)) mm, \(fixed(Double(report.medianRotationErrorDegrees), 2)) deg; \(report.lostBodyFrames) body-frames lost, \(report.searches) searches")
         case .field:
             let report = try fieldReport()
             if json { print(try encodeJSON(report)); return }

@@ -33,10 +33,14 @@ struct TrainCommand: ParsableCommand {
               wm train --data /tmp/push.wmds --out /tmp/push.safetensors --minutes 5
               wm train --data /tmp/clutter.wmds --out /tmp/clutter-dense.safetensors --config dense
               wm train --data /tmp/stacker.wmds --out /tmp/stacker.safetensors --minutes 10
+              wm train --data /tmp/s0.wmds --data /tmp/s1.wmds --out /tmp/push.safetensors   # the shards of one run
             """)
 
-    @Option(help: "Training dataset (.wmds).")
-    var data: String
+    @Option(help: "Training dataset (.wmds). Give it once per shard to train on the shards of one `wm generate --shard i/n` run as they are (the same as on their merge).")
+    var data: [String] = []
+
+    /// The dataset's name in messages: its file, or the first shard's.
+    private var dataName: String { data.count == 1 ? data[0] : "\(data.first ?? "") (and \(max(0, data.count - 1)) more shards)" }
 
     @Option(help: "Output checkpoint (.safetensors).")
     var out: String
@@ -66,6 +70,7 @@ struct TrainCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
+        try require(!data.isEmpty, "--data is required (a .wmds file, or every shard of one run)")
         try require(minutes.isFinite && minutes > 0, "--minutes must be a positive number, got \(minutes)")
         try require(minutes <= 525_600, "--minutes \(minutes) is more than a year")
         try require((steps ?? 1) >= 1, "--steps must be at least 1")
@@ -75,18 +80,19 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         let ranks = try TrainingRanks()
         // With --resume the checkpoint is an input that is meant to be replaced; every other input must not be.
-        try OutputPathCheck.refuse(outputs: [out], overwriting: [data] + (configFile.map { [$0] } ?? []))
-        try ResourceBudget.checkMemory(bytes: ResourceBudget.product(2, try FileBytes.size(of: data)), for: "loading every episode", file: data)
+        try OutputPathCheck.refuse(outputs: [out], overwriting: data + (configFile.map { [$0] } ?? []))
+        let bytes = try data.reduce(0) { $0 + (try FileBytes.size(of: $1)) }
+        try ResourceBudget.checkMemory(bytes: ResourceBudget.product(2, bytes), for: "loading every episode", file: dataName)
         BLASThreads.set(threads)
-        let (header, train) = try DynamicsData.episodes(path: data, split: .train)
-        let (_, valid) = try DynamicsData.episodes(path: data, split: .valid)
+        let (header, train) = try DynamicsData.episodes(paths: data, split: .train)
+        let (_, valid) = try DynamicsData.episodes(paths: data, split: .valid)
         let bodies = graph == .bodies || (graph == .auto && (header.objects.isEmpty || header.robot == nil))
         if bodies { return try trainBodies(header: header, train: train, valid: valid, ranks: ranks) }
         let model: DynamicsModel
         var startStep = 0
         if resume {
             model = try DynamicsModel.load(from: out)
-            try InputCompatibility.check(resumed: model, file: out, trainsOn: header, dataFile: data)
+            try InputCompatibility.check(resumed: model, file: out, trainsOn: header, dataFile: dataName)
             if let config, try loadConfiguration(config) != model.configuration {
                 throw WorldModelError(file: out, "was trained with another configuration than \(config)")
             }
@@ -94,12 +100,12 @@ struct TrainCommand: ParsableCommand {
             startStep = Int(file.metadata["training_step"] ?? "0") ?? 0
         } else {
             let configuration = try loadConfiguration(config ?? "default")
-            model = DynamicsModel(configuration: configuration, objects: header.objects, robot: try header.requireRobot(file: data),
+            model = DynamicsModel(configuration: configuration, objects: header.objects, robot: try header.requireRobot(file: dataName),
                                   dtSeconds: Float(header.controlDtSeconds),
                                   robotKinematics: DynamicsData.robotKinematics(header: header, episodes: train), seed: seed)
         }
-        try InputCompatibility.check(model: model, file: resume ? out : data, historyFits: header.framesPerEpisode, dataFile: data)
-        let trainer = try attributing(to: data) {
+        try InputCompatibility.check(model: model, file: resume ? out : dataName, historyFits: header.framesPerEpisode, dataFile: dataName)
+        let trainer = try attributing(to: dataName) {
             try DynamicsTrainer(model: model, trainEpisodes: train, validEpisodes: valid, seed: seed &+ UInt64(startStep))
         }
         if !resume { trainer.computeStatistics() }
@@ -112,21 +118,21 @@ struct TrainCommand: ParsableCommand {
     /// Trains the body-graph model (or its dense baseline) on MuJoCo's generalized state.
     private func trainBodies(header: DatasetHeader, train: [Episode], valid: [Episode], ranks: TrainingRanks) throws {
         guard let scene = header.sceneModel else {
-            throw WorldModelError(file: data, "has no scene model (an imported free-object dataset): train it with --graph objects, or import it with --scene")
+            throw WorldModelError(file: dataName, "has no scene model (an imported free-object dataset): train it with --graph objects, or import it with --scene")
         }
         let model: BodyDynamicsModel
         var startStep = 0
         if resume {
             model = try BodyDynamicsModel.load(from: out)
-            guard model.scene == scene else { throw WorldModelError(file: out, "was trained on scene '\(model.scene.name)', not on the scene of \(data)") }
+            guard model.scene == scene else { throw WorldModelError(file: out, "was trained on scene '\(model.scene.name)', not on the scene of \(dataName)") }
             if let config, try loadBodyConfiguration(config) != model.configuration {
                 throw WorldModelError(file: out, "was trained with another configuration than \(config)")
             }
             startStep = Int(try SafetensorsFile.read(out).metadata["training_step"] ?? "0") ?? 0
         } else {
-            model = try attributing(to: data) { try BodyDynamicsModel(configuration: try loadBodyConfiguration(config ?? "default"), scene: scene, seed: seed) }
+            model = try attributing(to: dataName) { try BodyDynamicsModel(configuration: try loadBodyConfiguration(config ?? "default"), scene: scene, seed: seed) }
         }
-        let trainer = try attributing(to: data) {
+        let trainer = try attributing(to: dataName) {
             try BodyDynamicsTrainer(model: model, trainEpisodes: train, validEpisodes: valid, seed: seed &+ UInt64(startStep))
         }
         if !resume { trainer.computeStatistics() }
@@ -145,7 +151,7 @@ struct TrainCommand: ParsableCommand {
         let bar = ProgressBar(total: Int(budget), label: "train")
         let n = ranks.reducer.ranks
         if ranks.isRoot { writeStandardError("training \(what)\(n > 1 ? ", data-parallel on \(n) MPI ranks" : "")\n") }
-        let summary = try run(budget, ["dataset": data, "scene": header.sceneName], { InterruptSignal.requested }) { p in
+        let summary = try run(budget, ["dataset": dataName, "scene": header.sceneName], { InterruptSignal.requested }) { p in
             guard ranks.isRoot else { return }
             let v = p.validationError.map { "val \(formatMillimetres($0))" } ?? "val -"
             bar.update(Int(p.elapsedSeconds), status: "step \(p.step)  loss \(shortNumber(p.loss))  \(v)")

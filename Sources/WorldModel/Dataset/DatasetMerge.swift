@@ -6,11 +6,35 @@
 /// ```swift
 /// try DatasetMerge.merge(shards: ["/tmp/s0.wmds", "/tmp/s1.wmds"], to: "/tmp/run.wmds")
 /// ```
-/// One episode is in memory at a time; the output is written atomically.
+/// One episode is in memory at a time; the output is written atomically. `run(of:)` checks the same without
+/// writing, for readers of the shards as they are (`DynamicsData.episodes(paths:split:)`: training on shards).
 public enum DatasetMerge {
     @discardableResult
     public static func merge(shards paths: [String], to output: String, progress: (Int) -> Void = { _ in }) throws -> DatasetHeader {
         guard !paths.isEmpty else { throw WorldModelError(file: output, "no shards to merge") }
+        try OutputPathCheck.refuse(outputs: [output], overwriting: paths)
+        var (header, parts) = try run(of: paths)
+        let contactFraction = header.contactFraction
+        header.contactFraction = nil
+        let writer = try DatasetWriter(path: output, header: header)
+        var done = 0
+        for part in parts {
+            for k in 0..<part.header.episodeCount {
+                try writer.append(try part.episode(k))
+                done += 1
+                progress(done)
+            }
+        }
+        header.contactFraction = contactFraction
+        try writer.finish(updating: header)
+        return header
+    }
+
+    /// The header of the run `paths` are the shards of (its episode count, splits and, when every shard knows it,
+    /// contact fraction), and the shards' readers in run order; throws, naming the file, for a file that is not a
+    /// shard, shards of different runs, a shard given twice or missing.
+    public static func run(of paths: [String]) throws -> (header: DatasetHeader, shards: [DatasetReader]) {
+        guard !paths.isEmpty else { throw WorldModelError("no shards given") }
         let readers = try paths.map { try DatasetReader(path: $0) }
         var parts: [(reader: DatasetReader, shard: DatasetShard)] = []
         for reader in readers {
@@ -53,18 +77,7 @@ public enum DatasetMerge {
         var header = reference
         header.episodeCount = first.shard.totalEpisodes
         header.splits = parts.flatMap(\.reader.header.splits)
-        try OutputPathCheck.refuse(outputs: [output], overwriting: paths)
-        let writer = try DatasetWriter(path: output, header: header)
-        var done = 0
-        for part in parts {
-            for k in 0..<part.reader.header.episodeCount {
-                try writer.append(try part.reader.episode(k))
-                done += 1
-                progress(done)
-            }
-        }
         if touchedKnown { header.contactFraction = Double(touched) / Double(header.episodeCount) }
-        try writer.finish(updating: header)
-        return header
+        return (header, parts.map(\.reader))
     }
 }

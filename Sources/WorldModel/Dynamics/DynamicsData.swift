@@ -7,6 +7,17 @@ public enum DynamicsData {
         return (reader.header, episodes)
     }
 
+    /// One dataset file, or the shards of one generation run read as they are, without merging them
+    /// (`DatasetMerge.run(of:)` checks them): the run's header and the episodes of `split` in run order, the same
+    /// as from the merged file.
+    public static func episodes(paths: [String], split: Split?) throws -> (DatasetHeader, [Episode]) {
+        if paths.count == 1 { return try episodes(path: paths[0], split: split) }
+        let (header, shards) = try DatasetMerge.run(of: paths)
+        var all: [Episode] = []
+        for reader in shards { all += try reader.episodeIndices(in: split).map { try reader.episode($0) } }
+        return (header, all)
+    }
+
     /// Fits the robot kinematics of a dataset's training episodes.
     public static func robotKinematics(header: DatasetHeader, episodes: [Episode]) -> RobotKinematics {
         // Joint limits are not in the header: the pusher's workspace is bounded by its slide joints (+-0.35 m

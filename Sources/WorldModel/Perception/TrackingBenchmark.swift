@@ -19,6 +19,8 @@ public struct TrackingBenchmarkReport: Codable, Sendable {
     public var medianPositionErrorMillimetres: Float
     public var medianRotationErrorDegrees: Float
     public var lostBodyFrames: Int
+    /// Over all rounds: bodies the filter searched for (`BodySearch`), which cost more than a tracked frame.
+    public var searches: Int
 }
 
 /// Times `TrackingFilter` on `episodes` recorded episodes of `steps` control steps (the teacher's default policy,
@@ -49,6 +51,6 @@ public enum TrackingBenchmark {
                                        framesPerSecond: RoundStatistics(rates), millisecondsPerFrame: RoundStatistics(rates.map { 1000 / $0 }),
                                        medianPositionErrorMillimetres: summary?.positionErrorMillimetres.median ?? .nan,
                                        medianRotationErrorDegrees: summary?.rotationErrorDegrees.median ?? .nan,
-                                       lostBodyFrames: summary?.lostBodyFrames ?? 0)
+                                       lostBodyFrames: summary?.lostBodyFrames ?? 0, searches: filter.search?.searches ?? 0)
     }
 }
