@@ -41,23 +41,19 @@ struct TrackCommandTests {
     }
 
     /// One cube per episode moved by hand 3 cm and turned 20 degrees: each is found again within 5 frames, and no
-    /// body is reported lost while at least half of it is in sight. Without the search none is found.
+    /// body is reported lost while at least half of it is in sight. (That the tracker alone does not find it:
+    /// BodySearchTests.)
     @Test func trackFindsBodiesMovedByHand() throws {
         struct Recovery: Decodable { var displacements: Int; var found_within_5_frames: Int; var found: Int }
         struct Moved: Decodable { var recovery: Recovery; var lost_while_half_visible_body_frames: Int; var half_visible_body_frames: Int; var searches: Int }
         let data = try #require(CLIFixture.pushData)
-        func run(_ extra: [String]) throws -> Moved {
-            let (status, out, err) = try runWM(["track", "--scene", push, "--field", field, "--model", model, "--data", data, "--episodes", "3",
-                                                "--steps", "9", "--displace-mm", "30", "--displace-after", "2", "--json"] + extra)
-            #expect(status == 0, "\(err)")
-            return try JSONDecoder().decode(Moved.self, from: Data(out.utf8))
-        }
-        let searched = try run([])
-        #expect(searched.recovery.displacements >= 2)
-        #expect(searched.recovery.found_within_5_frames == searched.recovery.displacements, "\(searched)")
-        #expect(searched.lost_while_half_visible_body_frames == 0 && searched.half_visible_body_frames > 0 && searched.searches > 0)
-        let unsearched = try run(["--no-search"])
-        #expect(unsearched.recovery.found < unsearched.recovery.displacements && unsearched.searches == 0, "\(unsearched)")
+        let (status, out, err) = try runWM(["track", "--scene", push, "--field", field, "--model", model, "--data", data, "--episodes", "2",
+                                            "--steps", "6", "--displace-mm", "30", "--displace-after", "2", "--json"])
+        #expect(status == 0, "\(err)")
+        let moved = try JSONDecoder().decode(Moved.self, from: Data(out.utf8))
+        #expect(moved.recovery.displacements >= 1)
+        #expect(moved.recovery.found_within_5_frames == moved.recovery.displacements, "\(moved)")
+        #expect(moved.lost_while_half_visible_body_frames == 0 && moved.half_visible_body_frames > 0 && moved.searches > 0)
     }
 
     /// A field of another scene, a camera the scene lacks, data of another scene and a free-object model are each
