@@ -21,7 +21,11 @@ struct TrackCommand: ParsableCommand {
 
             --camera names one of the scene's <camera> elements (scenes/push.xml has table_view).
 
-            A body found poorly (under 70% of its pixels agreeing) is searched for around where it was lost: the             frame's pixels that the rest of the estimate does not explain suggest seeds, the best seeds are refined             (--no-search turns this off). --displace-mm and --displace-deg test it: in each episode one body is moved             by hand after --displace-after steps (the recording shows it moved from then on), and the frames until             the estimate is within 5 mm and 5 degrees of it again are counted.
+            A body found poorly (under 70% of its pixels agreeing) is searched for around where it was lost: the \
+            frame's pixels that the rest of the estimate does not explain suggest seeds, the best seeds are \
+            refined (--no-search turns this off). --displace-mm and --displace-deg test it: in each episode one \
+            body is moved by hand after --displace-after steps (the recording shows it moved from then on), and \
+            the frames until the estimate is within 5 mm and 5 degrees of it again are counted.
 
             Examples:
               wm track --scene scenes/push.xml --field models/push-field.safetensors --model models/push-bodies.safetensors --data /tmp/data/push-track.wmds
