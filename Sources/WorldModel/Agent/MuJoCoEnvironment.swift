@@ -75,11 +75,13 @@ public final class MuJoCoEnvironment: Environment {
     }
 
     public func rollout(actions: [[[Float]]]) throws -> [[Observation]] {
-        let saved = snapshot()
+        // Rollouts render no frames, and the observation after one is the one before (its frames not drawn anew).
+        let saved = snapshot(), seen = observation
         rendersFrames = false
         defer {
-            rendersFrames = true
             restore(saved)
+            rendersFrames = true
+            observation = seen
         }
         return try actions.map { sequence in
             restore(saved)

@@ -25,6 +25,11 @@ import Testing
         #expect(futures[0].allSatisfy { $0.frames.isEmpty })
         #expect(teacher.observation.frames == moved.frames)
 
+        try teacher.observeCameras([Self.camera], depthNoiseMeters: 0.002, seed: 3)
+        let noisy = teacher.observation
+        _ = try teacher.rollout(actions: [[[0.1, 0]]])
+        #expect(teacher.observation == noisy)
+
         try teacher.observeCameras([])
         #expect(try teacher.step(action: [0, 0]).frames.isEmpty)
     }
