@@ -102,7 +102,6 @@ public final class NeuralObjectField: RadianceField {
     /// Bytes of the parameters as stored (float32).
     public var parameterBytes: Int { parameters.reduce(0) { $0 + $1.value.count } * MemoryLayout<Float>.stride }
 
-    /// Fills the MLP input for points `start..<start+n`, returning the MLP output view.
     /// Writes points `0..<n` (field frame) into `unitPoints`, normalised to the unit cube of `bounds`.
     private func writeUnitPoints(_ points: UnsafePointer<Float>, _ n: Int) {
         let lo = bounds.minimum, inverse = 1 / bounds.size
@@ -115,6 +114,7 @@ public final class NeuralObjectField: RadianceField {
         }
     }
 
+    /// Fills the MLP input for points `0..<n` (field frame), returning the MLP output view.
     private func forwardChunk(_ points: UnsafePointer<Float>, _ n: Int, _ towardsLight: SIMD3<Float>) -> MatrixView {
         writeUnitPoints(points, n)
         let width = input.cols, features = encoding.outputWidth
