@@ -22,9 +22,8 @@ public final class MuJoCoEnvironment: Environment {
     private var lastCtrl: [Float]
     /// The free-object view, when the scene has one (its placements are how its episodes start).
     private let freeObjects: SceneDescription?
-    /// Renders `Observation.frames` (`observeCameras`); nil: no frames.
+    /// Renders `Observation.frames` (`observeCameras`); nil: no frames (and while `rollout` runs).
     private var frameObserver: CameraObserver?
-    private var rendersFrames = true
 
     /// Loads the scene's MJCF file.
     public init(scenePath: String) throws {
@@ -76,11 +75,11 @@ public final class MuJoCoEnvironment: Environment {
 
     public func rollout(actions: [[[Float]]]) throws -> [[Observation]] {
         // Rollouts render no frames, and the observation after one is the one before (its frames not drawn anew).
-        let saved = snapshot(), seen = observation
-        rendersFrames = false
+        let saved = snapshot(), seen = observation, observer = frameObserver
+        frameObserver = nil
         defer {
             restore(saved)
-            rendersFrames = true
+            frameObserver = observer
             observation = seen
         }
         return try actions.map { sequence in
@@ -141,6 +140,6 @@ public final class MuJoCoEnvironment: Environment {
         return Observation(qpos: qpos, qvel: qvel, ctrl: lastCtrl,
                            bodyPositions: (0..<nbody).map { SIMD3(p[3 * $0], p[3 * $0 + 1], p[3 * $0 + 2]) },
                            bodyQuaternions: (0..<nbody).map { SIMD4(q[4 * $0], q[4 * $0 + 1], q[4 * $0 + 2], q[4 * $0 + 3]) },
-                           step: stepCount, frames: rendersFrames ? frameObserver?.observeCurrentState() ?? [] : [])
+                           step: stepCount, frames: frameObserver?.observeCurrentState() ?? [])
     }
 }
