@@ -17,10 +17,7 @@ public final class CameraController: Controller {
     /// Pose errors (m) of the tracked bodies against the teacher, every observed step.
     public private(set) var positionErrors: [Float] = []
     /// The median of `positionErrors` (m); 0 before any step.
-    public var medianPositionError: Float {
-        let sorted = positionErrors.sorted()
-        return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
-    }
+    public var medianPositionError: Float { TrackingEvaluation.Percentiles(positionErrors).median }
     private let kinematics: ForwardKinematics
     private var lastAction: [Float]
 
