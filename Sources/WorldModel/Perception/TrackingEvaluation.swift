@@ -135,7 +135,6 @@ public struct TrackingEvaluation {
         var lostWhileVisible = 0, halfVisible = 0
         var displacements = 0, foundFrames: [Float] = []
         let n = filter.objectQposAddresses.count
-        let trackedBodies = scene.tree.joints.filter { $0.kind == .free }.map(\.body)
         let simulation = observer.renderer.simulation
         let description = filter.tracker.fields.description
         let classes = description.objectClasses.map { description.classes[$0] }
@@ -164,7 +163,7 @@ public struct TrackingEvaluation {
                 let truth = recorded(t + 1), before = recorded(t)
                 let ctrl = Array(episode.actions[(t * nu)..<((t + 1) * nu)])
                 let frames = try observer.observe(qpos: truth)
-                let visible = observer.cameras.isEmpty ? [] : simulation.visibleFractions(of: trackedBodies, camera: observer.cameras[0])
+                let visible = observer.cameras.isEmpty ? [] : simulation.visibleFractions(of: filter.objectBodies, camera: observer.cameras[0])
                 let start = monotonicSeconds()
                 let estimate = try filter.step(ctrl: ctrl, measuredQpos: truth, frames: frames)
                 seconds += monotonicSeconds() - start
@@ -222,7 +221,7 @@ extension TrackingEvaluation.Displacement {
     func move(body: Int, of filter: TrackingFilter, at qpos: [Float], episode: Int) -> (([Float]) -> [Float])? {
         let scene = filter.model.scene
         let address = filter.objectQposAddresses[body]
-        let bodyIndex = scene.tree.joints.first { $0.kind == .free && $0.qposAddress == address }!.body
+        let bodyIndex = filter.objectBodies[body]
         let (p, _) = ForwardKinematics(tree: scene.tree).bodyPoses(qpos: qpos)
         let others = scene.movingBodyIndices.filter { $0 != bodyIndex }.map { SIMD3(p[3 * $0], p[3 * $0 + 1], p[3 * $0 + 2]) }
         let start = SIMD3(qpos[address], qpos[address + 1], qpos[address + 2])

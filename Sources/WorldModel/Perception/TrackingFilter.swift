@@ -23,6 +23,8 @@ public final class TrackingFilter {
     public let search: BodySearch?
     /// The qpos address of each tracked body's free joint, in the field set's object order.
     public let objectQposAddresses: [Int]
+    /// Each tracked body's index among the scene's bodies (MuJoCo's body id), in the same order.
+    public let objectBodies: [Int]
     private let environment: LearnedEnvironment
     private var history: BodyStateTracker
     private let kinematics: ForwardKinematics
@@ -36,15 +38,16 @@ public final class TrackingFilter {
         guard fields.description.sceneName == scene.name else {
             throw WorldModelError(file: fieldSource, "the fields are of scene '\(fields.description.sceneName)', the model of scene '\(scene.name)'")
         }
-        let free = scene.tree.joints.filter { $0.kind == .free }.map(\.qposAddress)
+        let free = scene.tree.joints.filter { $0.kind == .free }
         guard free.count == fields.description.objectClasses.count else {
             throw WorldModelError(file: fieldSource, "the fields hold \(fields.description.objectClasses.count) objects, scene '\(scene.name)' has \(free.count) free bodies")
         }
         self.model = model
         tracker = PoseTracker(fields: fields, configuration: configuration, threads: threads)
         self.search = search.map { BodySearch(fields: fields, configuration: $0) }
-        objectQposAddresses = free
-        let tracked = Set(scene.tree.joints.filter { $0.kind == .free }.map(\.body))
+        objectQposAddresses = free.map(\.qposAddress)
+        let tracked = free.map(\.body)
+        objectBodies = tracked
         robotBodies = Set(scene.movingBodyIndices.filter { !tracked.contains($0) })
         kinematics = ForwardKinematics(tree: scene.tree)
         environment = try LearnedEnvironment(model: model, maxBatch: 1)
