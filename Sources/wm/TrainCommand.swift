@@ -84,8 +84,7 @@ struct TrainCommand: ParsableCommand {
         let bytes = try data.reduce(0) { $0 + (try FileBytes.size(of: $1)) }
         try ResourceBudget.checkMemory(bytes: ResourceBudget.product(2, bytes), for: "loading every episode", file: dataName)
         BLASThreads.set(threads)
-        let (header, train) = try DynamicsData.episodes(paths: data, split: .train)
-        let (_, valid) = try DynamicsData.episodes(paths: data, split: .valid)
+        let (header, train, valid) = try DynamicsData.trainAndValid(paths: data)
         let bodies = graph == .bodies || (graph == .auto && (header.objects.isEmpty || header.robot == nil))
         if bodies { return try trainBodies(header: header, train: train, valid: valid, ranks: ranks) }
         let model: DynamicsModel

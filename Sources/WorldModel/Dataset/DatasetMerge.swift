@@ -7,7 +7,7 @@
 /// try DatasetMerge.merge(shards: ["/tmp/s0.wmds", "/tmp/s1.wmds"], to: "/tmp/run.wmds")
 /// ```
 /// One episode is in memory at a time; the output is written atomically. `run(of:)` checks the same without
-/// writing, for readers of the shards as they are (`DynamicsData.episodes(paths:split:)`: training on shards).
+/// writing, for readers of the shards as they are (`DynamicsData.trainAndValid(paths:)`: training on shards).
 public enum DatasetMerge {
     @discardableResult
     public static func merge(shards paths: [String], to output: String, progress: (Int) -> Void = { _ in }) throws -> DatasetHeader {

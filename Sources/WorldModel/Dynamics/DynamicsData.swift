@@ -7,15 +7,21 @@ public enum DynamicsData {
         return (reader.header, episodes)
     }
 
-    /// One dataset file, or the shards of one generation run read as they are, without merging them
-    /// (`DatasetMerge.run(of:)` checks them): the run's header and the episodes of `split` in run order, the same
-    /// as from the merged file.
-    public static func episodes(paths: [String], split: Split?) throws -> (DatasetHeader, [Episode]) {
-        if paths.count == 1 { return try episodes(path: paths[0], split: split) }
-        let (header, shards) = try DatasetMerge.run(of: paths)
-        var all: [Episode] = []
-        for reader in shards { all += try reader.episodeIndices(in: split).map { try reader.episode($0) } }
-        return (header, all)
+    /// The train and valid episodes of one dataset file, or of the shards of one generation run read as they are,
+    /// without merging them (`DatasetMerge.run(of:)` checks them, once): the run's header and each split's
+    /// episodes in run order, the same as from the merged file.
+    public static func trainAndValid(paths: [String]) throws -> (header: DatasetHeader, train: [Episode], valid: [Episode]) {
+        let header: DatasetHeader, readers: [DatasetReader]
+        if paths.count == 1 {
+            let reader = try DatasetReader(path: paths[0])
+            (header, readers) = (reader.header, [reader])
+        } else {
+            (header, readers) = try DatasetMerge.run(of: paths)
+        }
+        func read(_ split: Split) throws -> [Episode] {
+            try readers.flatMap { reader in try reader.episodeIndices(in: split).map { try reader.episode($0) } }
+        }
+        return (header, try read(.train), try read(.valid))
     }
 
     /// Fits the robot kinematics of a dataset's training episodes.
