@@ -120,3 +120,111 @@ void wm_rows_add(float *dst, long dst_stride, const float *src, long src_stride,
         for (long c = 0; c < cols; c++) d[c] += s[c];
     }
 }
+
+// One row of wm_rows_relu_backward; `d` and `g` are either the same row or disjoint (restrict holds in both
+// cases for the loop as written: each element is read before it is written), so the loop vectorises.
+__attribute__((always_inline)) static inline void relu_backward_row(const float *restrict y, const float *g, float *d, long cols,
+                                                                    float *restrict column_sums) {
+    if (column_sums) {
+        for (long c = 0; c < cols; c++) { float v = y[c] > 0 ? g[c] : 0; d[c] = v; column_sums[c] += v; }
+    } else {
+        for (long c = 0; c < cols; c++) d[c] = y[c] > 0 ? g[c] : 0;
+    }
+}
+
+WM_CLONES
+void wm_rows_relu_backward(const float *y, long y_stride, const float *g, long g_stride, float *d, long d_stride,
+                           long rows, long cols, float *restrict column_sums) {
+    for (long r = 0; r < rows; r++) {
+        const float *yr = y + r * y_stride;
+        float *dr = d + r * d_stride;
+        const float *gr = g + r * g_stride;
+        if ((const float *)dr == gr) {
+            float *restrict x = dr;
+            relu_backward_row(yr, x, x, cols, column_sums);
+        } else {
+            const float *restrict gi = gr;
+            float *restrict di = dr;
+            relu_backward_row(yr, gi, di, cols, column_sums);
+        }
+    }
+}
+
+WM_CLONES
+void wm_rows_column_sums(const float *g, long g_stride, long rows, long cols, float *restrict column_sums) {
+    for (long r = 0; r < rows; r++) {
+        const float *restrict gr = g + r * g_stride;
+        for (long c = 0; c < cols; c++) column_sums[c] += gr[c];
+    }
+}
+
+WM_CLONES
+void wm_rows_layer_norm_backward(const float *x, long x_stride, const float *statistics, const float *dy, long dy_stride,
+                                 float *dx, long dx_stride, long rows, long cols, const float *restrict gamma,
+                                 float *restrict dgamma, float *restrict dbeta) {
+    const float n = (float)cols;
+    for (long r = 0; r < rows; r++) {
+        const float *restrict xr = x + r * x_stride;
+        const float *dyr = dy + r * dy_stride;
+        float *dxr = dx + r * dx_stride;
+        const float mean = statistics[2 * r], inverse_std = statistics[2 * r + 1];
+        float s1[8] = {0, 0, 0, 0, 0, 0, 0, 0}, s2[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        long c = 0;
+        for (; c + 8 <= cols; c += 8) {
+            for (int j = 0; j < 8; j++) {
+                const float xhat = (xr[c + j] - mean) * inverse_std, g = dyr[c + j];
+                dgamma[c + j] += g * xhat;
+                dbeta[c + j] += g;
+                const float dxhat = g * gamma[c + j];
+                s1[j] += dxhat;
+                s2[j] += dxhat * xhat;
+            }
+        }
+        float sum1 = 0, sum2 = 0;
+        for (; c < cols; c++) {
+            const float xhat = (xr[c] - mean) * inverse_std, g = dyr[c];
+            dgamma[c] += g * xhat;
+            dbeta[c] += g;
+            const float dxhat = g * gamma[c];
+            sum1 += dxhat;
+            sum2 += dxhat * xhat;
+        }
+        for (int j = 0; j < 8; j++) { sum1 += s1[j]; sum2 += s2[j]; }
+        const float mean1 = sum1 / n, mean2 = sum2 / n;
+        for (c = 0; c < cols; c++) {
+            const float xhat = (xr[c] - mean) * inverse_std;
+            dxr[c] = inverse_std * (dyr[c] * gamma[c] - mean1 - xhat * mean2);
+        }
+    }
+}
+
+WM_CLONES
+void wm_adam_update(float *restrict p, const float *restrict g, float *restrict m, float *restrict v, long n, float b1, float b2,
+                    float step_size, float inverse_sqrt_correction2, float epsilon, float decay) {
+    const float a1 = 1 - b1, a2 = 1 - b2;
+    for (long i = 0; i < n; i++) {
+        const float mi = b1 * m[i] + a1 * g[i];
+        const float vi = b2 * v[i] + a2 * g[i] * g[i];
+        m[i] = mi;
+        v[i] = vi;
+        // __builtin_elementwise_sqrt: sqrt without errno (vi >= 0), so the loop vectorises.
+        p[i] -= step_size * mi / (__builtin_elementwise_sqrt(vi) * inverse_sqrt_correction2 + epsilon) + decay * p[i];
+    }
+}
+
+WM_CLONES
+double wm_sum_of_squares(const float *restrict x, long n) {
+    float partial[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    long i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int j = 0; j < 8; j++) partial[j] += x[i + j] * x[i + j];
+    double total = 0;
+    for (; i < n; i++) total += (double)x[i] * x[i];
+    for (int j = 0; j < 8; j++) total += partial[j];
+    return total;
+}
+
+WM_CLONES
+void wm_copy_scaled(float *restrict dst, const float *restrict src, long n, float multiplier, float divisor) {
+    for (long i = 0; i < n; i++) dst[i] = src[i] * multiplier / divisor;
+}

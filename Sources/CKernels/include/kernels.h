@@ -43,6 +43,32 @@ void wm_rows_layer_norm_residual(const float *x, long x_stride, float *latent, l
 /// dst[r] += src[r].
 void wm_rows_add(float *dst, long dst_stride, const float *src, long src_stride, long rows, long cols);
 
+/// Backward of ReLU: d[r] = y[r] > 0 ? g[r] : 0 (y the ReLU's output; d may be g). When `column_sums` is not
+/// NULL, the rows of d are added into it (a bias gradient), each column summed in row order.
+void wm_rows_relu_backward(const float *y, long y_stride, const float *g, long g_stride, float *d, long d_stride,
+                           long rows, long cols, float *column_sums);
+
+/// column_sums[c] += sum over rows of g[r][c], in row order.
+void wm_rows_column_sums(const float *g, long g_stride, long rows, long cols, float *column_sums);
+
+/// Backward of wm_rows_layer_norm given its input x and statistics [mean, 1/std] per row (stride 2):
+/// dgamma += dy * xhat, dbeta += dy (each column in row order), and
+/// dx = (1/std) (dy gamma - mean(dy gamma) - xhat mean(dy gamma xhat)). `dx` may be `dy`, not `x`.
+void wm_rows_layer_norm_backward(const float *x, long x_stride, const float *statistics, const float *dy, long dy_stride,
+                                 float *dx, long dx_stride, long rows, long cols, const float *gamma,
+                                 float *dgamma, float *dbeta);
+
+/// One Adam update of n values: m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
+/// p -= step_size m / (sqrt(v) inverse_sqrt_correction2 + epsilon) + decay p.
+void wm_adam_update(float *p, const float *g, float *m, float *v, long n, float b1, float b2, float step_size,
+                    float inverse_sqrt_correction2, float epsilon, float decay);
+
+/// The sum of squares of n values (float partial sums in 8 lanes, added in double).
+double wm_sum_of_squares(const float *x, long n);
+
+/// dst = src * multiplier / divisor, elementwise (1 for either is exact).
+void wm_copy_scaled(float *dst, const float *src, long n, float multiplier, float divisor);
+
 /// A team of threads; thread 0 is the caller of wm_team_run.
 typedef struct wm_team wm_team;
 

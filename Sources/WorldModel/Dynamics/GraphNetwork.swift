@@ -187,13 +187,8 @@ public final class GraphNetwork {
             let a = w.edgeActivated[m].view.rows(0..<e), z = w.edgePreActivation[m].view.rows(0..<e)
             edgeRest[m].backward(input: a, outputGradient: dE, workspace: w.edgeRest[m], inputGradient: scratch)
             let dz = w.edgePreActivationGradient.view.rows(0..<e)
-            architecture.activation.backward(preActivation: z, output: a, outputGradient: scratch, into: dz)
             let first = edgeFirstLayers[m], weight = first.weight.value.view, weightGradient = first.weight.gradient.view
-            let db = first.bias.gradient.base
-            for k in 0..<e {
-                let g = dz.row(k)
-                for c in 0..<l { db[c] += g[c] }
-            }
+            architecture.activation.backward(preActivation: z, output: a, outputGradient: scratch, into: dz, columnSums: first.bias.gradient.base)
             let eLatent = w.edgeLatent[m].view.rows(0..<e)
             matrixMultiply(eLatent, dz, into: weightGradient.rows(0..<l), transposeA: true, beta: 1)
             matrixMultiply(dz, weight.rows(0..<l), into: dE, transposeB: true, beta: 1)

@@ -1,3 +1,4 @@
+import CKernels
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -40,11 +41,18 @@ public enum Activation: String, Codable, Sendable, CaseIterable {
 
     /// `dL/dz = dL/da * f'(z)`; `gradient` may be `outputGradient`. `preActivation` is read only for SiLU
     /// (pass the output view for the others).
-    public func backward(preActivation z: MatrixView, output a: MatrixView, outputGradient: MatrixView, into gradient: MatrixView) {
+    public func backward(preActivation z: MatrixView, output a: MatrixView, outputGradient: MatrixView, into gradient: MatrixView,
+                         columnSums: UnsafeMutablePointer<Float>? = nil) {
         precondition(outputGradient.rows == gradient.rows && outputGradient.cols == gradient.cols, "Activation.backward: shape mismatch")
+        if self == .relu {
+            wm_rows_relu_backward(a.base, a.stride, outputGradient.base, outputGradient.stride, gradient.base, gradient.stride,
+                                  gradient.rows, gradient.cols, columnSums)
+            return
+        }
         for r in 0..<gradient.rows {
             backwardRow(z.row(r), a.row(r), outputGradient.row(r), gradient.row(r), gradient.cols)
         }
+        if let columnSums { wm_rows_column_sums(gradient.base, gradient.stride, gradient.rows, gradient.cols, columnSums) }
     }
 
     /// One row of ``backward(preActivation:output:outputGradient:into:)``.

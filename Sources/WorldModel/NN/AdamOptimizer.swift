@@ -1,3 +1,4 @@
+import CKernels
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -55,14 +56,9 @@ public final class AdamOptimizer {
         let inverseSqrtCorrection2 = 1 / sqrtf(correction2)
         for index in 0..<parameters.count {
             let parameter = parameters[index]
-            let p = parameter.value.base, g = parameter.gradient.base
-            let m = firstMoments[index].base, v = secondMoments[index].base
             let decay = parameter.decays ? learningRate * configuration.weightDecay : 0
-            for i in 0..<parameter.value.count {
-                m[i] = b1 * m[i] + (1 - b1) * g[i]
-                v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
-                p[i] -= stepSize * m[i] / (sqrtf(v[i]) * inverseSqrtCorrection2 + eps) + decay * p[i]
-            }
+            wm_adam_update(parameter.value.base, parameter.gradient.base, firstMoments[index].base, secondMoments[index].base,
+                           parameter.value.count, b1, b2, stepSize, inverseSqrtCorrection2, eps, decay)
         }
     }
 }
@@ -74,10 +70,7 @@ public enum GradientClipping {
         var sum: Double = 0
         for index in 0..<parameters.count {
             let parameter = parameters[index]
-            let g = parameter.gradient.base
-            var partial: Float = 0
-            for i in 0..<parameter.gradient.count { partial += g[i] * g[i] }
-            sum += Double(partial)
+            sum += wm_sum_of_squares(parameter.gradient.base, parameter.gradient.count)
         }
         return Float(sum.squareRoot())
     }

@@ -69,11 +69,7 @@ public final class Dense {
     /// Accumulates `dW += X^T dZ` and `db += column sums of dZ`; writes `dX = dZ W^T` when `inputGradient` is given.
     public func backward(input: MatrixView, outputGradient: MatrixView, inputGradient: MatrixView?) {
         precondition(outputGradient.cols == outputWidth && outputGradient.rows == input.rows, "Dense.backward: shape mismatch")
-        let db = bias.gradient.base
-        for r in 0..<outputGradient.rows {
-            let g = outputGradient.row(r)
-            for c in 0..<outputWidth { db[c] += g[c] }
-        }
+        wm_rows_column_sums(outputGradient.base, outputGradient.stride, outputGradient.rows, outputWidth, bias.gradient.base)
         multiplyBackward(input: input, preActivationGradient: outputGradient, inputGradient: inputGradient)
     }
 
@@ -91,13 +87,8 @@ public final class Dense {
             backward(input: input, outputGradient: outputGradient, inputGradient: inputGradient)
             return
         }
-        let db = bias.gradient.base
-        let cols = outputWidth
-        for r in 0..<outputGradient.rows {
-            let d = preActivationGradient.row(r)
-            activation.backwardRow(preActivation.row(r), activated.row(r), outputGradient.row(r), d, cols)
-            for c in 0..<cols { db[c] += d[c] }
-        }
+        activation.backward(preActivation: preActivation, output: activated, outputGradient: outputGradient, into: preActivationGradient,
+                            columnSums: bias.gradient.base)
         multiplyBackward(input: input, preActivationGradient: preActivationGradient, inputGradient: inputGradient)
     }
 

@@ -42,27 +42,9 @@ public final class LayerNorm {
     /// Accumulates `dgamma`, `dbeta` and writes `dx` (which may be `outputGradient`, not `input`).
     public func backward(input: MatrixView, statistics: MatrixView, outputGradient: MatrixView, into inputGradient: MatrixView) {
         precondition(outputGradient.rows == input.rows && inputGradient.rows == input.rows, "LayerNorm.backward: shape mismatch")
-        let g = gamma.value.base
-        let dg = gamma.gradient.base, db = beta.gradient.base
-        let n = Float(width)
-        for r in 0..<input.rows {
-            let x = input.row(r), dy = outputGradient.row(r), dx = inputGradient.row(r)
-            let mean = statistics.row(r)[0], inverseStd = statistics.row(r)[1]
-            var sumDxhat: Float = 0
-            var sumDxhatXhat: Float = 0
-            for c in 0..<width {
-                let xhat = (x[c] - mean) * inverseStd
-                dg[c] += dy[c] * xhat
-                db[c] += dy[c]
-                let dxhat = dy[c] * g[c]
-                sumDxhat += dxhat
-                sumDxhatXhat += dxhat * xhat
-            }
-            let meanDxhat = sumDxhat / n, meanDxhatXhat = sumDxhatXhat / n
-            for c in 0..<width {
-                let xhat = (x[c] - mean) * inverseStd
-                dx[c] = inverseStd * (dy[c] * g[c] - meanDxhat - xhat * meanDxhatXhat)
-            }
-        }
+        precondition(statistics.stride == 2 || input.rows <= 1, "LayerNorm.backward: statistics must be contiguous [batch, 2]")
+        wm_rows_layer_norm_backward(input.base, input.stride, statistics.base, outputGradient.base, outputGradient.stride,
+                                    inputGradient.base, inputGradient.stride, input.rows, width, gamma.value.base,
+                                    gamma.gradient.base, beta.gradient.base)
     }
 }

@@ -122,7 +122,7 @@ public final class MLP {
             let f = activation(of: i)
             if f != .identity {
                 let pre = workspace.preActivation[i].view.rows(0..<batch), post = workspace.activated[i].view.rows(0..<batch)
-                for r in 0..<batch { f.backwardRow(pre.row(r), post.row(r), d.row(r), d.row(r), d.cols) }
+                f.backward(preActivation: pre, output: post, outputGradient: d, into: d)
             }
             t = d
         }
