@@ -57,7 +57,10 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Seed for initial weights, minibatches and noise.")
     var seed: UInt64 = 1
 
-    @Option(help: "OpenBLAS threads (1 is fastest for these small products on 2 cores).")
+    @Option(help: """
+        Threads: data-parallel ranks in this process, each with a replica of the model and a share of every minibatch \
+        (the same weights as one thread, up to rounding); OpenBLAS on one thread each. Under MPI, per rank.
+        """)
     var threads: Int = 1
 
     @Option(help: "Model family: auto, objects (free objects and a pusher) or bodies (any scene, MuJoCo's generalized state).")
@@ -74,7 +77,7 @@ struct TrainCommand: ParsableCommand {
         try require(minutes.isFinite && minutes > 0, "--minutes must be a positive number, got \(minutes)")
         try require(minutes <= 525_600, "--minutes \(minutes) is more than a year")
         try require((steps ?? 1) >= 1, "--steps must be at least 1")
-        try require(threads >= 1 && threads <= 1024, "--threads must be between 1 and 1024, got \(threads)")
+        try require(threads >= 1 && threads <= 256, "--threads must be between 1 and 256, got \(threads)")
     }
 
     func run() throws {
@@ -83,34 +86,38 @@ struct TrainCommand: ParsableCommand {
         try OutputPathCheck.refuse(outputs: [out], overwriting: data + (configFile.map { [$0] } ?? []))
         let bytes = try data.reduce(0) { $0 + (try FileBytes.size(of: $1)) }
         try ResourceBudget.checkMemory(bytes: ResourceBudget.product(2, bytes), for: "loading every episode", file: dataName)
-        BLASThreads.set(threads)
+        BLASThreads.set(1)
         let (header, train, valid) = try DynamicsData.trainAndValid(paths: data)
         let bodies = graph == .bodies || (graph == .auto && (header.objects.isEmpty || header.robot == nil))
         if bodies { return try trainBodies(header: header, train: train, valid: valid, ranks: ranks) }
-        let model: DynamicsModel
         var startStep = 0
-        if resume {
-            model = try DynamicsModel.load(from: out)
-            try InputCompatibility.check(resumed: model, file: out, trainsOn: header, dataFile: dataName)
-            if let config, try loadConfiguration(config) != model.configuration {
-                throw WorldModelError(file: out, "was trained with another configuration than \(config)")
+        if resume { startStep = Int(try SafetensorsFile.read(out).metadata["training_step"] ?? "0") ?? 0 }
+        // One replica per thread, each built as a single process builds its model (same seed, same statistics).
+        let trainers = try (0..<threads).map { _ in
+            let model: DynamicsModel
+            if resume {
+                model = try DynamicsModel.load(from: out)
+                try InputCompatibility.check(resumed: model, file: out, trainsOn: header, dataFile: dataName)
+                if let config, try loadConfiguration(config) != model.configuration {
+                    throw WorldModelError(file: out, "was trained with another configuration than \(config)")
+                }
+            } else {
+                let configuration = try loadConfiguration(config ?? "default")
+                model = DynamicsModel(configuration: configuration, objects: header.objects, robot: try header.requireRobot(file: dataName),
+                                      dtSeconds: Float(header.controlDtSeconds),
+                                      robotKinematics: DynamicsData.robotKinematics(header: header, episodes: train), seed: seed)
             }
-            let file = try SafetensorsFile.read(out)
-            startStep = Int(file.metadata["training_step"] ?? "0") ?? 0
-        } else {
-            let configuration = try loadConfiguration(config ?? "default")
-            model = DynamicsModel(configuration: configuration, objects: header.objects, robot: try header.requireRobot(file: dataName),
-                                  dtSeconds: Float(header.controlDtSeconds),
-                                  robotKinematics: DynamicsData.robotKinematics(header: header, episodes: train), seed: seed)
+            try InputCompatibility.check(model: model, file: resume ? out : dataName, historyFits: header.framesPerEpisode, dataFile: dataName)
+            let trainer = try attributing(to: dataName) {
+                try DynamicsTrainer(model: model, trainEpisodes: train, validEpisodes: valid, seed: seed &+ UInt64(startStep))
+            }
+            if !resume { trainer.computeStatistics() }
+            return trainer
         }
-        try InputCompatibility.check(model: model, file: resume ? out : dataName, historyFits: header.framesPerEpisode, dataFile: dataName)
-        let trainer = try attributing(to: dataName) {
-            try DynamicsTrainer(model: model, trainEpisodes: train, validEpisodes: valid, seed: seed &+ UInt64(startStep))
-        }
-        if !resume { trainer.computeStatistics() }
+        let model = trainers[0].model
         try runTraining(what: "\(model.configuration.kind.rawValue) (\(model.parameters.scalarCount) parameters) on \(train.count) episodes, validating on \(valid.count)",
                   header: header, validCount: valid.count, ranks: ranks) {
-            try trainer.run(budgetSeconds: $0, maxSteps: steps, startStep: startStep, path: out, extraMetadata: $1, reducer: ranks.reducer, shouldStop: $2, progress: $3)
+            try trainers[$0].run(budgetSeconds: $2, maxSteps: steps, startStep: startStep, path: out, extraMetadata: $3, reducer: $1, shouldStop: $4, progress: $5)
         }
     }
 
@@ -119,42 +126,54 @@ struct TrainCommand: ParsableCommand {
         guard let scene = header.sceneModel else {
             throw WorldModelError(file: dataName, "has no scene model (an imported free-object dataset): train it with --graph objects, or import it with --scene")
         }
-        let model: BodyDynamicsModel
         var startStep = 0
-        if resume {
-            model = try BodyDynamicsModel.load(from: out)
-            guard model.scene == scene else { throw WorldModelError(file: out, "was trained on scene '\(model.scene.name)', not on the scene of \(dataName)") }
-            if let config, try loadBodyConfiguration(config) != model.configuration {
-                throw WorldModelError(file: out, "was trained with another configuration than \(config)")
+        if resume { startStep = Int(try SafetensorsFile.read(out).metadata["training_step"] ?? "0") ?? 0 }
+        // One replica per thread, each built as a single process builds its model (same seed, same statistics).
+        let trainers = try (0..<threads).map { _ in
+            let model: BodyDynamicsModel
+            if resume {
+                model = try BodyDynamicsModel.load(from: out)
+                guard model.scene == scene else { throw WorldModelError(file: out, "was trained on scene '\(model.scene.name)', not on the scene of \(dataName)") }
+                if let config, try loadBodyConfiguration(config) != model.configuration {
+                    throw WorldModelError(file: out, "was trained with another configuration than \(config)")
+                }
+            } else {
+                model = try attributing(to: dataName) { try BodyDynamicsModel(configuration: try loadBodyConfiguration(config ?? "default"), scene: scene, seed: seed) }
             }
-            startStep = Int(try SafetensorsFile.read(out).metadata["training_step"] ?? "0") ?? 0
-        } else {
-            model = try attributing(to: dataName) { try BodyDynamicsModel(configuration: try loadBodyConfiguration(config ?? "default"), scene: scene, seed: seed) }
+            let trainer = try attributing(to: dataName) {
+                try BodyDynamicsTrainer(model: model, trainEpisodes: train, validEpisodes: valid, seed: seed &+ UInt64(startStep))
+            }
+            if !resume { trainer.computeStatistics() }
+            return trainer
         }
-        let trainer = try attributing(to: dataName) {
-            try BodyDynamicsTrainer(model: model, trainEpisodes: train, validEpisodes: valid, seed: seed &+ UInt64(startStep))
-        }
-        if !resume { trainer.computeStatistics() }
+        let model = trainers[0].model
         try runTraining(what: "body-graph \(model.configuration.kind.rawValue) (\(model.parameters.scalarCount) parameters) on \(train.count) episodes of '\(scene.name)', validating on \(valid.count)",
                   header: header, validCount: valid.count, ranks: ranks) {
-            try trainer.run(budgetSeconds: $0, maxSteps: steps, startStep: startStep, path: out, extraMetadata: $1, reducer: ranks.reducer, shouldStop: $2, progress: $3)
+            try trainers[$0].run(budgetSeconds: $2, maxSteps: steps, startStep: startStep, path: out, extraMetadata: $3, reducer: $1, shouldStop: $4, progress: $5)
         }
     }
 
-    /// Runs a trainer's loop (`run(budget, metadata, shouldStop, progress)`) with the progress bar and Ctrl-C, then reports
-    /// (rank 0 only, of several MPI ranks).
+    /// Runs the trainers' loops, replica `t` on thread `t` as a data-parallel rank (`run(t, reducer, budget, metadata,
+    /// shouldStop, progress)`), with the progress bar and Ctrl-C, then reports (rank 0 only, of several MPI ranks).
     private func runTraining(what: String, header: DatasetHeader, validCount: Int, ranks: TrainingRanks,
-                       run: (Double, [String: String], () -> Bool, (DynamicsTrainingProgress) -> Void) throws -> DynamicsTrainingSummary) throws {
+                       run: @escaping (Int, any GradientReducer, Double, [String: String], () -> Bool, (DynamicsTrainingProgress) -> Void) throws -> DynamicsTrainingSummary) throws {
         InterruptSignal.stopAtNextStep()
         let budget = minutes * 60
         let bar = ProgressBar(total: Int(budget), label: "train")
-        let n = ranks.reducer.ranks
-        if ranks.isRoot { writeStandardError("training \(what)\(n > 1 ? ", data-parallel on \(n) MPI ranks" : "")\n") }
-        let summary = try run(budget, ["dataset": dataName, "scene": header.sceneName], { InterruptSignal.requested }) { p in
-            guard ranks.isRoot else { return }
-            let v = p.validationError.map { "val \(formatMillimetres($0))" } ?? "val -"
-            bar.update(Int(p.elapsedSeconds), status: "step \(p.step)  loss \(shortNumber(p.loss))  \(v)")
+        let processes = ranks.reducer.ranks
+        let parallel = [processes > 1 ? "\(processes) MPI ranks" : nil, threads > 1 ? "\(threads) threads\(processes > 1 ? " each" : "")" : nil].compactMap { $0 }
+        if ranks.isRoot { writeStandardError("training \(what)\(parallel.isEmpty ? "" : ", data-parallel on " + parallel.joined(separator: " of "))\n") }
+        let metadata = ["dataset": dataName, "scene": header.sceneName]
+        let team = try ThreadRanks(threads: threads, outer: ranks.reducer)
+        let summaries = try team.run { t, reducer in
+            try run(t, reducer, budget, metadata, { InterruptSignal.requested }) { p in
+                guard reducer.rank == 0 else { return }
+                let v = p.validationError.map { "val \(formatMillimetres($0))" } ?? "val -"
+                bar.update(Int(p.elapsedSeconds), status: "step \(p.step)  loss \(shortNumber(p.loss))  \(v)")
+            }
         }
+        let summary = summaries[0]
+        let n = summary.ranks
         ranks.finish()
         guard ranks.isRoot else { return }
         bar.finish(Int(summary.seconds), status: "step \(summary.steps)  loss \(shortNumber(summary.finalLoss))")

@@ -1,3 +1,4 @@
+import CKernels
 /// The exchange that makes a data-parallel step equal a single-process one: every rank computes the mean gradient
 /// of its part of the minibatch (``GradientReducer/share(of:)``), and ``combine(loss:count:vote:)`` sums `gradient x count` of
 /// every parameter, the loss and the ranks' stop votes over ranks in ONE flat buffer (one allreduce of
@@ -39,7 +40,7 @@ final class DataParallelStep {
         var offset = 0
         for p in parameters {
             let g = p.gradient
-            for i in 0..<g.count { buffer[offset + i] = g.base[i] * count }
+            wm_copy_scaled(buffer.baseAddress! + offset, g.base, g.count, count, 1)
             offset += g.count
         }
         buffer[offset] = count
@@ -51,7 +52,7 @@ final class DataParallelStep {
         offset = 0
         for p in parameters {
             let g = p.gradient
-            for i in 0..<g.count { g.base[i] = buffer[offset + i] / total }
+            wm_copy_scaled(g.base, buffer.baseAddress! + offset, g.count, 1, total)
             offset += g.count
         }
         return (buffer[offset + 1] / total, StopVote(budgetSpent: buffer[offset + 2] > 0, interrupted: buffer[offset + 3] > 0))

@@ -4,62 +4,6 @@ import Testing
 import Glibc
 #endif
 
-/// Ranks as the threads of one process: `sum` and `broadcastFromRoot` meet at the team's barrier, and every
-/// rank adds the ranks' buffers in rank order, so all of them get the same bits (as MPI's allreduce gives).
-final class ThreadRanks: @unchecked Sendable {
-    let team: ThreadTeam
-    private let slots: UnsafeMutablePointer<UnsafeMutableBufferPointer<Float>>
-
-    init(_ count: Int) throws {
-        team = try ThreadTeam(threads: count)
-        slots = .allocate(capacity: count)
-        slots.initialize(repeating: UnsafeMutableBufferPointer(start: nil, count: 0), count: count)
-    }
-
-    deinit { slots.deallocate() }
-
-    final class Rank: GradientReducer {
-        let group: ThreadRanks, rank: Int
-        init(_ group: ThreadRanks, rank: Int) { self.group = group; self.rank = rank }
-        var ranks: Int { group.team.size }
-        func sum(_ values: UnsafeMutableBufferPointer<Float>) {
-            group.slots[rank] = values
-            group.team.barrier()
-            var total = [Float](repeating: 0, count: values.count)
-            for r in 0..<ranks { for i in 0..<values.count { total[i] += group.slots[r][i] } }
-            group.team.barrier()
-            for i in 0..<values.count { values[i] = total[i] }
-        }
-        func broadcastFromRoot(_ values: UnsafeMutableBufferPointer<Float>) {
-            group.slots[rank] = values
-            group.team.barrier()
-            if rank != 0 { for i in 0..<values.count { values[i] = group.slots[0][i] } }
-            group.team.barrier()
-        }
-    }
-
-    /// Runs `body(rank reducer)` on every rank at once; returns their results in rank order.
-    func run<T>(_ body: @escaping (Rank) throws -> T) throws -> [T] {
-        let task = RankTask(self, body)
-        team.run(task)
-        return try (0..<team.size).map { try task.results[$0]!.get() }
-    }
-}
-
-/// `body` on every thread of a ``ThreadRanks`` team, as its rank.
-final class RankTask<T>: ThreadTeamTask {
-    let group: ThreadRanks, body: (ThreadRanks.Rank) throws -> T
-    let results: UnsafeMutablePointer<Result<T, any Error>?>
-    init(_ group: ThreadRanks, _ body: @escaping (ThreadRanks.Rank) throws -> T) {
-        self.group = group
-        self.body = body
-        results = .allocate(capacity: group.team.size)
-        results.initialize(repeating: nil, count: group.team.size)
-    }
-    deinit { results.deinitialize(count: group.team.size); results.deallocate() }
-    func run(thread t: Int) { results[t] = Result { try body(ThreadRanks.Rank(group, rank: t)) } }
-}
-
 /// The largest absolute difference between two models' parameters.
 func maxDifference(_ a: [Parameter], _ b: [Parameter]) -> Float {
     var largest: Float = 0
@@ -91,7 +35,7 @@ func maxDifference(_ a: [Parameter], _ b: [Parameter]) -> Float {
         let single = try make(steps)
         _ = try single.run(SingleProcessReducer(), singlePath)
         let trainers = try (0..<2).map { _ in try make(steps) }
-        let summaries = try ThreadRanks(2).run { rank in try trainers[rank.rank].run(rank, rankPath) }
+        let summaries = try ThreadRanks(threads: 2).run { t, rank in try trainers[t].run(rank, rankPath) }
         let difference = maxDifference(single.parameters, trainers[0].parameters)
         print("\(what), 2 ranks against 1 process after \(steps) steps: max weight difference \(difference)")
         #expect(difference < 1e-5, "max weight difference \(difference)")
@@ -133,10 +77,10 @@ func maxDifference(_ a: [Parameter], _ b: [Parameter]) -> Float {
     @Test func aStopOnOneRankStopsEveryRankAfterTheSameStep() throws {
         let trainers = try (0..<2).map { _ in try bodyTrainer() }, rankPath = path("stopped")
         defer { unlink(rankPath) }
-        let summaries = try ThreadRanks(2).run { rank in
+        let summaries = try ThreadRanks(threads: 2).run { t, rank in
             var polls = 0
-            return try trainers[rank.rank].run(budgetSeconds: 600, validateEverySeconds: 1e9, path: rankPath, reducer: rank,
-                                               shouldStop: { polls += 1; return rank.rank == 1 && polls > 5 })
+            return try trainers[t].run(budgetSeconds: 600, validateEverySeconds: 1e9, path: rankPath, reducer: rank,
+                                       shouldStop: { polls += 1; return rank.rank == 1 && polls > 5 })
         }
         #expect(summaries.map(\.steps) == [5, 5])
         #expect(summaries.map(\.stoppedEarly) == [true, true])
