@@ -14,6 +14,11 @@ struct BenchCommand: ParsableCommand {
             scene's objects, default scenes/clutter.xml, tiled onto a larger table), batch 1 and 4, in alternating
             rounds (median and range), with a fresh-weight model of --model's configuration (default
             models/clutter.safetensors) or --config's preset; one thread unless --threads says more;
+            train: optimisation steps per second of `wm train`'s loop (minibatch of the configuration's batch size,
+            graph building, forward, MSE, backward, clipping, Adam) on 4 teacher episodes recorded in the run, in
+            --repeats windows of 20 steps after 10 warm-up steps (median and range), on --threads data-parallel threads
+            as `wm train --threads` runs them (default 1); --config or --model's configuration with fresh weights
+            (default gns-peer);
             mlp: MLP 128-128-128 vs raw cblas_sgemm; field: rays/s of the neural field;
             track: frames per second of the camera filter `wm track` runs (the learned prediction, then the tracker's
             correction against a 64x64 RGB-D frame of the scene's table_view camera with 2 mm depth noise), on 2
@@ -31,6 +36,7 @@ struct BenchCommand: ParsableCommand {
               wm bench planner --model models/push-bodies.safetensors --scene scenes/push.xml --json
               wm bench planner --model models/stacker.safetensors --scene /tmp/dmc/dm_control/suite/stacker.xml --samples 64 --horizon 20
               wm bench all --model models/push.safetensors --scene scenes/push.xml --json
+              wm bench train --config gns-peer --threads 2 --json
               wm bench mlp --json --threads 2
               wm bench scaling --json
               wm bench track --json
@@ -38,7 +44,7 @@ struct BenchCommand: ParsableCommand {
     )
 
     enum Kind: String, ExpressibleByArgument, CaseIterable {
-        case all, step, planner, mlp, field, scaling, track
+        case all, step, planner, train, mlp, field, scaling, track
     }
 
     @Argument(help: "What to measure: \(Kind.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -49,7 +55,7 @@ struct BenchCommand: ParsableCommand {
 
     @Option(help: """
         Threads. step, planner: the learned step's thread team, OpenBLAS on one (default 2); track: the tracker's (default 2); \
-        mlp: OpenBLAS threads (default 1); field: render threads (default 1).
+        train: data-parallel threads, as wm train --threads (default 1); mlp: OpenBLAS threads (default 1); field: render threads (default 1).
         """)
     var threads: Int?
 
@@ -112,6 +118,12 @@ struct BenchCommand: ParsableCommand {
             let f = report.framesPerSecond, m = report.millisecondsPerFrame
             print("track on \(report.model) with \(report.field), scene '\(report.scene)', camera \(report.camera) \(report.size)x\(report.size), \(report.bodies) bodies, \(report.iterations) iterations at most, \(report.threads) thread(s); median (range) of \(f.rounds) rounds of \(report.framesPerRound) frames")
             print("  \(fixed(f.median, 1)) (\(fixed(f.min, 1))-\(fixed(f.max, 1))) frames/s, \(fixed(m.median, 1)) ms per frame (predict + correct); median error \(fixed(Double(report.medianPositionErrorMillimetres), 2)) mm, \(fixed(Double(report.medianRotationErrorDegrees), 2)) deg; \(report.lostBodyFrames) body-frames lost, \(report.searches) searches")
+        case .train:
+            let report = try trainReport()
+            if json { print(try encodeJSON(report)); return }
+            let r = report, s = r.stepsPerSecond, m = r.millisecondsPerStep
+            print("train \(r.config): \(r.objects) objects, M = \(r.messagePassingSteps), latent \(r.latentWidth)\(r.allPairs ? ", all pairs" : ""), \(r.parameters) parameters; batch \(r.batch) graphs of \(r.nodesPerGraph) nodes and \(Int(r.edgesPerGraph)) edges; \(r.threads) data-parallel thread(s), OpenBLAS on one each; median (range) of \(s.rounds) windows of \(r.stepsPerWindow) steps")
+            print("  \(fixed(s.median, 1)) (\(fixed(s.min, 1))-\(fixed(s.max, 1))) steps/s, \(fixed(m.median, 2)) ms per step, \(Int(r.graphsPerSecond)) graphs/s")
         case .field:
             let report = try fieldReport()
             if json { print(try encodeJSON(report)); return }
@@ -157,7 +169,22 @@ struct BenchCommand: ParsableCommand {
     private var scenePath: String { scene ?? (config == "gns-peer" ? "scenes/clutter.xml" : "scenes/push.xml") }
 
     private func stepReport() throws -> StepBenchmarkReport {
-        let scenePath = self.scenePath
+        let (measured, name) = try measuredModel()
+        return try StepBenchmark.run(model: measured, configName: name, scenePath: scenePath, repeats: repeats, threads: stepThreads)
+    }
+
+    /// `train`: --config's preset (default gns-peer) or --model's configuration, fresh weights either way.
+    private func trainReport() throws -> TrainingBenchmarkReport {
+        let path = scene ?? (model == nil && config == nil ? "scenes/clutter.xml" : scenePath)
+        let (measured, name) = try measuredModel(preset: model == nil ? (config ?? "gns-peer") : config, scenePath: path, freshWeights: true)
+        return try TrainingBenchmark.run(model: measured, configName: name, scenePath: path, windows: repeats, threads: otherThreads)
+    }
+
+    /// The free-object model to measure: fresh weights of `preset` on the objects of the scene (default --scene's), else --model's
+    /// checkpoint (default models/push.safetensors), with its weights or, when `freshWeights`, its configuration.
+    private func measuredModel(preset config: String? = nil, scenePath: String? = nil, freshWeights: Bool = false) throws -> (DynamicsModel, String) {
+        let config = config ?? self.config
+        let scenePath = scenePath ?? self.scenePath
         let measured: DynamicsModel
         let name: String
         if let config {
@@ -171,10 +198,17 @@ struct BenchCommand: ParsableCommand {
             name = config
         } else {
             let path = model ?? "models/push.safetensors"
-            measured = try DynamicsModel.load(from: path)
-            name = path
+            let loaded = try DynamicsModel.load(from: path)
+            if freshWeights {
+                measured = DynamicsModel(configuration: loaded.configuration, objects: loaded.trainedObjects, robot: loaded.robot,
+                                         dtSeconds: loaded.dtSeconds, robotKinematics: loaded.robotKinematics, seed: 1)
+                name = path + " (configuration, fresh weights)"
+            } else {
+                measured = loaded
+                name = path
+            }
         }
-        return try StepBenchmark.run(model: measured, configName: name, scenePath: scenePath, repeats: repeats, threads: stepThreads)
+        return (measured, name)
     }
 
     /// `scaling`: the configuration of --config's preset, else of --model's checkpoint (weights fresh either way).
