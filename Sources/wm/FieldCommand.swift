@@ -7,7 +7,41 @@ struct FieldCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "field",
         abstract: "Train and evaluate the compact neural field (per-object hash grids + tiny MLPs).",
-        subcommands: [FieldTrainCommand.self, FieldEvalCommand.self])
+        subcommands: [FieldTrainCommand.self, FieldEvalCommand.self, FieldConvertCommand.self])
+}
+
+extension FieldStorage: ExpressibleByArgument {}
+
+struct FieldConvertCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "convert",
+        abstract: "Write a field checkpoint in another storage: compact (int8 hash tables, float16 MLPs) or float32.",
+        discussion: """
+            compact stores each hash table as int8 with one float32 scale per level and feature (symmetric: the
+            largest magnitude maps to 127) and the MLPs' weights and biases as float16: about 3.8x fewer bytes than
+            float32. Loading decodes it into float32, so `wm field eval` on the written file scores exactly what it
+            holds. Python: safetensors' load_file, then table = codes.reshape(L, T, F) * scale[:, None, :].
+            Example:
+              wm field convert --field models/clutter-field.safetensors --storage compact --out models/clutter-field-compact.safetensors
+            """)
+
+    @Option(help: "A field checkpoint (from wm field train, or converted).")
+    var field: String
+
+    @Option(help: "The storage to write: \(FieldStorage.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var storage: FieldStorage
+
+    @Option(help: "Output checkpoint (.safetensors); must not be the input.")
+    var out: String
+
+    func run() throws {
+        try OutputPathCheck.refuse(outputs: [out], overwriting: [field])
+        let fields = try ObjectFieldSet.load(from: field)
+        let before = fields.storedBytes
+        try fields.save(to: out, storage: storage)
+        fields.storage = storage
+        print("wrote \(out): \(storage.rawValue), \(fields.storedBytes) parameter bytes (\(field): \(before); \(fields.parameterBytes) as float32 in memory)")
+    }
 }
 
 /// Where views come from: a scene to ray cast and a dataset of poses.

@@ -23,8 +23,10 @@ public struct FieldEvaluationReport: Codable, Equatable, Sendable {
     public var psnrDB: Double
     /// Mean absolute depth error (m) over pixels where the teacher hits an object.
     public var objectDepthErrorMeters: Double
-    /// Bytes of the field's parameters (float32, as stored).
+    /// Bytes of the field's parameters as its checkpoint stores them (`storage`; tensor data).
     public var bytes: Int
+    /// How the checkpoint stores them (in memory they are float32 either way).
+    public var storage: FieldStorage
     public var dense: [DenseBaselineScore]
     /// Bytes of the smallest dense grid whose PSNR reaches the field's (or of the largest grid if none does) over the field's bytes.
     public var ratioVsDenseAtEqualPSNR: Double
@@ -42,7 +44,7 @@ public struct FieldEvaluationReport: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case psnrDB = "psnr_db"
         case objectDepthErrorMeters = "object_depth_error_m"
-        case bytes, dense, views
+        case bytes, storage, dense, views
         case ratioVsDenseAtEqualPSNR = "ratio_vs_dense_at_equal_psnr"
         case raysPerSecond = "rays_per_second"
         case samplesPerSecond = "samples_per_second"
@@ -120,8 +122,8 @@ public enum FieldEvaluation {
         }
         let reference = dense.filter { $0.psnrDB >= fieldPSNR }.min { $0.bytes < $1.bytes } ?? dense.max { $0.bytes < $1.bytes }
         return FieldEvaluationReport(
-            psnrDB: fieldPSNR, objectDepthErrorMeters: depthError / Double(max(depthCount, 1)), bytes: fields.parameterBytes,
-            dense: dense, ratioVsDenseAtEqualPSNR: Double(reference?.bytes ?? 0) / Double(max(fields.parameterBytes, 1)),
+            psnrDB: fieldPSNR, objectDepthErrorMeters: depthError / Double(max(depthCount, 1)), bytes: fields.storedBytes, storage: fields.storage,
+            dense: dense, ratioVsDenseAtEqualPSNR: Double(reference?.bytes ?? 0) / Double(max(fields.storedBytes, 1)),
             views: views.count, raysPerSecond: Double(rays) / max(seconds, 1e-9), samplesPerSecond: Double(samples) / max(seconds, 1e-9),
             mlpTimeShare: mlp / max(seconds, 1e-9), mlpGigaflops: flops / max(mlp, 1e-9) / 1e9,
             rawGEMMGigaflops: fields.fields.first?.rawGEMMGigaflops() ?? 0)

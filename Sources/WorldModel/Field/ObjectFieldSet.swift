@@ -7,19 +7,23 @@ import FoundationEssentials
 /// exactly by the renderer behind the objects. A static field would spend bytes to approximate something the
 /// scene states, and the dense baseline gets the same table, so the comparison is about the objects.
 ///
-/// Checkpoint (safetensors through `Checkpoint`): every class's hash table and MLP parameters (F32), and the
-/// `architecture` metadata holding this set's `ObjectFieldSetDescription` as JSON.
+/// Checkpoint (safetensors): every class's hash table and MLP parameters, F32 or ``FieldStorage/compact`` (int8
+/// tables with per-level scales, F16 MLPs; `storage` in the metadata), and the `architecture` metadata holding
+/// this set's `ObjectFieldSetDescription` as JSON. In memory the parameters are float32 either way.
 ///
 /// ```swift
 /// let fields = ObjectFieldSet(objects: scene.objects, table: renderer.table, configuration: .standard, seed: 1)
 /// let image = renderer.render(camera: camera, fields: fields.placed(poses: poses))
 /// try fields.save(to: "models/push-field.safetensors")
+/// try fields.save(to: "/tmp/push-field-compact.safetensors", storage: .compact)
 /// let loaded = try ObjectFieldSet.load(from: "models/push-field.safetensors")
 /// ```
 public final class ObjectFieldSet {
     public let description: ObjectFieldSetDescription
     /// One field per class.
     public let fields: [NeuralObjectField]
+    /// How `save` stores the parameters by default: what the set was loaded from (float32 for a new set).
+    public var storage: FieldStorage = .float32
 
     public init(description: ObjectFieldSetDescription, seed: UInt64) {
         self.description = description
@@ -48,8 +52,14 @@ public final class ObjectFieldSet {
 
     public var parameters: [Parameter] { fields.flatMap(\.parameters) }
 
-    /// Bytes of all parameters as stored (float32): the size compared with the dense grid.
+    /// Bytes of all parameters in memory (float32).
     public var parameterBytes: Int { fields.reduce(0) { $0 + $1.parameterBytes } }
+
+    /// Bytes of all parameters as `storage` stores them in the checkpoint (tensor data; the JSON header is not
+    /// counted): the size of the scene representation compared with the dense grid.
+    public var storedBytes: Int { storage.byteCount(parameters, tables: tableNames, levels: description.configuration.hashGrid.levels) }
+
+    private var tableNames: Set<String> { Set(fields.map(\.table.name)) }
 
     /// The fields placed at the objects' poses (`N x 7`: position, quaternion w x y z).
     public func placed(poses: [Float]) -> [PlacedField] {
@@ -66,11 +76,16 @@ public final class ObjectFieldSet {
 
     public func updateOccupancy() { for field in fields { field.updateOccupancy() } }
 
-    public func save(to path: String) throws {
+    /// Writes the set to `path` atomically, its parameters in `storage` (default: the set's own).
+    public func save(to path: String, storage: FieldStorage? = nil) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let json = String(decoding: try encoder.encode(description), as: UTF8.self)
-        try Checkpoint.save(parameters, to: path, architecture: json, extra: ["kind": "wm.object_field_set"])
+        let storage = storage ?? self.storage
+        let metadata = [Checkpoint.Key.formatVersion: Checkpoint.formatVersion, Checkpoint.Key.architecture: json,
+                        "kind": "wm.object_field_set", FieldStorage.metadataKey: storage.rawValue]
+        let tensors = storage.tensors(parameters, tables: tableNames, levels: description.configuration.hashGrid.levels)
+        try SafetensorsFile(metadata: metadata, tensors: tensors).write(to: path)
     }
 
     /// Loads a set saved by `save(to:)`; every problem (missing, truncated, corrupt, wrong kind) is a one-line error.
@@ -85,8 +100,16 @@ public final class ObjectFieldSet {
         } catch {
             throw WorldModelError(file: path, "field description in the metadata is not readable: \(error)")
         }
+        guard file.metadata[Checkpoint.Key.formatVersion] == Checkpoint.formatVersion else {
+            throw WorldModelError(file: path, "checkpoint format_version \(file.metadata[Checkpoint.Key.formatVersion] ?? "(none)"), this build reads \(Checkpoint.formatVersion)")
+        }
+        let name = file.metadata[FieldStorage.metadataKey] ?? FieldStorage.float32.rawValue
+        guard let storage = FieldStorage(rawValue: name) else {
+            throw WorldModelError(file: path, "field storage '\(name)' is not one this build reads (\(FieldStorage.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
         let set = ObjectFieldSet(description: description, seed: 0)
-        try Checkpoint.load(from: path, into: set.parameters, expectedArchitecture: json)
+        try storage.decode(file, path: path, into: set.parameters, tables: set.tableNames, levels: description.configuration.hashGrid.levels)
+        set.storage = storage
         set.updateOccupancy()
         return set
     }

@@ -3,11 +3,20 @@ import FoundationEssentials
 /// Element types a ``SafetensorsFile`` holds: float32 weights and integer index data.
 public enum SafetensorsDType: String, Sendable, CaseIterable {
     case f32 = "F32"
+    case f16 = "F16"
+    case i8 = "I8"
     case i32 = "I32"
     case i64 = "I64"
 
     /// Bytes per element.
-    public var size: Int { self == .i64 ? 8 : 4 }
+    public var size: Int {
+        switch self {
+        case .i8: return 1
+        case .f16: return 2
+        case .f32, .i32: return 4
+        case .i64: return 8
+        }
+    }
 }
 
 /// One named tensor: dtype, shape and raw little-endian bytes (row-major).
@@ -22,6 +31,18 @@ public struct SafetensorsTensor: Sendable, Equatable {
     public init(name: String, shape: [Int], floats: [Float]) {
         precondition(shape.reduce(1, *) == floats.count, "SafetensorsTensor: shape does not match value count")
         self.init(name: name, dtype: .f32, shape: shape, bytes: floats.withUnsafeBytes { Array($0) })
+    }
+
+    /// A float16 tensor (IEEE half precision, as NumPy's float16 and PyTorch's torch.float16).
+    public init(name: String, shape: [Int], halves: [Float16]) {
+        precondition(shape.reduce(1, *) == halves.count, "SafetensorsTensor: shape does not match value count")
+        self.init(name: name, dtype: .f16, shape: shape, bytes: halves.withUnsafeBytes { Array($0) })
+    }
+
+    /// An int8 tensor.
+    public init(name: String, shape: [Int], int8s: [Int8]) {
+        precondition(shape.reduce(1, *) == int8s.count, "SafetensorsTensor: shape does not match value count")
+        self.init(name: name, dtype: .i8, shape: shape, bytes: int8s.withUnsafeBytes { Array($0) })
     }
 
     /// An int32 tensor (for index data).
@@ -48,6 +69,10 @@ public struct SafetensorsTensor: Sendable, Equatable {
 
     /// The values as float32 (`dtype` must be `.f32`).
     public var floats: [Float] { values(Float.self, .f32) }
+    /// The values as float16 (`dtype` must be `.f16`).
+    public var halves: [Float16] { values(Float16.self, .f16) }
+    /// The values as int8 (`dtype` must be `.i8`).
+    public var int8s: [Int8] { values(Int8.self, .i8) }
     /// The values as int32 (`dtype` must be `.i32`).
     public var int32s: [Int32] { values(Int32.self, .i32) }
     /// The values as int64 (`dtype` must be `.i64`).
@@ -202,12 +227,13 @@ public struct SafetensorsFile: Sendable, Equatable {
         for t in located {
             let slice = Array(bytes[(dataStart + t.begin)..<(dataStart + t.end)])
             let tensor = SafetensorsTensor(name: t.name, dtype: t.dtype, shape: t.shape, bytes: slice)
-            if t.dtype == .f32 {
-                let finite = slice.withUnsafeBytes { raw in
-                    raw.bindMemory(to: Float.self).allSatisfy(\.isFinite)
-                }
-                guard finite else { throw WorldModelError(file: file, "tensor \(t.name) contains NaN or infinite values") }
+            let finite: Bool
+            switch t.dtype {
+            case .f32: finite = slice.withUnsafeBytes { $0.bindMemory(to: Float.self).allSatisfy(\.isFinite) }
+            case .f16: finite = slice.withUnsafeBytes { $0.bindMemory(to: Float16.self).allSatisfy(\.isFinite) }
+            default: finite = true
             }
+            guard finite else { throw WorldModelError(file: file, "tensor \(t.name) contains NaN or infinite values") }
             tensors.append(tensor)
         }
         return SafetensorsFile(metadata: metadata, tensors: tensors)
