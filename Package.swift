@@ -67,7 +67,12 @@ let package = Package(
                 .target(name: "WMViewer", condition: .when(traits: ["Viewer"])),
                 .target(name: "WMMPI", condition: .when(traits: ["MPI"])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // The Swift runtime linked in: the CLI runs on a machine without the Swift toolchain, and a process
+            // maps only the runtime it uses (peak RSS of `wm --help` 15 MB instead of 18.5 with the shared runtime).
+            // FoundationEssentials' own static dependencies are not autolinked from our objects, so they are named.
+            linkerSettings: [.unsafeFlags(["-static-stdlib"]), .linkedLibrary("_FoundationCollections"), .linkedLibrary("_FoundationCShims"),
+                             .linkedLibrary("swiftSynchronization")]
         ),
 
         // An example agent over the library, for newcomers to read: `swift run -c release PushAgent MODEL SCENE`.
