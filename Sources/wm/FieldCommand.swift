@@ -17,10 +17,12 @@ struct FieldConvertCommand: ParsableCommand {
         commandName: "convert",
         abstract: "Write a field checkpoint in another storage: compact (int8 hash tables, float16 MLPs) or float32.",
         discussion: """
-            compact stores each hash table as int8 with one float32 scale per level and feature (symmetric: the
-            largest magnitude maps to 127) and the MLPs' weights and biases as float16: about 3.8x fewer bytes than
-            float32. Loading decodes it into float32, so `wm field eval` on the written file scores exactly what it
-            holds. Python: safetensors' load_file, then table = codes.reshape(L, T, F) * scale[:, None, :].
+            compact: each hash table as int8 with one float32 scale per level and
+            feature (symmetric: the largest magnitude maps to 127), the MLPs' weights
+            and biases as float16; about 3.8x fewer bytes than float32. Loading
+            decodes it into float32, so `wm field eval` on the written file scores
+            exactly what it holds. Python: safetensors.numpy.load_file, then
+            table = codes.reshape(L, T, F) * scale[:, None, :].
             Example:
               wm field convert --field models/clutter-field.safetensors --storage compact --out models/clutter-field-compact.safetensors
             """)
