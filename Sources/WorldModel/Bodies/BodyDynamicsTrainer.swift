@@ -160,12 +160,10 @@ public final class BodyDynamicsTrainer {
         model.targetStatistics = target.statistics()
     }
 
-    /// One optimisation step on a random minibatch; returns the normalised MSE over the decoded DOFs.
-    public func trainStep(learningRate: Float, optimizer: AdamOptimizer) -> Float {
-        let loss = accumulateGradient(samples: 0..<model.configuration.batchSize).loss
-        if model.configuration.gradientClipNorm > 0 { _ = GradientClipping.clipGlobalNorm(model.parameters, maxNorm: model.configuration.gradientClipNorm) }
-        optimizer.step(learningRate: learningRate)
-        return loss
+    /// The normalised MSE of a new minibatch (drawn and noised as training draws them; the parameters' gradients
+    /// are left set to its gradient, nothing is updated). Training steps are `run`'s.
+    func minibatchLoss() -> Float {
+        accumulateGradient(samples: 0..<model.configuration.batchSize).loss
     }
 
     /// Draws a minibatch and sets every parameter's gradient to that of the normalised MSE over the decoded DOFs of

@@ -13,10 +13,12 @@ import Glibc
         let model = try BodyDynamicsModel(configuration: configuration, scene: armData.scene, seed: 3)
         let trainer = try BodyDynamicsTrainer(model: model, trainEpisodes: armData.train, validEpisodes: armData.valid, seed: 4)
         trainer.computeStatistics(frames: 400)
-        let optimizer = AdamOptimizer(parameters: model.parameters)
-        let first = (0..<10).map { _ in trainer.trainStep(learningRate: 0, optimizer: optimizer) }.reduce(0, +) / 10
-        for _ in 0..<steps { _ = trainer.trainStep(learningRate: 1e-3, optimizer: optimizer) }
-        let last = (0..<10).map { _ in trainer.trainStep(learningRate: 0, optimizer: optimizer) }.reduce(0, +) / 10
+        let first = (0..<10).map { _ in trainer.minibatchLoss() }.reduce(0, +) / 10
+        // The training loop `wm train` runs (warm-up, decay, clipping, Adam); no checkpoint is kept.
+        let path = "/tmp/wm-body-dynamics-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).safetensors"
+        defer { unlink(path) }
+        _ = try trainer.run(budgetSeconds: 600, maxSteps: steps, validateEverySeconds: 1e9, path: path)
+        let last = (0..<10).map { _ in trainer.minibatchLoss() }.reduce(0, +) / 10
         return (model, first, last)
     }
 
