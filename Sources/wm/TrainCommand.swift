@@ -90,31 +90,31 @@ struct TrainCommand: ParsableCommand {
         let (header, train, valid) = try DynamicsData.trainAndValid(paths: data)
         let bodies = graph == .bodies || (graph == .auto && (header.objects.isEmpty || header.robot == nil))
         if bodies { return try trainBodies(header: header, train: train, valid: valid, ranks: ranks) }
+        let model: DynamicsModel
         var startStep = 0
-        if resume { startStep = Int(try SafetensorsFile.read(out).metadata["training_step"] ?? "0") ?? 0 }
-        // One replica per thread, each built as a single process builds its model (same seed, same statistics).
-        let trainers = try (0..<threads).map { _ in
-            let model: DynamicsModel
-            if resume {
-                model = try DynamicsModel.load(from: out)
-                try InputCompatibility.check(resumed: model, file: out, trainsOn: header, dataFile: dataName)
-                if let config, try loadConfiguration(config) != model.configuration {
-                    throw WorldModelError(file: out, "was trained with another configuration than \(config)")
-                }
-            } else {
-                let configuration = try loadConfiguration(config ?? "default")
-                model = DynamicsModel(configuration: configuration, objects: header.objects, robot: try header.requireRobot(file: dataName),
-                                      dtSeconds: Float(header.controlDtSeconds),
-                                      robotKinematics: DynamicsData.robotKinematics(header: header, episodes: train), seed: seed)
+        if resume {
+            model = try DynamicsModel.load(from: out)
+            try InputCompatibility.check(resumed: model, file: out, trainsOn: header, dataFile: dataName)
+            if let config, try loadConfiguration(config) != model.configuration {
+                throw WorldModelError(file: out, "was trained with another configuration than \(config)")
             }
-            try InputCompatibility.check(model: model, file: resume ? out : dataName, historyFits: header.framesPerEpisode, dataFile: dataName)
-            let trainer = try attributing(to: dataName) {
-                try DynamicsTrainer(model: model, trainEpisodes: train, validEpisodes: valid, seed: seed &+ UInt64(startStep))
-            }
-            if !resume { trainer.computeStatistics() }
-            return trainer
+            let file = try SafetensorsFile.read(out)
+            startStep = Int(file.metadata["training_step"] ?? "0") ?? 0
+        } else {
+            let configuration = try loadConfiguration(config ?? "default")
+            model = DynamicsModel(configuration: configuration, objects: header.objects, robot: try header.requireRobot(file: dataName),
+                                  dtSeconds: Float(header.controlDtSeconds),
+                                  robotKinematics: DynamicsData.robotKinematics(header: header, episodes: train), seed: seed)
         }
-        let model = trainers[0].model
+        try InputCompatibility.check(model: model, file: resume ? out : dataName, historyFits: header.framesPerEpisode, dataFile: dataName)
+        let first = try attributing(to: dataName) {
+            try DynamicsTrainer(model: model, trainEpisodes: train, validEpisodes: valid, seed: seed &+ UInt64(startStep))
+        }
+        if !resume { first.computeStatistics() }
+        // The other threads train replicas of the first model (its statistics and weights), drawing the same minibatches.
+        let trainers = try [first] + (1..<threads).map { _ in
+            try DynamicsTrainer(model: model.replica(), trainEpisodes: train, validEpisodes: valid, seed: seed &+ UInt64(startStep))
+        }
         try runTraining(what: "\(model.configuration.kind.rawValue) (\(model.parameters.scalarCount) parameters) on \(train.count) episodes, validating on \(valid.count)",
                   header: header, validCount: valid.count, ranks: ranks) {
             try trainers[$0].run(budgetSeconds: $2, maxSteps: steps, startStep: startStep, path: out, extraMetadata: $3, reducer: $1, shouldStop: $4, progress: $5)
@@ -126,27 +126,26 @@ struct TrainCommand: ParsableCommand {
         guard let scene = header.sceneModel else {
             throw WorldModelError(file: dataName, "has no scene model (an imported free-object dataset): train it with --graph objects, or import it with --scene")
         }
+        let model: BodyDynamicsModel
         var startStep = 0
-        if resume { startStep = Int(try SafetensorsFile.read(out).metadata["training_step"] ?? "0") ?? 0 }
-        // One replica per thread, each built as a single process builds its model (same seed, same statistics).
-        let trainers = try (0..<threads).map { _ in
-            let model: BodyDynamicsModel
-            if resume {
-                model = try BodyDynamicsModel.load(from: out)
-                guard model.scene == scene else { throw WorldModelError(file: out, "was trained on scene '\(model.scene.name)', not on the scene of \(dataName)") }
-                if let config, try loadBodyConfiguration(config) != model.configuration {
-                    throw WorldModelError(file: out, "was trained with another configuration than \(config)")
-                }
-            } else {
-                model = try attributing(to: dataName) { try BodyDynamicsModel(configuration: try loadBodyConfiguration(config ?? "default"), scene: scene, seed: seed) }
+        if resume {
+            model = try BodyDynamicsModel.load(from: out)
+            guard model.scene == scene else { throw WorldModelError(file: out, "was trained on scene '\(model.scene.name)', not on the scene of \(dataName)") }
+            if let config, try loadBodyConfiguration(config) != model.configuration {
+                throw WorldModelError(file: out, "was trained with another configuration than \(config)")
             }
-            let trainer = try attributing(to: dataName) {
-                try BodyDynamicsTrainer(model: model, trainEpisodes: train, validEpisodes: valid, seed: seed &+ UInt64(startStep))
-            }
-            if !resume { trainer.computeStatistics() }
-            return trainer
+            startStep = Int(try SafetensorsFile.read(out).metadata["training_step"] ?? "0") ?? 0
+        } else {
+            model = try attributing(to: dataName) { try BodyDynamicsModel(configuration: try loadBodyConfiguration(config ?? "default"), scene: scene, seed: seed) }
         }
-        let model = trainers[0].model
+        let first = try attributing(to: dataName) {
+            try BodyDynamicsTrainer(model: model, trainEpisodes: train, validEpisodes: valid, seed: seed &+ UInt64(startStep))
+        }
+        if !resume { first.computeStatistics() }
+        // The other threads train replicas of the first model (its statistics and weights), drawing the same minibatches.
+        let trainers = try [first] + (1..<threads).map { _ in
+            try BodyDynamicsTrainer(model: model.replica(), trainEpisodes: train, validEpisodes: valid, seed: seed &+ UInt64(startStep))
+        }
         try runTraining(what: "body-graph \(model.configuration.kind.rawValue) (\(model.parameters.scalarCount) parameters) on \(train.count) episodes of '\(scene.name)', validating on \(valid.count)",
                   header: header, validCount: valid.count, ranks: ranks) {
             try trainers[$0].run(budgetSeconds: $2, maxSteps: steps, startStep: startStep, path: out, extraMetadata: $3, reducer: $1, shouldStop: $4, progress: $5)

@@ -71,6 +71,17 @@ public final class BodyDynamicsModel {
         }
     }
 
+    /// An independent copy: the same configuration, scene, statistics and weights, its own buffers (a
+    /// data-parallel training thread's replica).
+    public func replica() throws -> BodyDynamicsModel {
+        let copy = try BodyDynamicsModel(configuration: configuration, scene: scene, seed: 0)
+        copy.inputStatistics = inputStatistics
+        copy.edgeStatistics = edgeStatistics
+        copy.targetStatistics = targetStatistics
+        copy.parameters.copyValues(from: parameters)
+        return copy
+    }
+
     /// The checkpoint's `model` metadata value.
     public static let checkpointKind = "wm-body-dynamics"
 

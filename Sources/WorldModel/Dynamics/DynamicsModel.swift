@@ -65,6 +65,18 @@ public final class DynamicsModel {
     /// Bytes of the parameters (float32).
     public var parameterBytes: Int { parameters.scalarCount * MemoryLayout<Float>.stride }
 
+    /// An independent copy: the same configuration, scene, kinematics, statistics and weights, its own buffers
+    /// (a data-parallel training thread's replica).
+    public func replica() -> DynamicsModel {
+        let copy = DynamicsModel(configuration: configuration, objects: trainedObjects, robot: robot, dtSeconds: dtSeconds,
+                                 robotKinematics: robotKinematics, seed: 0)
+        copy.nodeStatistics = nodeStatistics
+        copy.edgeStatistics = edgeStatistics
+        copy.targetStatistics = targetStatistics
+        copy.parameters.copyValues(from: parameters)
+        return copy
+    }
+
     /// What the checkpoint's `architecture` metadata holds.
     struct Architecture: Codable, Equatable {
         var configuration: DynamicsConfiguration

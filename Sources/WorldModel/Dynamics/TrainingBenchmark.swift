@@ -57,8 +57,8 @@ public struct TrainingBenchmarkReport: Codable, Sendable {
 /// to a temporary directory, removed before returning.
 public enum TrainingBenchmark {
     /// Measures training `model` (its configuration's batch, fresh statistics from the recorded data) on the
-    /// scene at `scenePath` on `threads` data-parallel threads (`model` is rank 0's; the others get replicas of its
-    /// configuration): `windows` windows of `stepsPerWindow` steps
+    /// scene at `scenePath` on `threads` data-parallel threads (`model` is rank 0's; the others train its replicas,
+    /// as `wm train --threads` does): `windows` windows of `stepsPerWindow` steps
     /// (a multiple of 10) after `warmupSteps` (a multiple of 10).
     public static func run(model: DynamicsModel, configName: String, scenePath: String, windows: Int = 7, stepsPerWindow: Int = 20,
                            warmupSteps: Int = 10, episodes: Int = 4, episodeSteps: Int = 60, threads: Int = 1) throws -> TrainingBenchmarkReport {
@@ -68,14 +68,12 @@ public enum TrainingBenchmark {
         let recorder = try TeacherRecorder(scenePath: scenePath)
         let recorded = try (0..<episodes).map { try recorder.record(episode: $0, steps: episodeSteps, seed: 7, policy: .waypoints).episode }
         BLASThreads.set(1)
-        let trainers = try (0..<threads).map { t in
-            let replica = t == 0 ? model : DynamicsModel(configuration: model.configuration, objects: model.trainedObjects, robot: model.robot,
-                                                         dtSeconds: model.dtSeconds, robotKinematics: model.robotKinematics, seed: 1)
-            let trainer = try DynamicsTrainer(model: replica, trainEpisodes: recorded, validEpisodes: [], seed: 11)
-            trainer.computeStatistics(frames: 512)
-            return trainer
+        let trainer = try DynamicsTrainer(model: model, trainEpisodes: recorded, validEpisodes: [], seed: 11)
+        trainer.computeStatistics(frames: 512)
+        // As `wm train --threads`: the other threads train replicas of the first model.
+        let trainers = try [trainer] + (1..<threads).map { _ in
+            try DynamicsTrainer(model: model.replica(), trainEpisodes: recorded, validEpisodes: [], seed: 11)
         }
-        let trainer = trainers[0]
 
         var template = "/tmp/wm-bench-train.XXXXXX".utf8CString
         let directory: String = try template.withUnsafeMutableBufferPointer { buffer in

@@ -41,4 +41,13 @@ extension Array where Element == Parameter {
 
     /// Total number of scalar parameters.
     public var scalarCount: Int { reduce(0) { $0 + $1.value.count } }
+
+    /// Copies the values of `source` (the same parameters by name and shape, in the same order) into these.
+    public func copyValues(from source: [Parameter]) {
+        precondition(count == source.count, "copyValues: \(source.count) parameters into \(count)")
+        for i in 0..<count {
+            precondition(self[i].name == source[i].name && self[i].shape == source[i].shape, "copyValues: \(source[i].name) into \(self[i].name)")
+            self[i].value.base.update(from: source[i].value.base, count: source[i].value.count)
+        }
+    }
 }

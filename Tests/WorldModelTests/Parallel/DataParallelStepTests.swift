@@ -89,6 +89,19 @@ func maxDifference(_ a: [Parameter], _ b: [Parameter]) -> Float {
         #expect(maxDifference(trainers[0].model.parameters, trainers[1].model.parameters) == 0)
     }
 
+    /// A replica (a training thread's model) starts with the same statistics and weights, in storage of its own.
+    @Test func aReplicaCopiesStatisticsAndWeightsIntoItsOwnStorage() throws {
+        let body = try bodyTrainer().model, bodyCopy = try body.replica()
+        #expect(maxDifference(body.parameters, bodyCopy.parameters) == 0)
+        #expect(bodyCopy.inputStatistics == body.inputStatistics && bodyCopy.targetStatistics == body.targetStatistics)
+        let objects = try objectTrainer().model, objectsCopy = objects.replica()
+        #expect(maxDifference(objects.parameters, objectsCopy.parameters) == 0)
+        #expect(objectsCopy.nodeStatistics == objects.nodeStatistics && objectsCopy.targetStatistics == objects.targetStatistics)
+        body.parameters[0].value.base[0] += 1
+        objects.parameters[0].value.base[0] += 1
+        #expect(maxDifference(body.parameters, bodyCopy.parameters) > 0.99 && maxDifference(objects.parameters, objectsCopy.parameters) > 0.99)
+    }
+
     @Test func aBatchSmallerThanTheRanksIsRefused() throws {
         final class Ranks: GradientReducer {
             var rank: Int { 0 }
