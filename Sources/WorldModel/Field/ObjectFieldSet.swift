@@ -82,10 +82,8 @@ public final class ObjectFieldSet {
         encoder.outputFormatting = .sortedKeys
         let json = String(decoding: try encoder.encode(description), as: UTF8.self)
         let storage = storage ?? self.storage
-        let metadata = [Checkpoint.Key.formatVersion: Checkpoint.formatVersion, Checkpoint.Key.architecture: json,
-                        "kind": "wm.object_field_set", FieldStorage.metadataKey: storage.rawValue]
-        let tensors = storage.tensors(parameters, tables: tableNames, levels: description.configuration.hashGrid.levels)
-        try SafetensorsFile(metadata: metadata, tensors: tensors).write(to: path)
+        try Checkpoint.save(tensors: storage.tensors(parameters, tables: tableNames, levels: description.configuration.hashGrid.levels), to: path,
+                            architecture: json, extra: ["kind": "wm.object_field_set", FieldStorage.metadataKey: storage.rawValue])
     }
 
     /// Loads a set saved by `save(to:)`; every problem (missing, truncated, corrupt, wrong kind) is a one-line error.
@@ -100,9 +98,7 @@ public final class ObjectFieldSet {
         } catch {
             throw WorldModelError(file: path, "field description in the metadata is not readable: \(error)")
         }
-        guard file.metadata[Checkpoint.Key.formatVersion] == Checkpoint.formatVersion else {
-            throw WorldModelError(file: path, "checkpoint format_version \(file.metadata[Checkpoint.Key.formatVersion] ?? "(none)"), this build reads \(Checkpoint.formatVersion)")
-        }
+        try Checkpoint.checkFormatVersion(file, path: path)
         let name = file.metadata[FieldStorage.metadataKey] ?? FieldStorage.float32.rawValue
         guard let storage = FieldStorage(rawValue: name) else {
             throw WorldModelError(file: path, "field storage '\(name)' is not one this build reads (\(FieldStorage.allCases.map(\.rawValue).joined(separator: ", ")))")

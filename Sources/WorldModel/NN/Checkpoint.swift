@@ -21,12 +21,28 @@ public enum Checkpoint {
 
     /// Writes `parameters` and metadata to `path` atomically.
     public static func save(_ parameters: [Parameter], to path: String, architecture: String, normalization: String? = nil, extra: [String: String] = [:]) throws {
+        try save(tensors: parameters.map { SafetensorsTensor(name: $0.name, shape: $0.shape, floats: $0.value.values) }, to: path,
+                 architecture: architecture, normalization: normalization, extra: extra)
+    }
+
+    /// Writes `tensors` (parameters already encoded, in any dtype) with the same metadata, atomically.
+    public static func save(tensors: [SafetensorsTensor], to path: String, architecture: String, normalization: String? = nil,
+                            extra: [String: String] = [:]) throws {
         var metadata = extra
         metadata[Key.formatVersion] = formatVersion
         metadata[Key.architecture] = architecture
         if let normalization { metadata[Key.normalization] = normalization }
-        let tensors = parameters.map { SafetensorsTensor(name: $0.name, shape: $0.shape, floats: $0.value.values) }
         try SafetensorsFile(metadata: metadata, tensors: tensors).write(to: path)
+    }
+
+    /// Throws, naming `path`, unless `file`'s metadata has this build's format version.
+    public static func checkFormatVersion(_ file: SafetensorsFile, path: String) throws {
+        guard let version = file.metadata[Key.formatVersion] else {
+            throw WorldModelError(file: path, "checkpoint has no format_version in its metadata")
+        }
+        guard version == formatVersion else {
+            throw WorldModelError(file: path, "checkpoint format_version \(version), this build reads \(formatVersion)")
+        }
     }
 
     /// Reads `path`, checks its format version, architecture text (when `expectedArchitecture` is given) and
@@ -35,12 +51,7 @@ public enum Checkpoint {
     @discardableResult
     public static func load(from path: String, into parameters: [Parameter], expectedArchitecture: String? = nil) throws -> [String: String] {
         let file = try SafetensorsFile.read(path)
-        guard let version = file.metadata[Key.formatVersion] else {
-            throw WorldModelError(file: path, "checkpoint has no format_version in its metadata")
-        }
-        guard version == formatVersion else {
-            throw WorldModelError(file: path, "checkpoint format_version \(version), this build reads \(formatVersion)")
-        }
+        try checkFormatVersion(file, path: path)
         if let expectedArchitecture, file.metadata[Key.architecture] != expectedArchitecture {
             throw WorldModelError(file: path, "checkpoint architecture \(file.metadata[Key.architecture] ?? "(none)") differs from \(expectedArchitecture)")
         }
