@@ -19,7 +19,7 @@ import Glibc
 ///
 /// ```swift
 /// let ranks = try ThreadRanks(threads: 2)
-/// let trainers = try (0..<2).map { _ in try makeTrainer() }      // one replica per thread
+/// let trainers = [trainer, try DynamicsTrainer(model: trainer.model.replica(), ...)]   // one per thread
 /// let summaries = try ranks.run { t, reducer in
 ///     try trainers[t].run(budgetSeconds: 60, path: out, reducer: reducer)
 /// }
@@ -33,8 +33,6 @@ public final class ThreadRanks: @unchecked Sendable {
     private let barrier: AbortableBarrier
     private let slots: UnsafeMutablePointer<UnsafeMutableBufferPointer<Float>>
     private var total: UnsafeMutableBufferPointer<Float>
-    private var failure: (any Error)?
-    private var failureLock = pthread_mutex_t()
 
     public init(threads: Int, outer: any GradientReducer = SingleProcessReducer()) throws {
         guard threads >= 1 && threads <= 256 else { throw WorldModelError("data-parallel threads must be between 1 and 256, not \(threads)") }
@@ -45,31 +43,21 @@ public final class ThreadRanks: @unchecked Sendable {
         slots = .allocate(capacity: threads)
         slots.initialize(repeating: UnsafeMutableBufferPointer(start: nil, count: 0), count: threads)
         total = .allocate(capacity: 0)
-        pthread_mutex_init(&failureLock, nil)
     }
 
     deinit {
         slots.deallocate()
         total.deallocate()
-        pthread_mutex_destroy(&failureLock)
     }
 
     /// Runs `body(t, reducer)` once on every thread `t`, as rank `outer.rank * threads + t`; returns the results in
     /// thread order, or rethrows the first error a thread raised.
     public func run<T>(_ body: @escaping (Int, any GradientReducer) throws -> T) throws -> [T] {
         barrier.reset()
-        failure = nil
         let task = Task(self, body)
         team.run(task)
-        if let failure { throw failure }
+        if let failure = barrier.firstFailure { throw failure }
         return try (0..<threads).map { try task.results[$0]!.get() }
-    }
-
-    fileprivate func fail(_ error: any Error) {
-        pthread_mutex_lock(&failureLock)
-        if failure == nil { failure = error }
-        pthread_mutex_unlock(&failureLock)
-        barrier.abort()
     }
 
     /// The reducer of thread `t`.
@@ -131,61 +119,66 @@ public final class ThreadRanks: @unchecked Sendable {
                 results[t] = .success(try body(t, Rank(group, thread: t)))
             } catch {
                 results[t] = .failure(error)
-                group.fail(error)
+                group.barrier.abort(because: error)
             }
         }
     }
 }
 
-/// A barrier for a fixed number of threads that can be aborted: after `abort()`, every `wait()` (those waiting
-/// and those to come) returns false at once.
+/// A barrier for a fixed number of threads that can be aborted: after `abort(because:)`, every `wait()` (those
+/// waiting and those to come) returns false at once, and `firstFailure` holds the first error it was given.
 private final class AbortableBarrier {
     private let count: Int
     private var arrived = 0
     private var generation = 0
-    private var aborted = false
-    private var mutex = pthread_mutex_t()
-    private var condition = pthread_cond_t()
+    private var failure: (any Error)?
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t> = .allocate(capacity: 1)
+    private let condition: UnsafeMutablePointer<pthread_cond_t> = .allocate(capacity: 1)
 
     init(count: Int) {
         self.count = count
-        pthread_mutex_init(&mutex, nil)
-        pthread_cond_init(&condition, nil)
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(condition, nil)
     }
 
     deinit {
-        pthread_mutex_destroy(&mutex)
-        pthread_cond_destroy(&condition)
+        pthread_mutex_destroy(mutex)
+        pthread_cond_destroy(condition)
+        mutex.deallocate()
+        condition.deallocate()
     }
 
-    func reset() {
-        pthread_mutex_lock(&mutex)
-        arrived = 0
-        aborted = false
-        pthread_mutex_unlock(&mutex)
+    private func locked<T>(_ body: () -> T) -> T {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return body()
     }
+
+    func reset() { locked { arrived = 0; failure = nil } }
+
+    var firstFailure: (any Error)? { locked { failure } }
 
     /// Waits for every thread; false if the barrier was aborted.
     func wait() -> Bool {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        if aborted { return false }
-        arrived += 1
-        if arrived == count {
-            arrived = 0
-            generation += 1
-            pthread_cond_broadcast(&condition)
-            return true
+        locked {
+            if failure != nil { return false }
+            arrived += 1
+            if arrived == count {
+                arrived = 0
+                generation += 1
+                pthread_cond_broadcast(condition)
+                return true
+            }
+            let mine = generation
+            while generation == mine && failure == nil { pthread_cond_wait(condition, mutex) }
+            return generation != mine
         }
-        let mine = generation
-        while generation == mine && !aborted { pthread_cond_wait(&condition, &mutex) }
-        return !aborted || generation != mine
     }
 
-    func abort() {
-        pthread_mutex_lock(&mutex)
-        aborted = true
-        pthread_cond_broadcast(&condition)
-        pthread_mutex_unlock(&mutex)
+    func abort(because error: any Error) {
+        locked {
+            if failure == nil { failure = error }
+            pthread_cond_broadcast(condition)
+        }
     }
 }
