@@ -122,7 +122,7 @@ struct BenchCommand: ParsableCommand {
             let report = try trainReport()
             if json { print(try encodeJSON(report)); return }
             let r = report, s = r.stepsPerSecond, m = r.millisecondsPerStep
-            print("train \(r.config): \(r.objects) objects, M = \(r.messagePassingSteps), latent \(r.latentWidth)\(r.allPairs ? ", all pairs" : ""), \(r.parameters) parameters; batch \(r.batch) graphs of \(r.nodesPerGraph) nodes and \(Int(r.edgesPerGraph)) edges; \(r.threads) data-parallel thread(s), OpenBLAS on one each; median (range) of \(s.rounds) windows of \(r.stepsPerWindow) steps")
+            print("train \(r.config): \(r.objects) objects, M = \(r.messagePassingSteps), latent \(r.latentWidth)\(r.allPairs ? ", all pairs" : ""), \(r.parameters) parameters; batch \(r.batch) graphs of \(r.nodesPerGraph) nodes and \(r.edgesPerGraph) edges; \(r.threads) data-parallel thread(s), OpenBLAS on one each; median (range) of \(s.rounds) windows of \(r.stepsPerWindow) steps")
             print("  \(fixed(s.median, 1)) (\(fixed(s.min, 1))-\(fixed(s.max, 1))) steps/s, \(fixed(m.median, 2)) ms per step, \(Int(r.graphsPerSecond)) graphs/s")
         case .field:
             let report = try fieldReport()

@@ -16,7 +16,7 @@ public struct TrainingBenchmarkReport: Codable, Sendable {
     /// Graphs per minibatch (the configuration's batch size) and the nodes and edges of one graph in it.
     public var batch: Int
     public var nodesPerGraph: Int
-    public var edgesPerGraph: Double
+    public var edgesPerGraph: Int
     /// Data-parallel threads, as `wm train --threads` runs them (``ThreadRanks``: a model replica per thread,
     /// each with a share of every minibatch, OpenBLAS on one thread each).
     public var threads: Int
@@ -112,7 +112,7 @@ public enum TrainingBenchmark {
         return TrainingBenchmarkReport(config: configName, scene: scenePath, objects: model.trainedObjects.count,
                                        messagePassingSteps: c.messagePassingSteps, latentWidth: c.latentWidth,
                                        allPairs: c.features.allPairs, parameters: model.parameters.scalarCount,
-                                       batch: c.batchSize, nodesPerGraph: runner.builder.nodeCount, edgesPerGraph: Double(runner.builder.edgeCount),
+                                       batch: c.batchSize, nodesPerGraph: runner.builder.nodeCount, edgesPerGraph: runner.builder.edgeCount,
                                        threads: threads, stepsPerSecond: rate, millisecondsPerStep: RoundStatistics(rates.map { 1000 / $0 }),
                                        graphsPerSecond: rate.median * Double(c.batchSize), warmupSteps: warmupSteps,
                                        stepsPerWindow: stepsPerWindow, episodes: episodes, episodeSteps: episodeSteps)
