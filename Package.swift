@@ -40,7 +40,10 @@ let package = Package(
             linkerSettings: [.linkedLibrary("m"), .linkedLibrary("stdc++")]
         ),
         // Fused row kernels (AVX2 and baseline clones) and the persistent thread team of the inference path.
-        .target(name: "CKernels", linkerSettings: [.linkedLibrary("pthread"), .linkedLibrary("m")]),
+        // Optimised in debug builds too: the tests train and roll out through its product kernel, which at -O0
+        // would keep every tile's sums in memory.
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))],
+                linkerSettings: [.linkedLibrary("pthread"), .linkedLibrary("m")]),
         // MuJoCo error handling: a handler that longjmps back to the guarded call.
         .target(name: "CMuJoCoGuard", dependencies: ["CMuJoCo"], linkerSettings: [.linkedLibrary("mujoco")]),
         // SIGINT/SIGTERM: temporary files unlinked before the process ends, or a flag for a graceful stop.

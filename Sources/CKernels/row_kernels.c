@@ -36,14 +36,6 @@ void wm_rows_edge_input(float *z, long rows, long cols, long stride, const float
 }
 
 WM_CLONES
-void wm_rows_broadcast(float *z, long rows, long cols, long stride, const float *restrict bias) {
-    for (long r = 0; r < rows; r++) {
-        float *restrict row = z + r * stride;
-        for (long c = 0; c < cols; c++) row[c] = bias[c];
-    }
-}
-
-WM_CLONES
 void wm_rows_relu(float *z, long rows, long cols, long stride) {
     for (long r = 0; r < rows; r++) {
         float *restrict row = z + r * stride;

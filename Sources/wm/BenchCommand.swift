@@ -261,6 +261,9 @@ struct BenchCommand: ParsableCommand {
         print("\(r.config): \(r.objects) objects, M = \(r.messagePassingSteps), latent \(r.latentWidth)\(r.allPairs ? ", all pairs" : ""), \(r.parameters) parameters, \(r.threads) thread(s), OpenBLAS on one")
         print("  batch-1 step: \(fixed(r.stepMillisecondsBatch1, 3)) ms")
         print("  batch of \(r.batch): \(Int(r.batchGraphStepsPerSecond)) graph-steps/s")
+        if let flops = r.productFlopsPerGraphStep, let fraction = r.batchFractionOfSgemmLimit {
+            print("  \(fixed(flops / 1e6, 1)) MFLOP of products per graph-step: \(fixed(r.batchGraphStepsPerSecond * flops / 1e9, 1)) GFLOP/s, \(fixed(100 * fraction, 0))% of sgemm's \(fixed(r.sgemmLimitGflops, 1)) GFLOP/s on \(r.threads) thread(s) (2048^3, this run); products by \(r.productKernel)")
+        }
         print("  learned control steps/s \(Int(r.learnedControlStepsPerSecond)) vs MuJoCo \(Int(r.mujocoControlStepsPerSecond)) on the same scene: \(fixed(r.learnedControlStepsPerSecond / r.mujocoControlStepsPerSecond, 2))x")
     }
 

@@ -23,8 +23,23 @@ void wm_rows_edge_input(float *z, long rows, long cols, long stride, const float
                         const float *projected, long projected_stride,
                         const int32_t *senders, const int32_t *receivers);
 
-/// z[r] = bias for every row (a product with beta = 1 then adds X W: the bias costs no extra pass).
-void wm_rows_broadcast(float *z, long rows, long cols, long stride, const float *bias);
+/// The layers' matrix product on CPUs with AVX-512F: C = f(beta * C + bias + A B), with A [m, k] read as
+/// a(r, j) = a[r * a_row_stride + j * a_step] (a row-major X: (lda, 1); a transposed X^T: (1, lda)), B [k, n] as
+/// b(j, c) = b[j * b_row_stride + c * b_step] (a row-major W: (ldw, 1); a transposed W^T: (1, ldw)), C [m, n]
+/// with row stride ldc. bias ([n], or NULL) is added, C's old values are added when beta_one is non-zero (else C
+/// is only written), and ReLU (keeping NaN) follows when relu is non-zero. Returns 0 without touching C when
+/// the CPU lacks AVX-512F or the kernel is turned off (the caller then uses cblas_sgemm), 1 when done. Each
+/// output is summed over the reduction in index order (FMA), in tiles of 12 x 32.
+int wm_product(long m, long n, long k, const float *a, long a_row_stride, long a_step, const float *b, long b_row_stride,
+               long b_step, float *c, long ldc, const float *bias, int beta_one, int relu);
+
+/// Whether ``wm_product`` runs on this CPU (AVX-512F) and is not turned off (by WM_PRODUCT_KERNEL=sgemm in the
+/// environment, or ``wm_product_kernel_enable``).
+int wm_product_kernel_available(void);
+
+/// Turns the kernel on (when the CPU has AVX-512F) or off (every product then goes to cblas_sgemm), for
+/// comparisons in one process. Not to be called while products run on other threads.
+void wm_product_kernel_enable(int enabled);
 
 /// z = max(z, 0), keeping NaN.
 void wm_rows_relu(float *z, long rows, long cols, long stride);

@@ -207,8 +207,7 @@ extension GraphNetwork {
                 let z = w.chunkA[t].view.rows(0..<rows.count)
                 wm_rows_edge_input(z.base, z.rows, l, z.stride, first.bias.value.base, w.projected.base, 2 * l,
                                    senders.baseAddress! + rows.lowerBound, receivers.baseAddress! + rows.lowerBound)
-                matrixMultiply(latent.rows(rows), weightE, into: z, beta: 1)
-                activate(z, architecture.activation)
+                dense(latent.rows(rows), weightE, into: z, bias: nil, accumulate: true, activation: architecture.activation)
                 let y = runHidden(edgeRest[m], input: z, thread: t, workspace: w)
                 normalize(y, with: edgeRest[m].norm!, into: latent.rows(rows), accumulate: true,
                           receivers: receivers.baseAddress! + rows.lowerBound, aggregate: aggregate)
@@ -292,9 +291,8 @@ extension GraphNetwork {
             let c = team.share(of: layer.outputWidth, thread: t)
             if !c.isEmpty {
                 let yc = y.columns(c)
-                wm_rows_broadcast(yc.base, yc.rows, yc.cols, yc.stride, layer.bias.value.base + c.lowerBound)
-                matrixMultiply(x, layer.weight.value.view.columns(c), into: yc, beta: 1)
-                activate(yc, activation)
+                dense(x, layer.weight.value.view.columns(c), into: yc, bias: layer.bias.value.base + c.lowerBound, accumulate: false,
+                      activation: activation)
             }
             if i < mlp.layers.count - 1 || barrierAfterLast { team.barrier() }
             x = y
@@ -303,28 +301,25 @@ extension GraphNetwork {
     }
 
     /// Runs every dense layer of `mlp` on a block of rows (at most `chunkRows`) through the thread's two chunk
-    /// buffers; returns the last layer's output (before the MLP's LayerNorm). Bias first, then the product with
-    /// beta = 1: no separate bias pass.
+    /// buffers; returns the last layer's output (before the MLP's LayerNorm).
     private func runHidden(_ mlp: MLP, input: MatrixView, thread t: Int, workspace w: GraphInferenceWorkspace) -> MatrixView {
         var x = input
         for i in 0..<mlp.layers.count {
             let layer = mlp.layers[i]
             let buffer = (x.base == w.chunkA[t].base ? w.chunkB[t] : w.chunkA[t]).view.rows(0..<input.rows).columns(0..<layer.outputWidth)
             let activation = i == mlp.layers.count - 1 ? mlp.architecture.outputActivation : mlp.architecture.activation
-            wm_rows_broadcast(buffer.base, buffer.rows, buffer.cols, buffer.stride, layer.bias.value.base)
-            matrixMultiply(x, layer.weight.value.view, into: buffer, beta: 1)
-            activate(buffer, activation)
+            dense(x, layer.weight.value.view, into: buffer, bias: layer.bias.value.base, accumulate: false, activation: activation)
             x = buffer
         }
         return x
     }
 
-    private func activate(_ z: MatrixView, _ activation: Activation) {
-        switch activation {
-        case .identity: break
-        case .relu: wm_rows_relu(z.base, z.rows, z.cols, z.stride)
-        default: activation.forward(z, into: z)
-        }
+    /// y = f(y + bias + x W) when `accumulate`, else f(bias + x W): the product adds the bias and applies ReLU as
+    /// it stores (no separate pass); other activations take one pass after it.
+    private func dense(_ x: MatrixView, _ weight: MatrixView, into y: MatrixView, bias: UnsafePointer<Float>?, accumulate: Bool,
+                       activation: Activation) {
+        matrixMultiply(x, weight, into: y, beta: accumulate ? 1 : 0, bias: bias, relu: activation == .relu)
+        if activation != .relu && activation != .identity { activation.forward(y, into: y) }
     }
 
     private func normalize(_ y: MatrixView, with norm: LayerNorm, into latent: MatrixView, accumulate: Bool,

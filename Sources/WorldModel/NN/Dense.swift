@@ -40,31 +40,22 @@ public final class Dense {
         precondition(input.cols == inputWidth && output.cols == outputWidth && output.rows == input.rows, "Dense.forward: shape mismatch")
         let a = activated ?? output
         precondition(a.rows == output.rows && a.cols == outputWidth, "Dense.forward: activated shape mismatch")
-        // Large batches go in blocks of rows whose output fits in L2, so the bias and activation pass
-        // reads what the product just wrote from cache instead of memory.
-        let blockRows = max(64, Dense.blockFloats / max(1, outputWidth))
+        // The product adds the bias and applies ReLU as it stores; other activations take a pass over each block
+        // of rows whose output fits in L2, so they read what the product just wrote from cache.
+        let fused = a.base == output.base && (activation == .relu || activation == .identity)
+        let blockRows = fused ? max(1, input.rows) : max(64, Dense.blockFloats / max(1, outputWidth))
         var start = 0
         while start < input.rows {
             let end = min(input.rows, start + blockRows)
             let z = output.rows(start..<end)
-            matrixMultiply(input.rows(start..<end), weight.value.view, into: z)
-            addBiasAndActivate(z, a.rows(start..<end), activation)
+            matrixMultiply(input.rows(start..<end), weight.value.view, into: z, bias: bias.value.base, relu: fused && activation == .relu)
+            if !fused { for r in 0..<z.rows { activation.apply(z.row(r), a.row(start + r), outputWidth) } }
             start = end
         }
     }
 
     /// Floats of product output per block in ``forward(_:into:activation:activated:)`` (256 KiB).
     static let blockFloats = 65_536
-
-    private func addBiasAndActivate(_ output: MatrixView, _ activated: MatrixView, _ activation: Activation) {
-        let inPlace = activated.base == output.base
-        if inPlace && (activation == .relu || activation == .identity) {
-            wm_rows_bias_activate(output.base, output.rows, outputWidth, output.stride, bias.value.base, activation == .relu ? 1 : 0)
-            return
-        }
-        wm_rows_bias_activate(output.base, output.rows, outputWidth, output.stride, bias.value.base, 0)
-        for r in 0..<output.rows { activation.apply(output.row(r), activated.row(r), outputWidth) }
-    }
 
     /// Accumulates `dW += X^T dZ` and `db += column sums of dZ`; writes `dX = dZ W^T` when `inputGradient` is given.
     public func backward(input: MatrixView, outputGradient: MatrixView, inputGradient: MatrixView?) {

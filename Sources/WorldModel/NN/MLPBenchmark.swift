@@ -15,7 +15,9 @@ public struct MLPBenchmarkRow: Codable, Equatable, Sendable {
     public var mlpGflops: Double
     /// The same FLOPs divided by the median time of the bare `cblas_sgemm` calls, in GFLOP/s.
     public var sgemmGflops: Double
-    /// `mlpGflops / sgemmGflops`: the share of raw GEMM speed the MLP keeps (bias, activations, bookkeeping cost the rest).
+    /// `mlpGflops / sgemmGflops`: the MLP's speed against the bare `cblas_sgemm` calls. Below 1: the share of raw
+    /// GEMM speed the MLP keeps (bias, activations and bookkeeping cost the rest); above 1 where the MLP's products
+    /// run in wm's own kernel (``ProductKernel``), which also applies the bias and ReLU.
     public var ratio: Double
 
     enum CodingKeys: String, CodingKey {

@@ -1,37 +1,79 @@
 import CBLAS
+import CKernels
 
-/// `C = alpha * op(A) * op(B) + beta * C` on row-major views, through OpenBLAS `cblas_sgemm`.
+/// `C = f(beta * C + bias + alpha * op(A) * op(B))` on row-major views: the one matrix product of the NN core.
 ///
 /// `op(X)` is `X` or its transpose (`transposeA`, `transposeB`). Shapes: `op(A)` is `[M, K]`, `op(B)` is
-/// `[K, N]`, `C` is `[M, N]`. Views may be column blocks of wider matrices (their `stride` is the
-/// leading dimension). This is the only place the NN core calls BLAS for products.
+/// `[K, N]`, `C` is `[M, N]`, `bias` (when given) is `[N]`; `f` is ReLU (keeping NaN) when `relu`, else the
+/// identity. Views may be column blocks of wider matrices (their `stride` is the leading dimension).
+///
+/// Which code multiplies: on CPUs with AVX-512F, `wm_product` (CKernels/product_kernel.c) for `X W` with at
+/// least 3 rows, `X^T dY` with a reduction of at least 64 rows and `dY W^T` with at least 32 rows, with `alpha`
+/// 1 and `beta` 0 or 1; it reads the operands in place (only W^T's panels are gathered) and applies bias,
+/// accumulation and ReLU as it stores, where OpenBLAS packs both operands and makes separate passes (`wm bench mlp` measures the two on the layers' shapes in
+/// alternating rounds). Everything else goes to OpenBLAS `cblas_sgemm`, followed by one pass for the bias
+/// and ReLU when asked for.
 ///
 /// ```swift
-/// matrixMultiply(x.view, w.view, into: y.view)                     // Y = X W
-/// matrixMultiply(x.view, dy.view, into: dw.view, transposeA: true, beta: 1) // dW += X^T dY
+/// matrixMultiply(x.view, w.view, into: y.view)                                // Y = X W
+/// matrixMultiply(x.view, w.view, into: y.view, bias: b.base, relu: true)      // Y = ReLU(X W + b)
+/// matrixMultiply(x.view, dy.view, into: dw.view, transposeA: true, beta: 1)   // dW += X^T dY
 /// ```
 public func matrixMultiply(
     _ a: MatrixView, _ b: MatrixView, into c: MatrixView,
     transposeA: Bool = false, transposeB: Bool = false,
-    alpha: Float = 1, beta: Float = 0
+    alpha: Float = 1, beta: Float = 0,
+    bias: UnsafePointer<Float>? = nil, relu: Bool = false
 ) {
     let m = transposeA ? a.cols : a.rows
     let k = transposeA ? a.rows : a.cols
     let kb = transposeB ? b.cols : b.rows
     let n = transposeB ? b.rows : b.cols
     precondition(k == kb && c.rows == m && c.cols == n, "matrixMultiply: shapes [\(m),\(k)] x [\(kb),\(n)] -> [\(c.rows),\(c.cols)]")
+    precondition(bias == nil && !relu || alpha == 1 && (beta == 0 || beta == 1), "matrixMultiply: bias and ReLU need alpha 1 and beta 0 or 1")
     if m == 0 || n == 0 { return }
+    if k > 0 && alpha == 1 && (beta == 0 || beta == 1) && ProductKernel.applies(m: m, k: k, transposeA: transposeA, transposeB: transposeB) {
+        let done = wm_product(m, n, k, a.base, transposeA ? 1 : a.stride, transposeA ? a.stride : 1,
+                              b.base, transposeB ? 1 : b.stride, transposeB ? b.stride : 1,
+                              c.base, c.stride, bias, beta == 1 ? 1 : 0, relu ? 1 : 0)
+        if done != 0 { return }
+    }
     if k == 0 {
         if beta == 0 { c.fill(0) } else if beta != 1 { scale(c, by: beta) }
-        return
+    } else {
+        cblas_sgemm(
+            CblasRowMajor,
+            transposeA ? CblasTrans : CblasNoTrans,
+            transposeB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k),
+            alpha, a.base, Int32(max(1, a.stride)), b.base, Int32(max(1, b.stride)),
+            beta, c.base, Int32(max(1, c.stride)))
     }
-    cblas_sgemm(
-        CblasRowMajor,
-        transposeA ? CblasTrans : CblasNoTrans,
-        transposeB ? CblasTrans : CblasNoTrans,
-        Int32(m), Int32(n), Int32(k),
-        alpha, a.base, Int32(max(1, a.stride)), b.base, Int32(max(1, b.stride)),
-        beta, c.base, Int32(max(1, c.stride)))
+    if let bias {
+        wm_rows_bias_activate(c.base, c.rows, n, c.stride, bias, relu ? 1 : 0)
+    } else if relu {
+        wm_rows_relu(c.base, c.rows, n, c.stride)
+    }
+}
+
+/// Which code runs ``matrixMultiply(_:_:into:transposeA:transposeB:alpha:beta:bias:relu:)``'s products.
+public enum ProductKernel {
+    /// Whether wm's own AVX-512 product runs where it applies (false: every product goes to `cblas_sgemm`,
+    /// as on CPUs without AVX-512F or with `WM_PRODUCT_KERNEL=sgemm` in the environment).
+    public static var isEnabled: Bool { wm_product_kernel_available() != 0 }
+
+    /// Turns wm's own product on (where the CPU has AVX-512F) or off, for comparisons in one process.
+    /// Not to be called while products run on other threads.
+    public static func setEnabled(_ enabled: Bool) { wm_product_kernel_enable(enabled ? 1 : 0) }
+
+    /// The shapes where the kernel beats `cblas_sgemm` here (`wm bench mlp`): `X W` from 3 rows, `X^T dY` from a
+    /// reduction of 64 rows, `dY W^T` from 32 rows (its weight panels are gathered once per call).
+    static func applies(m: Int, k: Int, transposeA: Bool, transposeB: Bool) -> Bool {
+        if transposeA && transposeB { return false }
+        if transposeA { return k >= 64 }
+        if transposeB { return m >= 32 }
+        return m >= 3
+    }
 }
 
 /// Multiplies every element of `x` by `factor`.

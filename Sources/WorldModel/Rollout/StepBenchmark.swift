@@ -1,3 +1,4 @@
+import CBLAS
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -23,6 +24,16 @@ public struct StepBenchmarkReport: Codable, Sendable {
     public var mujocoControlStepsPerSecond: Double
     /// Threads of the learned step's team (OpenBLAS itself on one).
     public var threads: Int
+    /// The network's product FLOPs per graph-step (``GraphNetwork/forwardFlops(nodes:edges:outputs:)`` on the
+    /// nodes, edges and output rows of one environment's graph, as the batch builds it), nil for the dense baseline.
+    public var productFlopsPerGraphStep: Double?
+    /// The hardware limit counted for those FLOPs: `cblas_sgemm` on 2048 x 2048 x 2048 with OpenBLAS on `threads`
+    /// threads, best of 5, in GFLOP/s, measured in this run right after the batch.
+    public var sgemmLimitGflops: Double
+    /// The batch's product rate (graph-steps/s x FLOPs per graph-step) over that limit.
+    public var batchFractionOfSgemmLimit: Double?
+    /// Whether wm's own AVX-512 product (``ProductKernel``) ran, or every product went to `cblas_sgemm`.
+    public var productKernel: String
 
     enum CodingKeys: String, CodingKey {
         case config, objects, parameters, threads, batch
@@ -33,6 +44,10 @@ public struct StepBenchmarkReport: Codable, Sendable {
         case batchGraphStepsPerSecond = "batch_graph_steps_per_second"
         case learnedControlStepsPerSecond = "learned_control_steps_per_second"
         case mujocoControlStepsPerSecond = "mujoco_control_steps_per_second"
+        case productFlopsPerGraphStep = "product_flops_per_graph_step"
+        case sgemmLimitGflops = "sgemm_limit_gflops"
+        case batchFractionOfSgemmLimit = "batch_fraction_of_sgemm_limit"
+        case productKernel = "product_kernel"
     }
 }
 
@@ -74,6 +89,12 @@ public enum StepBenchmark {
             for t in 0..<5 { try batch.advance(&many, step: t, action: action) { _ in } }
             batchRates.append(Double(batchSize * 5) / (monotonicSeconds() - t0))
         }
+        // The last graph built (one block of environments): nodes are the objects and the robot per environment.
+        let builder = batch.runner.builder, environments = max(1, builder.nodeCount / (objects.count + 1))
+        let flops = model.graphNetwork.map {
+            $0.forwardFlops(nodes: builder.nodeCount / environments, edges: builder.edgeCount / environments, outputs: objects.count)
+        }
+        let limit = sgemmGflops(threads: threads)
 
         // MuJoCo's control step (10 physics steps) on the same scene, right after.
         let sim = recorder.simulation
@@ -90,7 +111,27 @@ public enum StepBenchmark {
             config: configName, objects: objects.count, messagePassingSteps: c.messagePassingSteps, latentWidth: c.latentWidth,
             allPairs: c.features.allPairs, parameters: model.parameters.scalarCount, stepMillisecondsBatch1: stepSeconds * 1000,
             batchGraphStepsPerSecond: MLPBenchmark.median(batchRates), batch: batchSize,
-            learnedControlStepsPerSecond: 1 / stepSeconds, mujocoControlStepsPerSecond: MLPBenchmark.median(mujocoRates), threads: threads)
+            learnedControlStepsPerSecond: 1 / stepSeconds, mujocoControlStepsPerSecond: MLPBenchmark.median(mujocoRates), threads: threads,
+            productFlopsPerGraphStep: flops, sgemmLimitGflops: limit,
+            batchFractionOfSgemmLimit: flops.map { MLPBenchmark.median(batchRates) * $0 / 1e9 / limit },
+            productKernel: ProductKernel.isEnabled ? "wm_product (AVX-512)" : "cblas_sgemm")
+    }
+
+    /// `cblas_sgemm` GFLOP/s on 2048^3 with OpenBLAS on `threads` threads (best of 5; OpenBLAS is set back to one).
+    public static func sgemmGflops(threads: Int) -> Double {
+        let n = 2048
+        let a = Matrix(rows: n, cols: n), b = Matrix(rows: n, cols: n), c = Matrix(rows: n, cols: n)
+        for i in 0..<a.count { a.base[i] = Float(i % 7) * 1e-3; b.base[i] = Float(i % 5) * 1e-3 }
+        BLASThreads.set(threads)
+        defer { BLASThreads.set(1) }
+        var best = Double.infinity
+        for _ in 0..<5 {
+            let t0 = monotonicSeconds()
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(n), Int32(n), 1, a.base, Int32(n), b.base, Int32(n),
+                        0, c.base, Int32(n))
+            best = min(best, monotonicSeconds() - t0)
+        }
+        return 2 * Double(n * n * n) / best / 1e9
     }
 
 

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import WorldModel
 
@@ -21,5 +22,83 @@ import WorldModel
                 #expect(abs(c[i, j] - (2 * sum + 0.5 * before[i * n + j])) < 1e-4)
             }
         }
+    }
+}
+
+/// The product with bias, accumulation and ReLU, on shapes that reach wm's AVX-512 kernel (tiles of 6 x 64,
+/// partial tiles and masked column tails, reduction chunks of 256, gathered W^T panels) and shapes below its
+/// thresholds, which go to sgemm: either way the result is the naive sum in double precision.
+@Suite struct FusedProductTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        var m: Int, k: Int, n: Int, transposeA: Bool, transposeB: Bool
+        var testDescription: String { "[\(m),\(k)]x[\(k),\(n)]\(transposeA ? " A^T" : "")\(transposeB ? " B^T" : "")" }
+    }
+
+    static let cases: [Case] = [
+        Case(m: 1, k: 128, n: 128, transposeA: false, transposeB: false),
+        Case(m: 5, k: 7, n: 17, transposeA: false, transposeB: false),
+        Case(m: 13, k: 300, n: 130, transposeA: false, transposeB: false),
+        Case(m: 64, k: 128, n: 128, transposeA: false, transposeB: false),
+        Case(m: 7, k: 600, n: 65, transposeA: false, transposeB: false),
+        Case(m: 33, k: 70, n: 16, transposeA: true, transposeB: false),
+        Case(m: 130, k: 520, n: 47, transposeA: true, transposeB: false),
+        Case(m: 40, k: 33, n: 100, transposeA: false, transposeB: true),
+        Case(m: 400, k: 129, n: 300, transposeA: false, transposeB: true),
+        Case(m: 6, k: 20, n: 8, transposeA: false, transposeB: true),
+    ]
+
+    @Test(arguments: cases)
+    func biasAccumulationAndReLUMatchTheNaiveSum(shape: Case) {
+        var generator = SeededRandom(seed: UInt64(shape.m * 1_000_003 + shape.k * 1_009 + shape.n))
+        let (m, k, n) = (shape.m, shape.k, shape.n)
+        // Operands are column blocks of wider matrices (strides larger than widths).
+        let a = GradientCheck.random(shape.transposeA ? k : m, (shape.transposeA ? m : k) + 3, using: &generator)
+        let b = GradientCheck.random(shape.transposeB ? n : k, (shape.transposeB ? k : n) + 5, using: &generator)
+        let aView = a.view.columns(2..<(2 + (shape.transposeA ? m : k)))
+        let bView = b.view.columns(1..<(1 + (shape.transposeB ? k : n)))
+        let bias = GradientCheck.random(1, n, using: &generator)
+        for accumulate in [false, true] {
+            for relu in [false, true] {
+                let c = GradientCheck.random(m, n + 4, using: &generator)
+                let before = c.values
+                let cView = c.view.columns(2..<(2 + n))
+                matrixMultiply(aView, bView, into: cView, transposeA: shape.transposeA, transposeB: shape.transposeB,
+                               beta: accumulate ? 1 : 0, bias: bias.base, relu: relu)
+                var worst: Double = 0
+                for i in 0..<m {
+                    for j in 0..<n {
+                        var sum = Double(bias.base[j]) + (accumulate ? Double(before[i * (n + 4) + 2 + j]) : 0)
+                        for p in 0..<k {
+                            let x = shape.transposeA ? aView[p, i] : aView[i, p], y = shape.transposeB ? bView[j, p] : bView[p, j]
+                            sum += Double(x) * Double(y)
+                        }
+                        if relu { sum = max(sum, 0) }
+                        worst = max(worst, abs(Double(cView[i, j]) - sum))
+                    }
+                    // The columns beside the output view are not touched.
+                    for j in [0, 1, n + 2, n + 3] { #expect(c[i, j] == before[i * (n + 4) + j]) }
+                }
+                #expect(worst < 1e-5 * Double(k).squareRoot() * 4, "\(shape.testDescription) accumulate \(accumulate) relu \(relu): \(worst)")
+            }
+        }
+    }
+
+    /// ReLU keeps NaN, so a diverging network stays visibly non-finite (as the row kernels do).
+    @Test(arguments: [1, 9, 64])
+    func reluKeepsNaN(rows: Int) {
+        var generator = SeededRandom(seed: 11)
+        let x = GradientCheck.random(rows, 32, using: &generator), w = GradientCheck.random(32, 40, using: &generator)
+        x[rows - 1, 3] = .nan
+        let y = Matrix(rows: rows, cols: 40)
+        matrixMultiply(x.view, w.view, into: y.view, relu: true)
+        for j in 0..<40 { #expect(y[rows - 1, j].isNaN) }
+        for i in 0..<(rows - 1) { for j in 0..<40 { #expect(y[i, j] >= 0) } }
+    }
+
+    @Test func kernelIsReportedAsTheCPUAllows() {
+        // The kernel needs AVX-512F; where it is missing or turned off, every product goes to sgemm.
+        let flags = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let off = ProcessInfo.processInfo.environment["WM_PRODUCT_KERNEL"] == "sgemm"
+        #expect(ProductKernel.isEnabled == (flags.contains(" avx512f ") && !off))
     }
 }
