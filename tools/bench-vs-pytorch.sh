@@ -154,7 +154,10 @@ def run_wm(rnd, cwd, cmd):
                     "train_ms": r["ms_per_step"]["median"], "nodes_per_graph": r["nodes_per_graph"],
                     "edges_per_graph": r["edges_per_graph"]})
     else:
-        out.update({"batch1_ms": r["step_ms_batch1"], "batch_graph_steps_per_s": r["batch_graph_steps_per_second"]})
+        out.update({"batch1_ms": r["step_ms_batch1"], "batch_graph_steps_per_s": r["batch_graph_steps_per_second"],
+                    "product_flops_per_graph_step": r.get("product_flops_per_graph_step"),
+                    "sgemm_limit_gflops": r.get("sgemm_limit_gflops"),
+                    "batch_fraction_of_sgemm_limit": r.get("batch_fraction_of_sgemm_limit")})
     print(json.dumps(out))
 
 def stats(xs):
@@ -188,6 +191,10 @@ def summarise(path, threads, json_only):
                       "ratio_batch_wm_over_torch_best": w["batch_graph_steps_per_s"]
                           / max(t["sparse_graph_steps_per_s"], t["dense_graph_steps_per_s"]),
                       "wm_other_load": w["other_load"], "wm_own_cores": w["own_cores"]})
+            if w.get("batch_fraction_of_sgemm_limit") is not None:
+                p.update({"wm_batch_fraction_of_sgemm_limit": w["batch_fraction_of_sgemm_limit"],
+                          "wm_sgemm_limit_gflops": w["sgemm_limit_gflops"],
+                          "wm_product_mflops_per_graph_step": w["product_flops_per_graph_step"] / 1e6})
         if trains:
             w = wt[i]
             p.update({"wm_train_steps_per_s": w["train_steps_per_s"], "torch_train_steps_per_s": t["train_steps_per_s"],
@@ -222,6 +229,10 @@ def summarise(path, threads, json_only):
         print(f"    ratio wm / torch sparse:     {fmt(s['ratio_batch_wm_over_torch_sparse'], 2)}  (> 1: wm faster)")
         print(f"    ratio wm / torch dense:      {fmt(s['ratio_batch_wm_over_torch_dense'], 2)}")
         print(f"    ratio wm / best torch:       {fmt(s['ratio_batch_wm_over_torch_best'], 2)}")
+        if "wm_batch_fraction_of_sgemm_limit" in s:
+            print(f"    wm's products: {fmt(s['wm_product_mflops_per_graph_step'], 1)} MFLOP a graph-step, "
+                  f"{fmt(s['wm_batch_fraction_of_sgemm_limit'], 2)} of sgemm's 2048^3 speed on {threads} threads "
+                  f"({fmt(s['wm_sgemm_limit_gflops'], 0)} GFLOP/s, best of 5 in each wm round)")
         print(f"  other processes' load, cores:  during wm {fmt(s['wm_other_load'], 2)}   during torch {fmt(s['torch_other_load'], 2)}"
               f"  (of {os.cpu_count()}; well above 0 = contaminated)")
         print(f"  own CPU, cores (CPU s / wall s): wm {fmt(s['wm_own_cores'], 2)}   torch {fmt(s['torch_own_cores'], 2)}"

@@ -18,11 +18,15 @@ public struct ViewerConfiguration: Sendable {
     public var dataPath: String?
     /// When set: a learned dynamics checkpoint rolled out beside the ground truth with the same actions.
     public var modelPath: String?
+    /// When set: per-object neural fields of the scene (`wm field train`), rendered at the learned poses (the
+    /// ground truth's without a model) in an inset, key `f`.
+    public var fieldPath: String?
 
     public init(scenePath: String, driver: ActionDriver = .scripted(.waypoints), seed: UInt64 = 1, episode: Int = 0,
                 width: Int = 960, height: Int = 540, screenshotPath: String? = nil, frames: Int = 100, dataPath: String? = nil,
-                modelPath: String? = nil) {
+                modelPath: String? = nil, fieldPath: String? = nil) {
         self.modelPath = modelPath
+        self.fieldPath = fieldPath
         self.scenePath = scenePath
         self.driver = driver
         self.seed = seed
@@ -58,9 +62,17 @@ public enum Viewer {
         }
         let session = try ViewerSession(groundTruth: groundTruth, learned: learned, driver: driver,
                                         seed: configuration.seed, episode: configuration.episode)
+        var inset: FieldInset?
+        if let fieldPath = configuration.fieldPath {
+            let fields = try ObjectFieldSet.load(from: fieldPath)
+            try InputCompatibility.check(field: fields, file: fieldPath, rendersObjectsOf: groundTruth.scene.objects,
+                                         source: configuration.scenePath)
+            inset = FieldInset(fields: fields, scene: groundTruth.scene)
+        }
         let headless = configuration.screenshotPath != nil
         let window = try ViewerWindow(scene: session.scene, width: configuration.width, height: configuration.height,
                                       visible: !headless, title: "wm view: \(session.scene.name)")
+        window.fieldInset = inset
         guard let path = configuration.screenshotPath else {
             try window.run(session)
             return session.step
@@ -70,6 +82,7 @@ public enum Viewer {
             window.render(session)
             window.present()
         }
+        window.refreshInset()
         window.render(session)
         try PNGFile.write(window.screenshot(), to: path)
         return session.step

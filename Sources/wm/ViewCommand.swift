@@ -19,7 +19,7 @@ struct ViewCommand: ParsableCommand {
 
     @Option(help: "The MJCF scene file.") var scene: String
     @Option(help: "A learned dynamics checkpoint, rolled out beside MuJoCo with the same actions (toggle with l).") var model: String?
-    @Option(help: "A neural field checkpoint (not available in this build yet).") var field: String?
+    @Option(help: "Per-object neural fields of the scene (wm field train): drawn at the learned poses (MuJoCo's without --model) in the top-right corner, toggle with f.") var field: String?
     @Option(help: "A .wmds dataset: replay --episode's actions from its start, the recording drawn over MuJoCo's replay.") var data: String?
     @Option(help: "The episode: its start placement (and, with --data, its actions).") var episode = 0
     @Option(help: "The seed of the start placement and the scripted policy.") var seed: UInt64 = 1
@@ -38,8 +38,8 @@ struct ViewCommand: ParsableCommand {
     /// Checks the files before any window opens: the model and the dataset against the scene, the screenshot
     /// against every input.
     private func checkInputs() throws {
-        if let screenshot { try OutputPathCheck.refuse(outputs: [screenshot], overwriting: [scene] + [model, data].compactMap { $0 }) }
-        guard model != nil || data != nil else { return }
+        if let screenshot { try OutputPathCheck.refuse(outputs: [screenshot], overwriting: [scene] + [model, data, field].compactMap { $0 }) }
+        guard model != nil || data != nil || field != nil else { return }
         let description = try MuJoCoSimulation(path: scene).scene
         if let model {
             try InputCompatibility.check(model: try DynamicsModel.load(from: model), file: model, runsOn: description.objects,
@@ -48,10 +48,12 @@ struct ViewCommand: ParsableCommand {
         if let data {
             try InputCompatibility.check(dataset: try DatasetReader(path: data).header, file: data, recordedIn: description, sceneFile: scene)
         }
+        if let field {
+            try InputCompatibility.check(field: try ObjectFieldSet.load(from: field), file: field, rendersObjectsOf: description.objects, source: scene)
+        }
     }
 
     func run() throws {
-        if let field { throw WorldModelError(file: field, "neural fields are not available in this build yet") }
         try checkInputs()
         #if Viewer
         guard let driver = ActionDriver(name: policy) else {
@@ -59,7 +61,7 @@ struct ViewCommand: ParsableCommand {
         }
         let steps = try Viewer.run(ViewerConfiguration(scenePath: scene, driver: driver, seed: seed, episode: episode,
                                            width: width, height: height, screenshotPath: screenshot, frames: frames, dataPath: data,
-                                           modelPath: model))
+                                           modelPath: model, fieldPath: field))
         if let screenshot { print("wrote \(screenshot) (\(width)x\(height), after \(steps) control steps)") }
         #else
         throw WorldModelError("wm view needs the Viewer trait: build with `swift build --traits Viewer` (or `swift run --traits Viewer wm view ...`)")

@@ -20,7 +20,9 @@ final class SceneRenderer {
     }
 
     /// Draws one frame into the current framebuffer of `width` x `height` pixels.
-    func draw(_ session: ViewerSession, camera: OrbitCamera, width: Int, height: Int, overlay: [String], footer: String) {
+    /// `inset`: an RGB picture (top row first) drawn at its size in the top-right corner, over the scene.
+    func draw(_ session: ViewerSession, camera: OrbitCamera, width: Int, height: Int, overlay: [String], footer: String,
+              inset: RGBImage? = nil) {
         glViewport(0, 0, GLsizei(width), GLsizei(height))
         glClearColor(0.93, 0.94, 0.96, 1)
         glClear(GLbitfield(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT))
@@ -59,6 +61,24 @@ final class SceneRenderer {
         glDisableClientState(GLenum(GL_NORMAL_ARRAY))
         glDisableClientState(GLenum(GL_VERTEX_ARRAY))
         drawText(overlay, footer: footer, width: width, height: height)
+        if let inset { drawInset(inset, width: width, height: height) }
+    }
+
+    /// `image` 8 pixels from the top-right corner, after `drawText` (its projection counts pixels from the top
+    /// left): the raster position is the image's top-left pixel and a zoom of -1 writes its rows downwards.
+    private func drawInset(_ image: RGBImage, width: Int, height: Int) {
+        glDisable(GLenum(GL_LIGHTING))
+        glDisable(GLenum(GL_DEPTH_TEST))
+        glRasterPos2f(Float(max(0, width - image.width - 8)), 8)
+        glPixelZoom(1, -1)
+        glPixelStorei(GLenum(GL_UNPACK_ALIGNMENT), 1)
+        image.pixels.withUnsafeBufferPointer { p in
+            glDrawPixels(GLsizei(image.width), GLsizei(image.height), GLenum(image.channels == 4 ? GL_RGBA : GL_RGB),
+                         GLenum(GL_UNSIGNED_BYTE), p.baseAddress)
+        }
+        glPixelZoom(1, 1)
+        glEnable(GLenum(GL_DEPTH_TEST))
+        glEnable(GLenum(GL_LIGHTING))
     }
 
     private func setUpLighting() {

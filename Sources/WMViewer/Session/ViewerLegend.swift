@@ -1,11 +1,14 @@
 #if Viewer
+import WorldModel
 /// The on-screen text of the viewer, one string per line: step, position error, memory per model, keys.
 ///
 /// ```swift
-/// let lines = ViewerLegend.lines(session: session, paused: false, speed: 1, fieldShown: false)
+/// let lines = ViewerLegend.lines(session: session, paused: false, speed: 1, fieldShown: false, field: nil)
 /// ```
 public enum ViewerLegend {
-    public static func lines(session: ViewerSession, paused: Bool, speed: Double, fieldShown: Bool) -> [String] {
+    /// `field`: the loaded field set and the label of the source its inset shows, nil without one.
+    public static func lines(session: ViewerSession, paused: Bool, speed: Double, fieldShown: Bool,
+                             field: (set: ObjectFieldSet, showing: String)?) -> [String] {
         let seconds = Double(session.step) * session.scene.controlDtSeconds
         var lines = ["STEP \(session.step)  T \(fixed(seconds, 2)) S  SPEED \(speedText(speed))" + (paused ? "  [PAUSED]" : "")]
         for (index, source) in session.sources.enumerated() {
@@ -14,7 +17,11 @@ public enum ViewerLegend {
             lines.append("[\(key)] \(state) \(source.label)  MEM \(memoryText(source.memoryFootprintBytes))")
         }
         if session.sources.count == 1 { lines.append("[L] LEARNED DYNAMICS: NOT LOADED") }
-        lines.append("[F] NEURAL FIELD: NOT LOADED" + (fieldShown ? " (ON)" : ""))
+        if let field {
+            lines.append("[F] \(fieldShown ? "ON " : "OFF") NEURAL FIELD OF \(field.showing.uppercased())  MEM \(memoryText(field.set.storedBytes))")
+        } else {
+            lines.append("[F] NEURAL FIELD: NOT LOADED")
+        }
         if let error = session.positionErrorMeters {
             lines.append("POSITION ERROR \(fixed(Double(error) * 1000, 1)) MM (MEAN OVER OBJECTS, G VS L)")
         } else {

@@ -24,6 +24,13 @@ public final class ViewerWindow {
     /// Control steps per second of simulated time relative to real time (1 = real time).
     public private(set) var speed = 1.0
     public private(set) var fieldShown = false
+    /// The neural field's picture of the learned world (of the ground truth when no model is loaded), drawn in
+    /// the top-right corner while `fieldShown`; nil without `--field`.
+    public var fieldInset: FieldInset? { didSet { fieldShown = fieldInset != nil; insetImage = nil } }
+    /// Pixels of the inset's side, and how many rendered frames it is kept before it is rendered again.
+    public var insetSize = 128, insetEveryFrames = 6
+    private var insetImage: RGBImage?
+    private var framesSinceInset = 0
     private let window: OpaquePointer
     private let renderer: SceneRenderer
     private var session: ViewerSession?
@@ -67,10 +74,24 @@ public final class ViewerWindow {
     /// Draws `session` once into the back buffer.
     public func render(_ session: ViewerSession) {
         let (w, h) = framebufferSize
-        renderer.draw(session, camera: camera, width: w, height: h,
-                      overlay: ViewerLegend.lines(session: session, paused: paused, speed: speed, fieldShown: fieldShown),
-                      footer: ViewerLegend.keys)
+        if let fieldInset, fieldShown {
+            framesSinceInset += 1
+            if insetImage == nil || framesSinceInset >= insetEveryFrames {
+                insetImage = fieldInset.image(of: Self.insetSource(session), size: insetSize)
+                framesSinceInset = 0
+            }
+        }
+        let legend = ViewerLegend.lines(session: session, paused: paused, speed: speed, fieldShown: fieldShown,
+                                        field: fieldInset.map { ($0.fields, Self.insetSource(session).label) })
+        renderer.draw(session, camera: camera, width: w, height: h, overlay: legend, footer: ViewerLegend.keys,
+                      inset: fieldShown ? insetImage : nil)
     }
+
+    /// The source the inset shows: the last one (the learned rollout, when loaded), else the ground truth.
+    static func insetSource(_ session: ViewerSession) -> any PoseSource { session.sources[session.sources.count - 1] }
+
+    /// Renders the inset now, before the next `render` (the screenshot's last frame shows the newest poses).
+    public func refreshInset() { insetImage = nil }
 
     /// Shows the frame drawn by `render` (swaps the buffers), so the driver can finish and recycle it.
     public func present() {

@@ -285,9 +285,8 @@ public final class RolloutRun {
     /// The steps `renderFrames(every:size:_:)` renders: 0, `every`, 2 `every`, ... up to the last step.
     private func renderedSteps(every: Int) -> StrideThrough<Int> { stride(from: 0, through: options.steps, by: max(1, every)) }
 
-    /// The camera of the rendered frames: `PinholeCamera.aroundObjects` looking at the centre of environment
-    /// 0's predicted objects and robot over the rendered steps, far enough (the 40 degree view's half angle)
-    /// that all of them stay in view.
+    /// The camera of the rendered frames: `PinholeCamera.framing` of environment 0's predicted objects and
+    /// robot over the rendered steps, so all of them stay in view.
     private func frameCamera(_ trajectories: RolloutTrajectories, every: Int, size: Int) -> PinholeCamera {
         var points: [SIMD3<Float>] = []
         for t in renderedSteps(every: every) {
@@ -295,12 +294,7 @@ public final class RolloutRun {
             let r = trajectories.robotPosition(frame: t, environment: 0)
             points.append(SIMD3(r.x, r.y, scene.robot.shapeCentreHeightMeters))
         }
-        let centre = points.reduce(.zero, +) / Float(max(points.count, 1))
-        // The farthest point from the centre, plus a margin for the shapes around it.
-        let radius = points.map { (($0 - centre) * ($0 - centre)).sum().squareRoot() }.max() ?? 0
-        let distance = max(0.5, (radius + 0.05) / Float(tan(20.0 * Double.pi / 180)))
-        let flat = points.flatMap { [$0.x, $0.y, $0.z] }
-        return PinholeCamera.aroundObjects(poses: flat, objectCount: points.count, count: 1, azimuthOffsetDegrees: 210, distance: distance, size: size)[0]
+        return PinholeCamera.framing(points: points, size: size)
     }
 
     /// Renders environment 0 every `every` steps and hands each frame to `frame(step, image)`, one at a time

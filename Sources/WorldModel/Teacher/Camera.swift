@@ -118,4 +118,15 @@ extension PinholeCamera {
             return PinholeCamera(lookFrom: eye, at: centre, fieldOfViewDegrees: 40, width: size, height: size)
         }
     }
+
+    /// One camera at azimuth 210 degrees and elevation 35 around the centroid of `points` (m, world), far enough
+    /// (the 40 degree view's half angle, plus 5 cm for the shapes around them, at least 0.5 m) that every point
+    /// stays in view: the frames of `wm rollout --render` and the viewer's field inset.
+    public static func framing(points: [SIMD3<Float>], size: Int) -> PinholeCamera {
+        let centre = points.reduce(.zero, +) / Float(max(points.count, 1))
+        let radius = points.map { (($0 - centre) * ($0 - centre)).sum().squareRoot() }.max() ?? 0
+        let distance = max(0.5, (radius + 0.05) / Float(tan(20.0 * Double.pi / 180)))
+        let flat = points.flatMap { [$0.x, $0.y, $0.z] }
+        return aroundObjects(poses: flat, objectCount: points.count, count: 1, azimuthOffsetDegrees: 210, distance: distance, size: size)[0]
+    }
 }

@@ -28,8 +28,12 @@ import WorldModel
 
     @Test func legendShowsStepErrorAndMemory() throws {
         let session = try ViewerSession(groundTruth: GroundTruthSource(scenePath: scenePath("push.xml")))
-        let lines = ViewerLegend.lines(session: session, paused: true, speed: 0.5, fieldShown: false)
+        let lines = ViewerLegend.lines(session: session, paused: true, speed: 0.5, fieldShown: false, field: nil)
         #expect(lines[0] == "STEP 0  T 0.00 S  SPEED 1/2X  [PAUSED]")
+        #expect(lines.contains("[F] NEURAL FIELD: NOT LOADED"))
+        let fields = try ObjectFieldSet.load(from: packageRoot + "/models/push-field.safetensors")
+        let withField = ViewerLegend.lines(session: session, paused: false, speed: 1, fieldShown: true, field: (fields, session.groundTruth.label))
+        #expect(withField.contains { $0.hasPrefix("[F] ON  NEURAL FIELD OF \(session.groundTruth.label.uppercased())  MEM ") })
         #expect(lines.contains { $0.hasPrefix("POSITION ERROR") })
         #expect(lines.contains { $0.contains("MEM -") })
         #expect(ViewerLegend.memoryText(3 << 20) == "3.00 MB")

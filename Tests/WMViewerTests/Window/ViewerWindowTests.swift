@@ -111,5 +111,55 @@ let hasDisplay = getenv("DISPLAY") != nil
         window.handleKey(GLFW_KEY_R, session: session)
         #expect(session.step == 0)
     }
+    /// With the shipped push fields, the top-right corner holds exactly the field's picture of the session (8 px
+    /// from the edges, top row first), the picture shows every cube's colour, and `f` takes it away again.
+    @Test(.enabled(if: hasDisplay, "no display (DISPLAY unset): run under xvfb-run -a"))
+    func theFieldInsetShowsTheFieldsPictureAndTogglesWithF() throws {
+        let session = try Self.placedSession()
+        let (width, height) = (480, 320)
+        let window = try ViewerWindow(scene: session.scene, width: width, height: height, visible: false)
+        let fields = try ObjectFieldSet.load(from: packageRoot + "/models/push-field.safetensors")
+        let inset = FieldInset(fields: fields, scene: session.scene)
+        window.fieldInset = inset
+        window.insetSize = 96
+        #expect(window.fieldShown)
+        window.render(session)
+        let screen = window.screenshot()
+        let picture = inset.image(of: session.groundTruth, size: 96)
+        let x0 = width - 96 - 8, y0 = 8
+        var worst = 0
+        for y in 0..<96 {
+            for x in 0..<96 {
+                for c in 0..<3 {
+                    let a = Int(screen.pixels[((y0 + y) * width + x0 + x) * 3 + c]), b = Int(picture.pixels[(y * 96 + x) * 3 + c])
+                    worst = max(worst, abs(a - b))
+                }
+            }
+        }
+        #expect(worst <= 2, "inset differs from the field's picture by up to \(worst) levels")
+        // Every cube's colour is the nearest palette entry for some pixels of the picture.
+        let objects = session.scene.objects.map { SIMD3($0.rgba[0], $0.rgba[1], $0.rgba[2]) }
+        let palette = objects + [SIMD3<Float>(0.78, 0.76, 0.70), SIMD3<Float>(0.85, 0.20, 0.15), SIMD3<Float>(0.93, 0.94, 0.96)]
+        var counts = [Int](repeating: 0, count: palette.count)
+        for p in stride(from: 0, to: picture.pixels.count, by: 3) {
+            let pixel = SIMD3(Float(picture.pixels[p]), Float(picture.pixels[p + 1]), Float(picture.pixels[p + 2])) / 255
+            let saturation = pixel.max() - pixel.min()
+            if saturation > 0.15 { counts[Self.nearest(pixel, in: palette)] += 1 }
+        }
+        for i in objects.indices { #expect(counts[i] >= 3, "cube \(i) not in the field's picture: \(counts)") }
+
+        window.handleKey(GLFW_KEY_F, session: session)
+        #expect(!window.fieldShown)
+        window.render(session)
+        let hidden = window.screenshot()
+        var changed = 0
+        for y in 0..<96 {
+            for x in 0..<96 {
+                let o = ((y0 + y) * width + x0 + x) * 3
+                if hidden.pixels[o..<(o + 3)] != screen.pixels[o..<(o + 3)] { changed += 1 }
+            }
+        }
+        #expect(changed > 96 * 96 / 2, "only \(changed) pixels of the corner changed when the field was hidden")
+    }
 }
 #endif
