@@ -12,7 +12,8 @@
 /// Every step, single or batched, runs through ``LearnedRolloutModel`` (the planner's rollout path). When the
 /// model's prediction stops being finite, `step` throws and the environment keeps its last state; in `rollout`
 /// the diverged sequence's observations hold its last finite state. Rendering (and `Observation.frames`, RGB-D)
-/// ray-casts the scene's primitive geoms at the predicted body poses. Not thread-safe (it owns the runners' buffers): one per thread.
+/// ray-casts the scene's primitive geoms at the predicted body poses, or, after ``useFields(_:source:)``, draws the
+/// free bodies and the table with their neural fields and the robot's primitives over them. Not thread-safe (it owns the runners' buffers): one per thread.
 public final class LearnedEnvironment: Environment {
     public let model: BodyDynamicsModel
     public var sceneModel: SceneModel { model.scene }
@@ -29,6 +30,12 @@ public final class LearnedEnvironment: Environment {
     private var lastCtrl: [Float]
     private var tracker: BodyStateTracker
     private var cameras: [PinholeCamera] = []
+    /// The neural fields that draw the free bodies (nil: primitives), their renderer, and the free joints' qpos
+    /// addresses in the set's object order.
+    public private(set) var fields: ObjectFieldSet?
+    private var fieldRenderer: VolumeRenderer?
+    private var fieldQposAddresses: [Int] = []
+    private var fieldBodies: Set<Int> = []
 
     /// A learned environment of `model`, batching up to `maxBatch` sequences in `rollout(actions:)`.
     public init(model: BodyDynamicsModel, maxBatch: Int = 64, threads: Int = 1) throws {
@@ -132,9 +139,40 @@ public final class LearnedEnvironment: Environment {
 
     public func render(camera: PinholeCamera) -> RGBImage { renderRGBD(camera: camera).image }
 
+    /// Draws the scene's free bodies (and the table) with `fields` from now on (`wm field train` on this scene:
+    /// one object per free joint, in MJCF order), the other moving bodies (the robot) as their primitive geoms
+    /// wherever they are nearer; nil goes back to primitives only. Throws, naming `source`, for fields of another
+    /// scene or of another number of objects.
+    public func useFields(_ fields: ObjectFieldSet?, source: String? = nil) throws {
+        guard let fields else {
+            (self.fields, fieldRenderer, fieldQposAddresses, fieldBodies) = (nil, nil, [], [])
+            return
+        }
+        let free = try fields.freeJoints(of: sceneModel, source: source)
+        self.fields = fields
+        fieldRenderer = fields.makeRenderer()
+        fieldQposAddresses = free.map(\.qposAddress)
+        fieldBodies = Set(free.map(\.body))
+    }
+
     private func renderRGBD(camera: PinholeCamera) -> RGBDImage {
-        let (p, q) = kinematics.bodyPoses(qpos: Array(state.qpos))
-        let placed = PlacedPrimitives(scene: sceneModel, bodyPositions: p, bodyQuaternions: q)
-        return RayCastImage.renderRGBD(camera: camera) { origin, direction in placed.nearest(origin: origin, direction: direction) }
+        let qpos = Array(state.qpos)
+        let (p, q) = kinematics.bodyPoses(qpos: qpos)
+        guard let fields, let fieldRenderer else {
+            let placed = PlacedPrimitives(scene: sceneModel, bodyPositions: p, bodyQuaternions: q)
+            return RayCastImage.renderRGBD(camera: camera) { origin, direction in placed.nearest(origin: origin, direction: direction) }
+        }
+        var view = fieldRenderer.render(camera: camera, fields: fields.placed(poses: fieldQposAddresses.flatMap { qpos[$0..<($0 + 7)] }))
+        let bodies = sceneModel.bodies
+        let robot = PlacedPrimitives(scene: sceneModel, bodyPositions: p, bodyQuaternions: q,
+                                     including: { !self.fieldBodies.contains($0) && !bodies[$0].isStatic })
+        guard !robot.primitives.isEmpty else { return view }
+        let drawn = RayCastImage.renderRGBD(camera: camera) { origin, direction in robot.nearest(origin: origin, direction: direction) }
+        // A robot pixel (depth > 0: a hit) replaces the field's where it is nearer, or where the field saw nothing.
+        for i in 0..<(view.width * view.height) where drawn.depth[i] > 0 && !(view.depth[i] > 0 && view.depth[i] <= drawn.depth[i]) {
+            view.depth[i] = drawn.depth[i]
+            for c in 0..<3 { view.rgb[3 * i + c] = drawn.rgb[3 * i + c] }
+        }
+        return view
     }
 }

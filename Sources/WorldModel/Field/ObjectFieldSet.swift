@@ -61,6 +61,19 @@ public final class ObjectFieldSet {
 
     private var tableNames: Set<String> { Set(fields.map(\.table.name)) }
 
+    /// The free joints of `scene` whose bodies these fields draw, in MJCF order (as the set numbers its objects);
+    /// throws, naming `source`, when the set is of another scene or does not hold one object per free joint.
+    public func freeJoints(of scene: SceneModel, source: String? = nil) throws -> [KinematicTree.Joint] {
+        guard description.sceneName == scene.name else {
+            throw WorldModelError(file: source, "the fields are of scene '\(description.sceneName)', the model of scene '\(scene.name)'")
+        }
+        let free = scene.tree.joints.filter { $0.kind == .free }
+        guard free.count == description.objectClasses.count else {
+            throw WorldModelError(file: source, "the fields hold \(description.objectClasses.count) objects, scene '\(scene.name)' has \(free.count) free bodies")
+        }
+        return free
+    }
+
     /// The fields placed at the objects' poses (`N x 7`: position, quaternion w x y z).
     public func placed(poses: [Float]) -> [PlacedField] {
         description.objectClasses.enumerated().map { i, c in

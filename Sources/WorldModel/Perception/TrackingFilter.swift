@@ -35,13 +35,7 @@ public final class TrackingFilter {
     public init(model: BodyDynamicsModel, fields: ObjectFieldSet, configuration: PoseTrackerConfiguration = PoseTrackerConfiguration(),
                 search: BodySearchConfiguration? = BodySearchConfiguration(), threads: Int = 1, fieldSource: String? = nil) throws {
         let scene = model.scene
-        guard fields.description.sceneName == scene.name else {
-            throw WorldModelError(file: fieldSource, "the fields are of scene '\(fields.description.sceneName)', the model of scene '\(scene.name)'")
-        }
-        let free = scene.tree.joints.filter { $0.kind == .free }
-        guard free.count == fields.description.objectClasses.count else {
-            throw WorldModelError(file: fieldSource, "the fields hold \(fields.description.objectClasses.count) objects, scene '\(scene.name)' has \(free.count) free bodies")
-        }
+        let free = try fields.freeJoints(of: scene, source: fieldSource)
         self.model = model
         tracker = PoseTracker(fields: fields, configuration: configuration, threads: threads)
         self.search = search.map { BodySearch(fields: fields, configuration: $0) }
