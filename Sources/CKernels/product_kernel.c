@@ -82,6 +82,12 @@ void tile(int rows, int vectors, int transposed, long k, const float *a, long ar
 // 64-column panel of B in turn, so the tile's rows stay in L1.
 enum { KC = 256, MR = 6, NR = 64, MB = 384 };
 
+// The lanes of vector v (0-3) of a 64-column panel that hold one of its `width` columns.
+static inline __mmask16 panel_mask(long width, int v) {
+    long w = width - 16 * v;
+    return w >= 16 ? (__mmask16)0xFFFF : w > 0 ? (__mmask16)((1u << w) - 1) : 0;
+}
+
 // Columns p_begin..<p_end of C (multiples of 64 apart) over one chunk of the reduction; column q of B is at
 // b + (q - b_origin) in each of its rows.
 WM_AVX512
@@ -93,10 +99,7 @@ static void multiply_chunk(long m, long n, long kc, const float *a, long ars, lo
         for (long p = p_begin; p < p_end; p += NR) {
             long width = n - p < NR ? n - p : NR;
             __mmask16 mask[4];
-            for (int v = 0; v < 4; v++) {
-                long w = width - 16 * v;
-                mask[v] = w >= 16 ? (__mmask16)0xFFFF : w > 0 ? (__mmask16)((1u << w) - 1) : 0;
-            }
+            for (int v = 0; v < 4; v++) mask[v] = panel_mask(width, v);
             const float *bp = b + (p - b_origin), *biasp = bias ? bias + p : 0;
             float *cp = c + i * ldc + p;
             switch ((width + 15) / 16) {
@@ -129,8 +132,7 @@ static void product_avx512(long m, long n, long k, const float *a, long ars, lon
             for (long p = 0; p < n; p += NR) {
                 long width = n - p < NR ? n - p : NR;
                 for (int v = 0; v < 4; v++) {
-                    long w = width - 16 * v;
-                    __mmask16 mask = w >= 16 ? (__mmask16)0xFFFF : w > 0 ? (__mmask16)((1u << w) - 1) : 0;
+                    __mmask16 mask = panel_mask(width, v);
                     const float *bp = b + j0 + (p + 16 * v) * bcs;
                     for (long j = 0; j < kc; j++)
                         _mm512_store_ps(panel + j * NR + 16 * v, _mm512_mask_i32gather_ps(_mm512_setzero_ps(), mask, columns, bp + j, 4));
@@ -158,12 +160,6 @@ int wm_product_kernel_available(void) {
     return state;
 }
 
-void wm_product_kernel_enable(int enabled) {
-    __atomic_store_n(&product_kernel_state, -1, __ATOMIC_RELAXED);
-    if (enabled && wm_product_kernel_available()) return;
-    __atomic_store_n(&product_kernel_state, 0, __ATOMIC_RELAXED);
-}
-
 int wm_product(long m, long n, long k, const float *a, long a_row_stride, long a_step, const float *b, long b_row_stride,
                long b_step, float *c, long ldc, const float *bias, int beta_one, int relu) {
     if (!wm_product_kernel_available()) return 0;
@@ -175,8 +171,6 @@ int wm_product(long m, long n, long k, const float *a, long a_row_stride, long a
 #else
 
 int wm_product_kernel_available(void) { return 0; }
-
-void wm_product_kernel_enable(int enabled) { (void)enabled; }
 
 int wm_product(long m, long n, long k, const float *a, long a_row_stride, long a_step, const float *b, long b_row_stride,
                long b_step, float *c, long ldc, const float *bias, int beta_one, int relu) {

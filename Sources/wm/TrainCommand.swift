@@ -98,8 +98,7 @@ struct TrainCommand: ParsableCommand {
             if let config, try loadConfiguration(config) != model.configuration {
                 throw WorldModelError(file: out, "was trained with another configuration than \(config)")
             }
-            let file = try SafetensorsFile.read(out)
-            startStep = Int(file.metadata["training_step"] ?? "0") ?? 0
+            startStep = try resumedStep()
         } else {
             let configuration = try loadConfiguration(config ?? "default")
             model = DynamicsModel(configuration: configuration, objects: header.objects, robot: try header.requireRobot(file: dataName),
@@ -134,7 +133,7 @@ struct TrainCommand: ParsableCommand {
             if let config, try loadBodyConfiguration(config) != model.configuration {
                 throw WorldModelError(file: out, "was trained with another configuration than \(config)")
             }
-            startStep = Int(try SafetensorsFile.read(out).metadata["training_step"] ?? "0") ?? 0
+            startStep = try resumedStep()
         } else {
             model = try attributing(to: dataName) { try BodyDynamicsModel(configuration: try loadBodyConfiguration(config ?? "default"), scene: scene, seed: seed) }
         }
@@ -154,6 +153,11 @@ struct TrainCommand: ParsableCommand {
 
     /// Runs the trainers' loops, replica `t` on thread `t` as a data-parallel rank (`run(t, reducer, budget, metadata,
     /// shouldStop, progress)`), with the progress bar and Ctrl-C, then reports (rank 0 only, of several MPI ranks).
+    /// The optimisation step `--resume` continues from: the `training_step` the checkpoint at `--out` was saved at.
+    private func resumedStep() throws -> Int {
+        Int(try SafetensorsFile.read(out).metadata["training_step"] ?? "0") ?? 0
+    }
+
     private func runTraining(what: String, header: DatasetHeader, validCount: Int, ranks: TrainingRanks,
                        run: @escaping (Int, any GradientReducer, Double, [String: String], () -> Bool, (DynamicsTrainingProgress) -> Void) throws -> DynamicsTrainingSummary) throws {
         InterruptSignal.stopAtNextStep()

@@ -29,17 +29,13 @@ void wm_rows_edge_input(float *z, long rows, long cols, long stride, const float
 /// with row stride ldc. bias ([n], or NULL) is added, C's old values are added when beta_one is non-zero (else C
 /// is only written), and ReLU (keeping NaN) follows when relu is non-zero. Returns 0 without touching C when
 /// the CPU lacks AVX-512F or the kernel is turned off (the caller then uses cblas_sgemm), 1 when done. Each
-/// output is summed over the reduction in index order (FMA), in tiles of 12 x 32.
+/// output is summed over the reduction in index order (FMA), in tiles of 6 x 64.
 int wm_product(long m, long n, long k, const float *a, long a_row_stride, long a_step, const float *b, long b_row_stride,
                long b_step, float *c, long ldc, const float *bias, int beta_one, int relu);
 
-/// Whether ``wm_product`` runs on this CPU (AVX-512F) and is not turned off (by WM_PRODUCT_KERNEL=sgemm in the
-/// environment, or ``wm_product_kernel_enable``).
+/// Whether ``wm_product`` runs on this CPU (AVX-512F) and is not turned off by WM_PRODUCT_KERNEL=sgemm in the
+/// environment (read once).
 int wm_product_kernel_available(void);
-
-/// Turns the kernel on (when the CPU has AVX-512F) or off (every product then goes to cblas_sgemm), for
-/// comparisons in one process. Not to be called while products run on other threads.
-void wm_product_kernel_enable(int enabled);
 
 /// z = max(z, 0), keeping NaN.
 void wm_rows_relu(float *z, long rows, long cols, long stride);

@@ -30,12 +30,11 @@ public final class LearnedEnvironment: Environment {
     private var lastCtrl: [Float]
     private var tracker: BodyStateTracker
     private var cameras: [PinholeCamera] = []
-    /// The neural fields that draw the free bodies (nil: primitives), their renderer, and the free joints' qpos
-    /// addresses in the set's object order.
-    public private(set) var fields: ObjectFieldSet?
-    private var fieldRenderer: VolumeRenderer?
-    private var fieldQposAddresses: [Int] = []
-    private var fieldBodies: Set<Int> = []
+    /// The neural fields that draw the free bodies, with their renderer and the free joints they draw (their qpos
+    /// addresses in the set's object order, and their bodies); nil: primitives.
+    private var fieldDrawing: (fields: ObjectFieldSet, renderer: VolumeRenderer, qposAddresses: [Int], bodies: Set<Int>)?
+    /// The neural fields that draw the free bodies (``useFields(_:source:)``), nil when primitives do.
+    public var fields: ObjectFieldSet? { fieldDrawing?.fields }
 
     /// A learned environment of `model`, batching up to `maxBatch` sequences in `rollout(actions:)`.
     public init(model: BodyDynamicsModel, maxBatch: Int = 64, threads: Int = 1) throws {
@@ -145,27 +144,24 @@ public final class LearnedEnvironment: Environment {
     /// scene or of another number of objects.
     public func useFields(_ fields: ObjectFieldSet?, source: String? = nil) throws {
         guard let fields else {
-            (self.fields, fieldRenderer, fieldQposAddresses, fieldBodies) = (nil, nil, [], [])
+            fieldDrawing = nil
             return
         }
         let free = try fields.freeJoints(of: sceneModel, source: source)
-        self.fields = fields
-        fieldRenderer = fields.makeRenderer()
-        fieldQposAddresses = free.map(\.qposAddress)
-        fieldBodies = Set(free.map(\.body))
+        fieldDrawing = (fields, fields.makeRenderer(), free.map(\.qposAddress), Set(free.map(\.body)))
     }
 
     private func renderRGBD(camera: PinholeCamera) -> RGBDImage {
         let qpos = Array(state.qpos)
         let (p, q) = kinematics.bodyPoses(qpos: qpos)
-        guard let fields, let fieldRenderer else {
+        guard let drawing = fieldDrawing else {
             let placed = PlacedPrimitives(scene: sceneModel, bodyPositions: p, bodyQuaternions: q)
             return RayCastImage.renderRGBD(camera: camera) { origin, direction in placed.nearest(origin: origin, direction: direction) }
         }
-        var view = fieldRenderer.render(camera: camera, fields: fields.placed(poses: fieldQposAddresses.flatMap { qpos[$0..<($0 + 7)] }))
+        var view = drawing.renderer.render(camera: camera, fields: drawing.fields.placed(poses: drawing.qposAddresses.flatMap { qpos[$0..<($0 + 7)] }))
         let bodies = sceneModel.bodies
         let robot = PlacedPrimitives(scene: sceneModel, bodyPositions: p, bodyQuaternions: q,
-                                     including: { !self.fieldBodies.contains($0) && !bodies[$0].isStatic })
+                                     including: { !drawing.bodies.contains($0) && !bodies[$0].isStatic })
         guard !robot.primitives.isEmpty else { return view }
         let drawn = RayCastImage.renderRGBD(camera: camera) { origin, direction in robot.nearest(origin: origin, direction: direction) }
         // A robot pixel (depth > 0: a hit) replaces the field's where it is nearer, or where the field saw nothing.

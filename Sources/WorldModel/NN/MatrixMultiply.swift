@@ -62,10 +62,6 @@ public enum ProductKernel {
     /// as on CPUs without AVX-512F or with `WM_PRODUCT_KERNEL=sgemm` in the environment).
     public static var isEnabled: Bool { wm_product_kernel_available() != 0 }
 
-    /// Turns wm's own product on (where the CPU has AVX-512F) or off, for comparisons in one process.
-    /// Not to be called while products run on other threads.
-    public static func setEnabled(_ enabled: Bool) { wm_product_kernel_enable(enabled ? 1 : 0) }
-
     /// The shapes where the kernel beats `cblas_sgemm` here (`wm bench mlp`): `X W` from 3 rows, `X^T dY` from a
     /// reduction of 64 rows, `dY W^T` from 32 rows (its weight panels are gathered once per call).
     static func applies(m: Int, k: Int, transposeA: Bool, transposeB: Bool) -> Bool {

@@ -89,11 +89,10 @@ public enum StepBenchmark {
             for t in 0..<5 { try batch.advance(&many, step: t, action: action) { _ in } }
             batchRates.append(Double(batchSize * 5) / (monotonicSeconds() - t0))
         }
-        // The last graph built (one block of environments): nodes are the objects and the robot per environment.
-        let builder = batch.runner.builder, environments = max(1, builder.nodeCount / (objects.count + 1))
-        let flops = model.graphNetwork.map {
-            $0.forwardFlops(nodes: builder.nodeCount / environments, edges: builder.edgeCount / environments, outputs: objects.count)
-        }
+        // One environment's graph, from the last one built (a block of environments): a node per object and the
+        // robot's, and its share of the edges found.
+        let builder = batch.runner.builder, nodes = objects.count + 1, environments = max(1, builder.nodeCount / nodes)
+        let flops = model.graphNetwork.map { $0.forwardFlops(nodes: nodes, edges: builder.edgeCount / environments, outputs: objects.count) }
         let limit = sgemmGflops(threads: threads)
 
         // MuJoCo's control step (10 physics steps) on the same scene, right after.
