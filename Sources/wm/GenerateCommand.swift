@@ -41,7 +41,7 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Output dataset (.wmds); written atomically.")
     var out: String
 
-    @Option(help: "Action policy: waypoints (a pusher steered to push free objects), smooth (low-pass random ctrl in ctrlrange, any actuators), random (held uniform ctrl), or still. Default: waypoints for free-object scenes, else smooth.")
+    @Option(help: "Action policy: waypoints (a pusher steered to push free objects), smooth (low-pass random ctrl in ctrlrange, any actuators), reach (an arm's hand reaches a free-standing object, closes and pushes or drags it; for arm scenes such as dm_control's stacker and manipulator), random (held uniform ctrl), or still. Default: waypoints for free-object scenes, else smooth.")
     var policy: ActionPolicyKind?
 
     @Option(help: "Record only shard i of n of the run (i/n, 0 <= i < n): its contiguous block of the --episodes episodes, with their splits of the whole run. 'wm dataset merge' joins the n shards into the bytes of the unsharded run (one shard per Slurm array task or Kubernetes index).")

@@ -12,7 +12,7 @@ public enum ActionDriver: Sendable, Equatable {
     public init?(name: String) {
         if name == "keyboard" {
             self = .keyboard
-        } else if let kind = ActionPolicyKind(rawValue: name) {
+        } else if let kind = ActionPolicyKind(rawValue: name), !kind.readsSimulation {
             self = .scripted(kind)
         } else {
             return nil
@@ -20,6 +20,6 @@ public enum ActionDriver: Sendable, Equatable {
     }
 
     /// The names `init(name:)` accepts.
-    public static var names: [String] { ActionPolicyKind.allCases.map(\.rawValue) + ["keyboard"] }
+    public static var names: [String] { ActionPolicyKind.allCases.filter { !$0.readsSimulation }.map(\.rawValue) + ["keyboard"] }
 }
 #endif

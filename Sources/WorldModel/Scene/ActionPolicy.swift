@@ -16,13 +16,20 @@ public enum ActionPolicyKind: String, Sendable, CaseIterable {
     /// its control range, and the action follows it with a 0.1 s time constant (a first-order low-pass), so
     /// motors and servos sweep their whole range without jerks.
     case smooth
+    /// An arm's hand reaches a free-standing object, closes and pushes or drags it 10-25 cm (with wander segments
+    /// between): contact-rich data for arm scenes. It reads MuJoCo's state (the hand's Jacobian), so only the
+    /// teacher runs it (`TeacherRecorder`, `wm generate`); see `ReachPolicy`.
+    case reach
 
     /// Whether the policy reads the robot and object positions of a free-object scene.
     public var needsFreeObjects: Bool { self == .waypoints }
+    /// Whether the policy reads the simulation itself, so only the teacher can run it (not ``ActionPolicy``).
+    public var readsSimulation: Bool { self == .reach }
 }
 
 /// A scripted policy: deterministic given its seed. `waypoints` drives a planar pusher (action = commanded
 /// velocity (vx, vy), m/s); `random`, `smooth` and `still` work for any actuators (action = MuJoCo's `ctrl`).
+/// `reach` reads the simulation and is not one of these (`TeacherRecorder` runs it).
 public struct ActionPolicy: Sendable {
     public let kind: ActionPolicyKind
     public let actionLow: [Float]
@@ -36,6 +43,7 @@ public struct ActionPolicy: Sendable {
     private var stepsUntilChange = 0
 
     public init(kind: ActionPolicyKind, actionLow: [Float], actionHigh: [Float], controlDtSeconds: Double, rng: SeededRandom) {
+        precondition(!kind.readsSimulation, "policy '\(kind.rawValue)' reads MuJoCo's state: TeacherRecorder runs it")
         self.kind = kind
         self.actionLow = actionLow
         self.actionHigh = actionHigh
@@ -52,7 +60,7 @@ public struct ActionPolicy: Sendable {
         switch kind {
         case .still:
             return [Float](repeating: 0, count: dims)
-        case .smooth:
+        case .smooth, .reach:
             if stepsUntilChange == 0 {
                 held = (0..<dims).map { Float(rng.uniform(Double(actionLow[$0]), Double(actionHigh[$0]))) }
                 stepsUntilChange = max(1, Int((0.3 / controlDtSeconds).rounded()))

@@ -63,10 +63,8 @@ public final class TeacherRecorder {
                                          linearVelocity: SIMD3(speed * cos(heading), speed * sin(heading), 0))
             }
         }
-        var policy = makePolicy(kind, rng: &rng)
-        return try run(steps: steps) { t, robotXY, objectXY in
-            t < 0 ? [] : policy.action(robotPosition: robotXY, objectPositions: objectXY)
-        }
+        var policy = try makePolicy(kind, rng: &rng)
+        return try run(steps: steps) { _, robotXY, objectXY in policy.action(robotPosition: robotXY, objectPositions: objectXY) }
     }
 
     /// Episode `index` of `seed` as `record` starts it, `policy` for the first `warmupSteps` steps, then
@@ -75,7 +73,7 @@ public final class TeacherRecorder {
                        actions: [[Float]]) throws -> Recording {
         try checkPolicy(kind)
         var rng = try startEpisode(index, seed: seed)
-        var policy = makePolicy(kind, rng: &rng)
+        var policy = try makePolicy(kind, rng: &rng)
         return try run(steps: warmupSteps + actions.count) { t, robotXY, objectXY in
             t < warmupSteps ? policy.action(robotPosition: robotXY, objectPositions: objectXY) : actions[t - warmupSteps]
         }
@@ -87,9 +85,31 @@ public final class TeacherRecorder {
         }
     }
 
-    private func makePolicy(_ kind: ActionPolicyKind, rng: inout SeededRandom) -> ActionPolicy {
-        ActionPolicy(kind: kind, actionLow: sceneModel.ctrlLow, actionHigh: sceneModel.ctrlHigh,
-                     controlDtSeconds: sceneModel.controlDtSeconds, rng: SeededRandom(seed: rng.next()))
+    private func makePolicy(_ kind: ActionPolicyKind, rng: inout SeededRandom) throws -> EpisodePolicy {
+        let policyRandom = SeededRandom(seed: rng.next())
+        if kind == .reach { return .reach(try ReachPolicy(simulation: simulation, rng: policyRandom)) }
+        return .scripted(ActionPolicy(kind: kind, actionLow: sceneModel.ctrlLow, actionHigh: sceneModel.ctrlHigh,
+                                      controlDtSeconds: sceneModel.controlDtSeconds, rng: policyRandom))
+    }
+
+    /// The policy of one episode: a scripted one that sees the pusher and objects, or the reach policy that reads
+    /// the simulation.
+    private enum EpisodePolicy {
+        case scripted(ActionPolicy)
+        case reach(ReachPolicy)
+
+        mutating func action(robotPosition: SIMD2<Double>, objectPositions: [SIMD2<Double>]) -> [Float] {
+            switch self {
+            case .scripted(var policy):
+                let action = policy.action(robotPosition: robotPosition, objectPositions: objectPositions)
+                self = .scripted(policy)
+                return action
+            case .reach(var policy):
+                let action = policy.action()
+                self = .reach(policy)
+                return action
+            }
+        }
     }
 
     /// Resets, places the bodies for episode `index` of `seed`, settles; returns the episode's generator.
