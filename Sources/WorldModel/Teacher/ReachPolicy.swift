@@ -9,11 +9,12 @@ import Glibc
 /// smoothed random actions rarely do (they sweep the arm through empty space).
 ///
 /// It reads MuJoCo's state (privileged: a recording policy, not an agent), in segments:
-/// - with probability 0.75, an object segment on a random free-standing passive body, in three phases:
-///   above (the hand 8 cm over the approach point), descend (to the approach point, the object's centre moved
-///   back by its size plus 3 cm along the push direction d, following the object as it moves, a random horizontal direction the hand can move in),
-///   push (to the object's start plus 10-25 cm along d, lifted 0-10 cm in 30% of the segments). A phase ends
-///   within 2 cm of its point or after its time (1.0, 1.0 and 1.5 s).
+/// - with probability 0.75, an object segment on a random free-standing passive body and a random horizontal push
+///   direction d (along axes the hand can move in), in three phases: above (the hand 8 cm over the approach
+///   point), descend (to the approach point: the object's centre moved back along d by its size plus 3 cm,
+///   following the object as it moves), push (to the object's position at the end of the descent plus 10-25 cm
+///   along d, lifted 0-10 cm in 30% of the segments). A phase ends within 2 cm of its point or after its time
+///   (1.0, 1.0 and 1.5 s).
 /// - else a wander segment: the hand to a random point within 20 cm of where it is, for 0.6-1.2 s.
 ///
 /// The hand's velocity command `v = clip(6 (x* - x), 0.6 m/s)` becomes joint velocities by damped least squares on
@@ -22,8 +23,9 @@ import Glibc
 /// force law `gain ctrl + bias0 + bias1 length + bias2 velocity` (so motors, position and velocity servos all
 /// work). Actuators of the fingers (DOFs of bodies below the hand) are at one end of their range while
 /// approaching and at the other while pushing, the end drawn per segment; the rest (a wrist, which turns the hand
-/// about its origin) hold a random value in the middle half of their range per segment. Every action gets low-pass Gaussian
-/// noise (0.15 of the half range, 0.1 s), then is clipped to `ctrlrange`. Deterministic given its generator.
+/// about its origin) hold a random value in the middle half of their range per segment. Every action gets low-pass
+/// Gaussian noise (standard deviation 0.15 of the half range, time constant 0.1 s), then is clipped to `ctrlrange`.
+/// Deterministic given its generator.
 ///
 /// ```swift
 /// let recording = try TeacherRecorder(scenePath: "stacker.xml").record(episode: 0, steps: 200, seed: 1, policy: .reach)
