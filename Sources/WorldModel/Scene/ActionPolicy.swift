@@ -60,7 +60,9 @@ public struct ActionPolicy: Sendable {
         switch kind {
         case .still:
             return [Float](repeating: 0, count: dims)
-        case .smooth, .reach:
+        case .reach:
+            preconditionFailure("unreachable: init refuses policies that read the simulation")
+        case .smooth:
             if stepsUntilChange == 0 {
                 held = (0..<dims).map { Float(rng.uniform(Double(actionLow[$0]), Double(actionHigh[$0]))) }
                 stepsUntilChange = max(1, Int((0.3 / controlDtSeconds).rounded()))

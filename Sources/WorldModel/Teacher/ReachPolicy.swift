@@ -47,8 +47,12 @@ struct ReachPolicy {
     /// Per world axis: whether the hand can move along it (a non-zero row of the Jacobian).
     private var movableAxis = SIMD3<Double>(repeating: 1)
     private var rng: SeededRandom
-    private var jacobian: [Double]
+    /// Per actuator: its control range (the scene's: `ctrlrange` where limited, else -1...1).
+    private let ctrlLow: [Double], ctrlHigh: [Double]
     private var noise: [Double]
+    /// Scratch of one control step (allocated once): the hand's Jacobian (3 x nv), the normal equations (nv x nv and
+    /// nv), the joint-velocity command and the torques (nv each).
+    private var jacobian: [Double], normal: [Double], gradient: [Double], qdotTarget: [Double], tau: [Double]
 
     private enum Phase { case above, descend, push, wander }
     private var phase = Phase.wander
@@ -78,8 +82,14 @@ struct ReachPolicy {
         nv = scene.nv
         nu = scene.nu
         controlDt = scene.controlDtSeconds
-        jacobian = [Double](repeating: 0, count: 3 * nv)
+        ctrlLow = scene.actuators.map { Double($0.ctrlRange.lowerBound) }
+        ctrlHigh = scene.actuators.map { Double($0.ctrlRange.upperBound) }
         noise = [Double](repeating: 0, count: nu)
+        jacobian = [Double](repeating: 0, count: 3 * nv)
+        normal = [Double](repeating: 0, count: nv * nv)
+        gradient = [Double](repeating: 0, count: nv)
+        qdotTarget = [Double](repeating: 0, count: nv)
+        tau = [Double](repeating: 0, count: nv)
         chainDof = [Bool](repeating: false, count: nv)
         role = [Role](repeating: .other, count: nu)
         otherHeld = [Double](repeating: 0, count: nu)
@@ -127,18 +137,19 @@ struct ReachPolicy {
         let speed = (v * v).sum().squareRoot()
         if speed > 0.6 { v *= 0.6 / speed }
         mj_jacBody(m, d, &jacobian, nil, Int32(hand))
-        var h = [Double](repeating: 0, count: nv * nv), g = [Double](repeating: 0, count: nv)
         for i in 0..<nv {
-            for k in 0..<3 { g[i] -= jacobian[k * nv + i] * v[k] }
+            gradient[i] = 0
+            for k in 0..<3 { gradient[i] -= jacobian[k * nv + i] * v[k] }
             for j in 0..<nv {
                 var s = 0.0
                 for k in 0..<3 { s += jacobian[k * nv + i] * jacobian[k * nv + j] }
-                h[i * nv + j] = s + (i == j ? 1e-2 : 0)
+                normal[i * nv + j] = s + (i == j ? 1e-2 : 0)
             }
         }
-        var qdotTarget = [Double](repeating: 0, count: nv)
-        if wm_solve_damped_normal_equations(h, g, Int32(nv), 0, &qdotTarget) == 0 { qdotTarget = [Double](repeating: 0, count: nv) }
-        var tau = [Double](repeating: 0, count: nv)
+        if wm_solve_damped_normal_equations(normal, gradient, Int32(nv), 0, &qdotTarget) == 0 {
+            for dof in 0..<nv { qdotTarget[dof] = 0 }
+        }
+        for dof in 0..<nv { tau[dof] = 0 }
         for dof in 0..<nv where chainDof[dof] {
             let inertia = d.pointee.qM[Int(m.pointee.dof_Madr[dof])]
             let damping = m.pointee.dof_damping[dof]
@@ -148,9 +159,7 @@ struct ReachPolicy {
         let alpha = 1 - exp(-controlDt / 0.1), drive = ((2 - alpha) / alpha).squareRoot()
         var out = [Float](repeating: 0, count: nu)
         for a in 0..<nu {
-            let low = Double(m.pointee.actuator_ctrlrange[2 * a]), high = Double(m.pointee.actuator_ctrlrange[2 * a + 1])
-            let limited = m.pointee.actuator_ctrllimited[a] != 0 && high > low
-            let lo = limited ? low : -1, hi = limited ? high : 1
+            let lo = ctrlLow[a], hi = ctrlHigh[a]
             var ctrl: Double
             switch role[a] {
             case .gripper:
@@ -163,7 +172,7 @@ struct ReachPolicy {
                 for dof in 0..<nv { arm += moment[a * nv + dof] * tau[dof]; norm += moment[a * nv + dof] * moment[a * nv + dof] }
                 let force = norm > 1e-12 ? arm / norm : 0
                 let gain = m.pointee.actuator_gainprm[Int(mjNGAIN) * a]
-                let bias = (0..<3).map { m.pointee.actuator_biasprm[Int(mjNBIAS) * a + $0] }
+                let bias = m.pointee.actuator_biasprm + Int(mjNBIAS) * a
                 let passive = bias[0] + bias[1] * d.pointee.actuator_length[a] + bias[2] * d.pointee.actuator_velocity[a]
                 ctrl = abs(gain) > 1e-12 ? (force - passive) / gain : 0
             }
