@@ -16,10 +16,11 @@ public struct ViewerConfiguration: Sendable {
     /// When set: replay episode `episode` of this `.wmds` dataset (its start and its actions), with the
     /// recording drawn over the MuJoCo replay.
     public var dataPath: String?
-    /// When set: a learned dynamics checkpoint rolled out beside the ground truth with the same actions.
+    /// When set: a learned body-dynamics checkpoint of the scene (`wm train`), rolled out beside the ground truth
+    /// with the same actions.
     public var modelPath: String?
     /// When set: per-object neural fields of the scene (`wm field train`), rendered at the learned poses (the
-    /// ground truth's without a model) in an inset, key `f`.
+    /// ground truth's without a model) with the robot drawn over them, in an inset, key `f`.
     public var fieldPath: String?
 
     public init(scenePath: String, driver: ActionDriver = .scripted(.waypoints), seed: UInt64 = 1, episode: Int = 0,
@@ -50,28 +51,25 @@ public enum Viewer {
     @discardableResult
     public static func run(_ configuration: ViewerConfiguration) throws -> Int {
         let groundTruth = try GroundTruthSource(scenePath: configuration.scenePath)
+        let scene = groundTruth.scene
         var driver = configuration.driver
         var learned: [any PoseSource] = []
         if let dataPath = configuration.dataPath {
-            let recording = try recordedEpisode(dataPath, index: configuration.episode, scene: groundTruth.scene)
+            let recording = try recordedEpisode(dataPath, index: configuration.episode, scene: scene, sceneFile: configuration.scenePath)
             driver = .recorded(recording)
-            learned = [RecordedSource(episode: recording)]
+            learned = [try RecordedSource(episode: recording, scene: scene)]
         }
         if let modelPath = configuration.modelPath {
-            learned.append(try LearnedSource(modelPath: modelPath, objects: groundTruth.scene.objects))
+            learned.append(try LearnedSource(modelPath: modelPath, scene: scene))
         }
         let session = try ViewerSession(groundTruth: groundTruth, learned: learned, driver: driver,
                                         seed: configuration.seed, episode: configuration.episode)
-        var inset: FieldInset?
-        if let fieldPath = configuration.fieldPath {
-            let fields = try ObjectFieldSet.load(from: fieldPath)
-            try InputCompatibility.check(field: fields, file: fieldPath, rendersObjectsOf: groundTruth.scene.objects,
-                                         source: configuration.scenePath)
-            inset = FieldInset(fields: fields, scene: groundTruth.scene)
+        let inset = try configuration.fieldPath.map { path in
+            try FieldInset(fields: try ObjectFieldSet.load(from: path), scene: scene, source: path)
         }
         let headless = configuration.screenshotPath != nil
-        let window = try ViewerWindow(scene: session.scene, width: configuration.width, height: configuration.height,
-                                      visible: !headless, title: "wm view: \(session.scene.name)")
+        let window = try ViewerWindow(session: session, width: configuration.width, height: configuration.height,
+                                      visible: !headless, title: "wm view: \(scene.name)")
         window.fieldInset = inset
         guard let path = configuration.screenshotPath else {
             try window.run(session)
@@ -88,15 +86,16 @@ public enum Viewer {
         return session.step
     }
 
-    /// Episode `index` of the dataset at `path`, checked against `scene` (same objects and action size).
-    static func recordedEpisode(_ path: String, index: Int, scene: SceneDescription) throws -> Episode {
+    /// Episode `index` of the dataset at `path`, checked against `scene` (the same scene: bodies, joints and
+    /// actuators).
+    static func recordedEpisode(_ path: String, index: Int, scene: SceneModel, sceneFile: String) throws -> Episode {
         let dataset = try DatasetReader(path: path)
         let header = dataset.header
         guard index >= 0, index < header.episodeCount else {
             throw WorldModelError(file: path, "--episode \(index): the dataset has episodes 0..<\(header.episodeCount)")
         }
-        guard header.objects.map(\.shape) == scene.objects.map(\.shape), header.actionDimension == scene.robot.actionDimension else {
-            throw WorldModelError(file: path, "recorded in scene '\(header.sceneName)' (\(header.objects.count) objects), which does not match --scene '\(scene.name)' (\(scene.objects.count) objects)")
+        guard header.sceneModel == scene else {
+            throw WorldModelError(file: path, "recorded in scene '\(header.sceneName)', which does not match --scene \(sceneFile) ('\(scene.name)')")
         }
         return try dataset.episode(index)
     }

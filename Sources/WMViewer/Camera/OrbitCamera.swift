@@ -34,6 +34,19 @@ public struct OrbitCamera: Sendable, Equatable {
         self.fieldOfViewYRadians = fieldOfViewYRadians
     }
 
+    /// A camera on the -y side that frames `points` (m, world; e.g. the moving bodies' origins) with some margin,
+    /// looking down at 0.8 rad, or at 0.25 rad when the points lie in one x-z plane (a planar scene such as
+    /// dm_control's stacker, seen from the side).
+    public static func framing(points: [SIMD3<Float>]) -> OrbitCamera {
+        guard let first = points.first else { return OrbitCamera(target: [0, 0, 0], distanceMeters: 0.8) }
+        let low = points.reduce(first) { pointwiseMin($0, $1) }, high = points.reduce(first) { pointwiseMax($0, $1) }
+        let centre = (low + high) / 2, extent = high - low
+        let radius = max(((extent * extent).sum()).squareRoot() / 2, 0.1)
+        let fov = Float.pi / 4
+        return OrbitCamera(target: centre, distanceMeters: max(0.6, 1.3 * radius / tanf(fov / 2)), yawRadians: -.pi / 2,
+                           pitchRadians: extent.y < 0.01 ? 0.25 : 0.8, fieldOfViewYRadians: fov)
+    }
+
     /// The eye position (m, world).
     public var eye: SIMD3<Float> {
         target + distanceMeters * SIMD3(cosf(pitchRadians) * cosf(yawRadians), cosf(pitchRadians) * sinf(yawRadians), sinf(pitchRadians))

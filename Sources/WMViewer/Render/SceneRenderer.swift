@@ -2,21 +2,45 @@
 import CGLFW
 import WorldModel
 
-/// Draws a `ViewerSession` with legacy (compatibility profile) OpenGL: the table, every shown source's objects
-/// as their primitives under their poses (learned sources translucent over the ground truth), the pusher,
-/// and the on-screen text. Needs a current GL context.
+/// Draws a `ViewerSession` with legacy (compatibility profile) OpenGL: every geom of the scene (`SceneModel.geoms`:
+/// planes, boxes, spheres, capsules, cylinders, ellipsoids) under its body's pose, in the colour MuJoCo draws it
+/// (`MuJoCoSimulation.displayColor(ofGeom:)`). The static world (floor, walls, table) once, from the ground truth;
+/// the moving bodies of every shown source (learned sources translucent over the ground truth); the on-screen
+/// text. Needs a current GL context.
 final class SceneRenderer {
-    private let objectMeshes: [TriangleMesh]
-    private let robotMesh: TriangleMesh
-    private let tableHalfWidthMeters: Float
+    /// Per geom: its mesh in the geom frame (nil for planes and invisible geoms), the scale applied to it
+    /// (an ellipsoid's radii on a unit sphere, else 1) and its colour.
+    private let meshes: [TriangleMesh?]
+    private let scales: [SIMD3<Float>]
+    private let colors: [SIMD4<Float>]
+    private let scene: SceneModel
+    /// Half-size (m) of a plane drawn for an infinite MJCF plane (size 0).
+    static let infinitePlaneHalfMeters: Float = 1.5
     /// On-screen text size: screen pixels per font pixel.
     var textScale: Float = 2
 
-    init(scene: SceneDescription) {
-        objectMeshes = scene.objects.map { TriangleMesh(shape: $0.shape, halfExtentsMeters: $0.halfExtentsMeters) }
-        robotMesh = TriangleMesh(shape: scene.robot.shape, halfExtentsMeters: scene.robot.halfExtentsMeters)
-        let reach = scene.robotJointRange.map { max(abs($0.lowerBound), abs($0.upperBound)) }.max() ?? 0.35
-        tableHalfWidthMeters = reach + 0.15
+    init(scene: SceneModel, colors: [SIMD4<Float>]) {
+        self.scene = scene
+        self.colors = colors
+        var meshes: [TriangleMesh?] = [], scales: [SIMD3<Float>] = []
+        for (g, geom) in scene.geoms.enumerated() {
+            let s = geom.size + [0, 0, 0]
+            var scale = SIMD3<Float>(1, 1, 1), mesh: TriangleMesh?
+            switch geom.shape {
+            case .plane: mesh = nil
+            case .sphere: mesh = TriangleMesh(shape: .sphere, halfExtentsMeters: [s[0]])
+            case .ellipsoid:
+                mesh = TriangleMesh(shape: .sphere, halfExtentsMeters: [1])
+                scale = SIMD3(s[0], s[1], s[2])
+            case .capsule: mesh = TriangleMesh(shape: .capsule, halfExtentsMeters: [s[0], s[1]])
+            case .cylinder: mesh = TriangleMesh(shape: .cylinder, halfExtentsMeters: [s[0], s[1]])
+            case .box: mesh = TriangleMesh(shape: .box, halfExtentsMeters: [s[0], s[1], s[2]])
+            }
+            meshes.append(colors[g][3] > 0 ? mesh : nil)
+            scales.append(scale)
+        }
+        self.meshes = meshes
+        self.scales = scales
     }
 
     /// Draws one frame into the current framebuffer of `width` x `height` pixels.
@@ -34,10 +58,13 @@ final class SceneRenderer {
         glLoadMatrixf(camera.viewMatrix.elements)
         setUpLighting()
 
-        let scene = session.scene
-        drawTable(heightMeters: scene.tableHeightMeters)
+        let world = session.groundTruth.observation
+        for (g, geom) in scene.geoms.enumerated() where geom.shape == .plane && scene.bodies[geom.body].isStatic && colors[g][3] > 0 {
+            drawPlane(geom, color: colors[g], pose: geom.worldPose(bodyPosition: world.bodyPositions[geom.body], bodyQuaternion: world.bodyQuaternions[geom.body]))
+        }
         glEnableClientState(GLenum(GL_VERTEX_ARRAY))
         glEnableClientState(GLenum(GL_NORMAL_ARRAY))
+        drawGeoms(of: world, alpha: 1, where: { self.scene.bodies[$0].isStatic })
         for (index, source) in session.sources.enumerated() where session.shown[index] {
             let translucent = index > 0
             if translucent {
@@ -45,14 +72,7 @@ final class SceneRenderer {
                 glBlendFunc(GLenum(GL_SRC_ALPHA), GLenum(GL_ONE_MINUS_SRC_ALPHA))
                 glDepthMask(GLboolean(GL_FALSE))
             }
-            let alpha: Float = translucent ? 0.45 : 1
-            for (i, object) in scene.objects.enumerated() {
-                glColor4f(object.rgba[0], object.rgba[1], object.rgba[2], alpha)
-                drawMesh(objectMeshes[i], pose: .pose(position: source.position(ofObject: i), quaternion: source.quaternion(ofObject: i)))
-            }
-            let r = source.robotState
-            glColor4f(0.85, 0.20, 0.15, alpha)
-            drawMesh(robotMesh, pose: .pose(position: SIMD3(r[0], r[1], scene.robot.shapeCentreHeightMeters), quaternion: [1, 0, 0, 0]))
+            drawGeoms(of: source.observation, alpha: translucent ? 0.45 : 1, where: { !self.scene.bodies[$0].isStatic })
             if translucent {
                 glDepthMask(GLboolean(GL_TRUE))
                 glDisable(GLenum(GL_BLEND))
@@ -62,6 +82,18 @@ final class SceneRenderer {
         glDisableClientState(GLenum(GL_VERTEX_ARRAY))
         drawText(overlay, footer: footer, width: width, height: height)
         if let inset { drawInset(inset, width: width, height: height) }
+    }
+
+    /// The meshed geoms of the bodies `include` accepts, at `observation`'s body poses.
+    private func drawGeoms(of observation: Observation, alpha: Float, where include: (Int) -> Bool) {
+        for (g, geom) in scene.geoms.enumerated() where include(geom.body) {
+            guard let mesh = meshes[g] else { continue }
+            let b = geom.body
+            let pose = geom.worldPose(bodyPosition: observation.bodyPositions[b], bodyQuaternion: observation.bodyQuaternions[b])
+            let c = colors[g]
+            glColor4f(c[0], c[1], c[2], alpha * c[3])
+            drawMesh(mesh, pose: .pose(position: pose.position, quaternion: pose.quaternion), scale: scales[g])
+        }
     }
 
     /// `image` 8 pixels from the top-right corner, after `drawText` (its projection counts pixels from the top
@@ -97,30 +129,36 @@ final class SceneRenderer {
         glLightModelfv(GLenum(GL_LIGHT_MODEL_AMBIENT), global)
     }
 
-    private func drawTable(heightMeters z: Float) {
-        let w = tableHalfWidthMeters
-        glColor4f(0.78, 0.76, 0.70, 1)
+    /// A static plane as the rectangle of its MJCF half-sizes (`infinitePlaneHalfMeters` for an infinite one) in its
+    /// own x-y plane, with a 10 cm grid just in front of it for a sense of scale.
+    private func drawPlane(_ geom: SceneModel.Geom, color c: SIMD4<Float>, pose: (position: SIMD3<Float>, quaternion: SIMD4<Float>)) {
+        let hx = geom.size[0] > 0 ? geom.size[0] : Self.infinitePlaneHalfMeters, hy = geom.size[1] > 0 ? geom.size[1] : Self.infinitePlaneHalfMeters
+        glPushMatrix()
+        glMultMatrixf(Matrix4.pose(position: pose.position, quaternion: pose.quaternion).elements)
+        glColor4f(c[0], c[1], c[2], 1)
         glBegin(GLenum(GL_QUADS))
         glNormal3f(0, 0, 1)
-        glVertex3f(-w, -w, z); glVertex3f(w, -w, z); glVertex3f(w, w, z); glVertex3f(-w, w, z)
+        glVertex3f(-hx, -hy, 0); glVertex3f(hx, -hy, 0); glVertex3f(hx, hy, 0); glVertex3f(-hx, hy, 0)
         glEnd()
-        // A 10 cm grid just above the table, unlit, for a sense of scale.
         glDisable(GLenum(GL_LIGHTING))
-        glColor4f(0.66, 0.64, 0.58, 1)
+        glColor4f(c[0] * 0.85, c[1] * 0.85, c[2] * 0.85, 1)
         glBegin(GLenum(GL_LINES))
-        let lines = Int((w / 0.1).rounded(.down))
-        for k in -lines...lines {
-            let c = Float(k) * 0.1
-            glVertex3f(c, -w, z + 0.0005); glVertex3f(c, w, z + 0.0005)
-            glVertex3f(-w, c, z + 0.0005); glVertex3f(w, c, z + 0.0005)
+        let z: Float = 0.0005
+        for k in -Int((hx / 0.1).rounded(.down))...Int((hx / 0.1).rounded(.down)) {
+            glVertex3f(Float(k) * 0.1, -hy, z); glVertex3f(Float(k) * 0.1, hy, z)
+        }
+        for k in -Int((hy / 0.1).rounded(.down))...Int((hy / 0.1).rounded(.down)) {
+            glVertex3f(-hx, Float(k) * 0.1, z); glVertex3f(hx, Float(k) * 0.1, z)
         }
         glEnd()
         glEnable(GLenum(GL_LIGHTING))
+        glPopMatrix()
     }
 
-    private func drawMesh(_ mesh: TriangleMesh, pose: Matrix4) {
+    private func drawMesh(_ mesh: TriangleMesh, pose: Matrix4, scale: SIMD3<Float>) {
         glPushMatrix()
         glMultMatrixf(pose.elements)
+        if scale != SIMD3(1, 1, 1) { glScalef(scale.x, scale.y, scale.z) }
         mesh.positions.withUnsafeBufferPointer { p in
             mesh.normals.withUnsafeBufferPointer { n in
                 glVertexPointer(3, GLenum(GL_FLOAT), 0, p.baseAddress)

@@ -23,7 +23,7 @@ public enum ViewerLegend {
             lines.append("[F] NEURAL FIELD: NOT LOADED")
         }
         if let error = session.positionErrorMeters {
-            lines.append("POSITION ERROR \(fixed(Double(error) * 1000, 1)) MM (MEAN OVER OBJECTS, G VS L)")
+            lines.append("POSITION ERROR \(fixed(Double(error) * 1000, 1)) MM (MEAN OVER \(session.scene.passiveBodyIndices.isEmpty ? "BODIES" : "OBJECTS"), G VS L)")
         } else {
             lines.append("POSITION ERROR -")
         }
@@ -32,12 +32,13 @@ public enum ViewerLegend {
         case .scripted(let kind): "SCRIPTED " + kind.rawValue
         case .recorded: "RECORDED EPISODE \(session.episode)" + (session.isFinished ? " (END)" : "")
         }
-        lines.append("ACTIONS: \(drive)  (\(fixed(Double(session.lastAction.first ?? 0), 2)), \(fixed(Double(session.lastAction.dropFirst().first ?? 0), 2))) M/S")
+        let shownCtrl = session.lastAction.prefix(6).map { fixed(Double($0), 2) }.joined(separator: ", ")
+        lines.append("ACTIONS: \(drive)  CTRL (\(shownCtrl)\(session.lastAction.count > 6 ? ", ..." : ""))")
         return lines
     }
 
     /// The key help shown at the bottom of the window.
-    public static let keys = "SPACE PAUSE  . STEP  R RESET  +/- SPEED  G/L/F SHOW  ARROWS PUSH  MOUSE VIEW"
+    public static let keys = "SPACE PAUSE  . STEP  R RESET  +/- SPEED  G/L/F SHOW  ARROWS CTRL 0/1  MOUSE VIEW"
 
     /// "-" when unknown, else bytes in KB or MB.
     static func memoryText(_ bytes: Int?) -> String {

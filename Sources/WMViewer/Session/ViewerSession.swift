@@ -2,11 +2,13 @@
 import WorldModel
 
 /// What the viewer shows, without any window: the sources side by side from one start, driven by the same
-/// actions, and the error between the first two.
+/// actions (nu values of `ctrl`), and the error between the first two. Any scene wm reads: free objects and a
+/// pusher, or an arm with joints (dm_control's `stacker.xml`).
 ///
 /// The first source is the ground truth; it also makes the start state (episode `episode` of `seed`, placed
-/// as `TeacherRecorder` places it) that every source is reset to, unless the driver replays a recorded episode:
-/// then every source starts from its frame 0.
+/// and settled as `wm generate` does) that every source is reset to, and a scripted driver acts as the teacher's
+/// policy of that episode (`TeacherPolicy`), so the ground truth replays the recorded episode. A recorded driver
+/// starts every source from the recording's frame 0 instead.
 ///
 /// ```swift
 /// let session = try ViewerSession(groundTruth: GroundTruthSource(scenePath: "scenes/push.xml"))
@@ -19,7 +21,7 @@ public final class ViewerSession {
     public let sources: [any PoseSource]
     /// Whether each source is drawn (toggled with `g`, `l`).
     public var shown: [Bool]
-    public var scene: SceneDescription { groundTruth.scene }
+    public var scene: SceneModel { groundTruth.scene }
     public let driver: ActionDriver
     public let seed: UInt64
     public let episode: Int
@@ -27,10 +29,17 @@ public final class ViewerSession {
     public private(set) var step = 0
     /// The last action applied.
     public private(set) var lastAction: [Float]
-    /// With the keyboard driver: the commanded velocity as a fraction of the action bounds, in [-1, 1] per axis.
+    /// With the keyboard driver: the commanded value of the first two actuators as a fraction of their ranges, in
+    /// [-1, 1] each (the arrow keys: a pusher's x and y velocity).
     public var keyboardCommand = SIMD2<Float>(0, 0)
-    private var policy: ActionPolicy
+    /// The bodies the position error averages over: the passive ones (objects), else every moving body.
+    public let measuredBodies: [Int]
+    private var policy: TeacherPolicy?
+    /// The free-object view of the ground truth, when the scene has one (the steering policies read it).
+    private let freeObjects: SceneDescription?
 
+    /// Throws, naming the scene's file, for a scripted policy the scene cannot run (e.g. `waypoints` without free
+    /// objects, `reach` without a hand).
     public init(groundTruth: GroundTruthSource, learned: [any PoseSource] = [], driver: ActionDriver = .scripted(.waypoints),
                 seed: UInt64 = 1, episode: Int = 0) throws {
         self.groundTruth = groundTruth
@@ -39,21 +48,46 @@ public final class ViewerSession {
         self.driver = driver
         self.seed = seed
         self.episode = episode
-        lastAction = [Float](repeating: 0, count: groundTruth.scene.robot.actionDimension)
-        policy = Self.makePolicy(groundTruth.scene, driver: driver, seed: seed, episode: episode)
+        let scene = groundTruth.scene
+        lastAction = [Float](repeating: 0, count: scene.nu)
+        let passive = scene.passiveBodyIndices
+        measuredBodies = passive.isEmpty ? scene.movingBodyIndices.filter { $0 != 0 } : passive
+        freeObjects = try? groundTruth.simulation.scene
+        if case .scripted(let kind) = driver { try TeacherPolicy.check(kind, simulation: groundTruth.simulation) }
         try reset()
     }
 
-    /// Back to the start of the episode: every source at the recording's frame 0 or the ground truth's settled
-    /// start, the policy restarted.
+    /// Back to the start of the episode: every source at the recording's frame 0 or the teacher's settled start,
+    /// the policy restarted.
     public func reset() throws {
         if case .recorded(let recording) = driver {
-            try reset(objectStates: Array(recording.objectStates.prefix(recording.objectCount * objectStateWidth)),
-                      robotState: Array(recording.robotStates.prefix(robotStateWidth)))
-        } else {
-            let start = try groundTruth.settledStart(seed: seed, episode: episode)
-            try reset(objectStates: start.objects, robotState: start.robot)
+            let start = RecordedSource.observation(of: recording, frame: 0, scene: scene, kinematics: ForwardKinematics(tree: scene.tree))
+            try reset(to: start)
+            return
         }
+        var rng = try groundTruth.startEpisode(episode, seed: seed)
+        let start = groundTruth.observation
+        for source in sources.dropFirst() { try source.reset(to: start) }
+        if case .scripted(let kind) = driver {
+            policy = try TeacherPolicy(kind: kind, simulation: groundTruth.simulation, rng: &rng)
+        }
+        restarted()
+    }
+
+    /// Every source at `observation` (the scene's `qpos` and `qvel`), the policy restarted from a generator of
+    /// (seed, episode).
+    public func reset(to observation: Observation) throws {
+        for source in sources { try source.reset(to: observation) }
+        if case .scripted(let kind) = driver {
+            var rng = SeededRandom(seed: seed, stream: UInt64(episode))
+            policy = try TeacherPolicy(kind: kind, simulation: groundTruth.simulation, rng: &rng)
+        }
+        restarted()
+    }
+
+    private func restarted() {
+        step = 0
+        lastAction = [Float](repeating: 0, count: scene.nu)
     }
 
     /// Whether a recorded episode has no actions left (other drivers never finish).
@@ -62,62 +96,51 @@ public final class ViewerSession {
         return false
     }
 
-    /// Every source at the given state (objects N x 13, robot 6 floats), the policy restarted.
-    public func reset(objectStates: [Float], robotState: [Float]) throws {
-        for source in sources { try source.reset(objectStates: objectStates, robotState: robotState) }
-        policy = Self.makePolicy(scene, driver: driver, seed: seed, episode: episode)
-        step = 0
-        lastAction = [Float](repeating: 0, count: scene.robot.actionDimension)
-    }
-
     /// One control step of every source under the driver's next action; nothing once `isFinished`.
     public func advance() throws {
         guard !isFinished else { return }
-        let action = nextAction()
+        let action = try nextAction()
         for source in sources { try source.step(action: action) }
         lastAction = action
         step += 1
     }
 
-    /// The mean distance (m) between the object centres of the ground truth and the first learned source, or
-    /// nil when there is no learned source.
+    /// The mean distance (m) between the body origins of the ground truth and the first learned source over
+    /// `measuredBodies`, or nil when there is no learned source.
     public var positionErrorMeters: Float? {
         guard sources.count > 1 else { return nil }
-        let n = scene.objects.count
-        guard n > 0 else { return 0 }
+        guard !measuredBodies.isEmpty else { return 0 }
+        let a = sources[0].observation.bodyPositions, b = sources[1].observation.bodyPositions
         var total: Float = 0
-        for i in 0..<n {
-            let d = sources[0].position(ofObject: i) - sources[1].position(ofObject: i)
+        for i in measuredBodies {
+            let d = a[i] - b[i]
             total += (d * d).sum().squareRoot()
         }
-        return total / Float(n)
+        return total / Float(measuredBodies.count)
     }
 
-    private func nextAction() -> [Float] {
-        let robot = scene.robot
+    private func nextAction() throws -> [Float] {
+        let low = scene.ctrlLow, high = scene.ctrlHigh
         switch driver {
         case .keyboard:
-            return (0..<robot.actionDimension).map { k in
+            return (0..<scene.nu).map { k in
                 let command = k < 2 ? keyboardCommand[k] : 0
-                return command >= 0 ? command * robot.actionHigh[k] : -command * robot.actionLow[k]
+                return command >= 0 ? command * high[k] : -command * low[k]
             }
         case .recorded(let recording):
             let a = recording.actionDimension
             return Array(recording.actions[(step * a)..<((step + 1) * a)])
         case .scripted:
-            let states = groundTruth.objectStates, r = groundTruth.robotState
-            let objects = (0..<scene.objects.count).map { i in
-                SIMD2(Double(states[i * objectStateWidth]), Double(states[i * objectStateWidth + 1]))
+            var robot = SIMD2<Double>(0, 0), objects: [SIMD2<Double>] = []
+            if let freeObjects {
+                let r = try groundTruth.simulation.robotState(), states = try groundTruth.simulation.objectStates()
+                robot = SIMD2(Double(r[0]), Double(r[1]))
+                objects = (0..<freeObjects.objects.count).map { i in
+                    SIMD2(Double(states[i * objectStateWidth]), Double(states[i * objectStateWidth + 1]))
+                }
             }
-            return policy.action(robotPosition: SIMD2(Double(r[0]), Double(r[1])), objectPositions: objects)
+            return policy?.action(robotPosition: robot, objectPositions: objects) ?? lastAction
         }
-    }
-
-    private static func makePolicy(_ scene: SceneDescription, driver: ActionDriver, seed: UInt64, episode: Int) -> ActionPolicy {
-        let kind: ActionPolicyKind = if case .scripted(let k) = driver { k } else { .still }
-        var rng = SeededRandom(seed: seed, stream: UInt64(episode) &+ 0x5EED)
-        return ActionPolicy(kind: kind, actionLow: scene.robot.actionLow, actionHigh: scene.robot.actionHigh,
-                            controlDtSeconds: scene.controlDtSeconds, rng: SeededRandom(seed: rng.next()))
     }
 }
 #endif

@@ -1,72 +1,33 @@
 #if Viewer
 import WorldModel
 
-/// The learned world model as a pose source: a trained dynamics checkpoint rolled out one step per action by a
-/// batch-1 `RolloutEngine`, started from the ground truth's state (velocity histories filled with the current
-/// velocities, as after a steady motion).
+/// The learned world model as a pose source: a body-dynamics checkpoint (`wm train`) stepped by a
+/// `LearnedEnvironment` (the one rollout path: `LearnedRolloutModel`), started from the ground truth's state
+/// (velocity history filled with the current velocity, as after a steady motion).
 public final class LearnedSource: PoseSource {
     public let label: String
-    public let model: DynamicsModel
-    private let engine: RolloutEngine
-    private var states: [DynamicsState]
-    private var stepIndex = 0
+    public let environment: LearnedEnvironment
+    public var model: BodyDynamicsModel { environment.model }
 
-    /// Loads `modelPath` for a scene with `objects` (the dense baseline refuses another object count).
-    public init(modelPath: String, objects: [ObjectDescription]) throws {
-        model = try DynamicsModel.load(from: modelPath)
-        do {
-            engine = try RolloutEngine(model: model, objects: objects, batchSize: 1)
-        } catch let error as WorldModelError {
-            throw WorldModelError(file: modelPath, error.message)
+    /// Loads `modelPath` for `scene`; throws, naming the file, for a checkpoint of another scene or one that is
+    /// not a body-dynamics model.
+    public init(modelPath: String, scene: SceneModel) throws {
+        let model = try BodyDynamicsModel.load(from: modelPath)
+        guard model.scene == scene else {
+            throw WorldModelError(file: modelPath, "was trained on scene '\(model.scene.name)', not on the viewed scene '\(scene.name)'")
         }
+        environment = try LearnedEnvironment(model: model, maxBatch: 1)
         label = "learned (\(model.configuration.kind == .gnn ? "GNN" : "dense MLP"))"
-        states = [DynamicsState(objectCount: objects.count, historyLength: model.historyLength)]
     }
 
-    public var memoryFootprintBytes: Int? { MemoryFootprint.of(engine, states: states, sceneBytes: 0).totalBytes }
+    /// The parameters and the model's input state (H + 1 configurations).
+    public var memoryFootprintBytes: Int? { model.parameterBytes + 4 * environment.state.qposHistory.count }
 
-    public var objectStates: [Float] {
-        let s = states[0]
-        var out = [Float](repeating: 0, count: s.objectCount * objectStateWidth)
-        for i in 0..<s.objectCount {
-            let o = i * objectStateWidth, v = s.linearVelocity(i), w = s.angularVelocity(i)
-            for k in 0..<3 { out[o + k] = s.positions[i * 3 + k]; out[o + 7 + k] = v[k]; out[o + 10 + k] = w[k] }
-            for k in 0..<4 { out[o + 3 + k] = s.quaternions[i * 4 + k] }
-        }
-        return out
-    }
+    public var observation: Observation { environment.observation }
 
-    public var robotState: [Float] {
-        let s = states[0], v = s.robotVelocity
-        return [s.robotPosition.x, s.robotPosition.y, s.robotPosition.z, v.x, v.y, v.z]
-    }
+    public func reset(to observation: Observation) throws { try environment.reset(to: observation) }
 
-    public func reset(objectStates: [Float], robotState: [Float]) throws {
-        let h = model.historyLength, n = objectStates.count / objectStateWidth
-        var s = DynamicsState(objectCount: n, historyLength: h)
-        for i in 0..<n {
-            let o = i * objectStateWidth
-            for k in 0..<3 { s.positions[i * 3 + k] = objectStates[o + k] }
-            for k in 0..<4 { s.quaternions[i * 4 + k] = objectStates[o + 3 + k] }
-            for j in 0..<h {
-                for k in 0..<3 {
-                    s.linearVelocities[(i * h + j) * 3 + k] = objectStates[o + 7 + k]
-                    s.angularVelocities[(i * h + j) * 3 + k] = objectStates[o + 10 + k]
-                }
-            }
-        }
-        s.robotPosition = SIMD3(robotState[0], robotState[1], robotState[2])
-        for j in 0..<h { for k in 0..<3 { s.robotVelocities[j * 3 + k] = robotState[3 + k] } }
-        states = [s]
-        stepIndex = 0
-    }
-
-    public func step(action: [Float]) throws {
-        let a = SIMD2(action.first ?? 0, action.count > 1 ? action[1] : 0)
-        var stopped = false
-        try engine.advance(&states, step: stepIndex, action: { _, _, _ in a }) { _ in stopped = true }
-        stepIndex += 1
-        if stopped { throw WorldModelError("the learned model diverged at step \(stepIndex)") }
-    }
+    /// One learned step; throws when the prediction stops being finite (the source keeps its last state).
+    public func step(action: [Float]) throws { try environment.step(action: action) }
 }
 #endif

@@ -9,11 +9,11 @@ import Glibc
 ///
 /// Interactive: `run(_:)` loops until the window closes (mouse: left-drag orbit, right-drag pan, wheel zoom;
 /// keys: space pause, `.` one step, `r` reset, `+`/`-` speed, `g`/`l`/`f` show or hide ground truth / learned /
-/// field, arrows drive the pusher with the keyboard driver, `q`/Esc quit). Headless: `render(_:)` and
+/// field, arrows drive the first two actuators (a pusher) with the keyboard driver, `q`/Esc quit). Headless: `render(_:)` and
 /// `screenshot()` in a hidden window, e.g. under `xvfb-run -a`.
 ///
 /// ```swift
-/// let window = try ViewerWindow(scene: session.scene, width: 640, height: 480, visible: false)
+/// let window = try ViewerWindow(session: session, width: 640, height: 480, visible: false)
 /// window.render(session)
 /// try PNGFile.write(window.screenshot(), to: "/tmp/view.png")
 /// ```
@@ -38,8 +38,9 @@ public final class ViewerWindow {
     private var singleStepRequested = false
     private var lastCursor = SIMD2<Double>(0, 0)
 
-    /// Opens a `width` x `height` window (hidden unless `visible`). Throws when no display can be opened.
-    public init(scene: SceneDescription, width: Int, height: Int, visible: Bool, title: String = "wm view") throws {
+    /// Opens a `width` x `height` window (hidden unless `visible`) for `session`'s scene, the camera framing its
+    /// moving bodies at the session's start (`OrbitCamera.framing`). Throws when no display can be opened.
+    public init(session: ViewerSession, width: Int, height: Int, visible: Bool, title: String = "wm view") throws {
         guard glfwInit() == GLFW_TRUE else {
             throw WorldModelError("cannot start GLFW: \(Self.lastGLFWError()) (no display? set DISPLAY or run under xvfb-run -a)")
         }
@@ -55,8 +56,9 @@ public final class ViewerWindow {
         glfwMakeContextCurrent(window)
         glfwSwapInterval(visible ? 1 : 0)  // Hidden windows render as fast as they can.
         glEnable(GLenum(GL_MULTISAMPLE))
-        camera = OrbitCamera(target: [0, 0, scene.tableHeightMeters], distanceMeters: 0.8)
-        renderer = SceneRenderer(scene: scene)
+        let scene = session.scene, start = session.groundTruth.observation
+        camera = OrbitCamera.framing(points: scene.movingBodyIndices.filter { $0 != 0 }.map { start.bodyPositions[$0] })
+        renderer = SceneRenderer(scene: scene, colors: scene.geoms.indices.map { session.groundTruth.simulation.displayColor(ofGeom: $0) })
     }
 
     deinit {

@@ -30,11 +30,10 @@ public final class LearnedEnvironment: Environment {
     private var lastCtrl: [Float]
     private var tracker: BodyStateTracker
     private var cameras: [PinholeCamera] = []
-    /// The neural fields that draw the free bodies, with their renderer and the free joints they draw (their qpos
-    /// addresses in the set's object order, and their bodies); nil: primitives.
-    private var fieldDrawing: (fields: ObjectFieldSet, renderer: VolumeRenderer, qposAddresses: [Int], bodies: Set<Int>)?
+    /// What draws the predicted configuration: primitives, or the fields of ``useFields(_:source:)``.
+    private var drawing: BodySceneRenderer
     /// The neural fields that draw the free bodies (``useFields(_:source:)``), nil when primitives do.
-    public var fields: ObjectFieldSet? { fieldDrawing?.fields }
+    public var fields: ObjectFieldSet? { drawing.fields }
 
     /// A learned environment of `model`, batching up to `maxBatch` sequences in `rollout(actions:)`.
     public init(model: BodyDynamicsModel, maxBatch: Int = 64, threads: Int = 1) throws {
@@ -47,6 +46,7 @@ public final class LearnedEnvironment: Environment {
         lastCtrl = [Float](repeating: 0, count: model.scene.nu)
         tracker = BodyStateTracker(scene: model.scene, historyLength: model.historyLength)
         state = tracker.state
+        drawing = try BodySceneRenderer(scene: model.scene)
     }
 
     /// Loads a body-dynamics checkpoint (`wm train --graph bodies`); throws naming the file if it is missing,
@@ -143,32 +143,8 @@ public final class LearnedEnvironment: Environment {
     /// wherever they are nearer; nil goes back to primitives only. Throws, naming `source`, for fields of another
     /// scene or of another number of objects.
     public func useFields(_ fields: ObjectFieldSet?, source: String? = nil) throws {
-        guard let fields else {
-            fieldDrawing = nil
-            return
-        }
-        let free = try fields.freeJoints(of: sceneModel, source: source)
-        fieldDrawing = (fields, fields.makeRenderer(), free.map(\.qposAddress), Set(free.map(\.body)))
+        drawing = try BodySceneRenderer(scene: sceneModel, fields: fields, source: source)
     }
 
-    private func renderRGBD(camera: PinholeCamera) -> RGBDImage {
-        let qpos = Array(state.qpos)
-        let (p, q) = kinematics.bodyPoses(qpos: qpos)
-        guard let drawing = fieldDrawing else {
-            let placed = PlacedPrimitives(scene: sceneModel, bodyPositions: p, bodyQuaternions: q)
-            return RayCastImage.renderRGBD(camera: camera) { origin, direction in placed.nearest(origin: origin, direction: direction) }
-        }
-        var view = drawing.renderer.render(camera: camera, fields: drawing.fields.placed(poses: drawing.qposAddresses.flatMap { qpos[$0..<($0 + 7)] }))
-        let bodies = sceneModel.bodies
-        let robot = PlacedPrimitives(scene: sceneModel, bodyPositions: p, bodyQuaternions: q,
-                                     including: { !drawing.bodies.contains($0) && !bodies[$0].isStatic })
-        guard !robot.primitives.isEmpty else { return view }
-        let drawn = RayCastImage.renderRGBD(camera: camera) { origin, direction in robot.nearest(origin: origin, direction: direction) }
-        // A robot pixel (depth > 0: a hit) replaces the field's where it is nearer, or where the field saw nothing.
-        for i in 0..<(view.width * view.height) where drawn.depth[i] > 0 && !(view.depth[i] > 0 && view.depth[i] <= drawn.depth[i]) {
-            view.depth[i] = drawn.depth[i]
-            for c in 0..<3 { view.rgb[3 * i + c] = drawn.rgb[3 * i + c] }
-        }
-        return view
-    }
+    private func renderRGBD(camera: PinholeCamera) -> RGBDImage { drawing.renderRGBD(camera: camera, qpos: Array(state.qpos)) }
 }

@@ -38,8 +38,16 @@ public final class MuJoCoEnvironment: Environment {
     /// arguments give the same start, bit for bit.
     @discardableResult
     public func reset(seed: UInt64, episode: Int = 0) throws -> Observation {
-        try simulation.startEpisode(episode, seed: seed, settlePhysicsSteps: settlePhysicsSteps, freeObjects: freeObjects)
-        return started()
+        _ = try startEpisode(episode, seed: seed)
+        return observation
+    }
+
+    /// `reset(seed:episode:)`, returning the episode's generator after the placement: what the teacher's policy of
+    /// that episode is seeded from (``TeacherPolicy``), so a caller can replay the recorded episode's actions.
+    public func startEpisode(_ episode: Int, seed: UInt64) throws -> SeededRandom {
+        let rng = try simulation.startEpisode(episode, seed: seed, settlePhysicsSteps: settlePhysicsSteps, freeObjects: freeObjects)
+        _ = started()
+        return rng
     }
 
     /// Starts with a free-object scene's objects and robot at `placement` (`InitialPlacement`), settled.

@@ -64,7 +64,7 @@ public struct Observation: Sendable, Equatable {
 
 extension Observation {
     /// The observation of configuration `qpos` (nq) with velocity `qvel`: body poses by forward kinematics.
-    init(qpos: [Float], qvel: [Float], ctrl: [Float], step: Int, kinematics fk: ForwardKinematics) {
+    public init(qpos: [Float], qvel: [Float], ctrl: [Float], step: Int, kinematics fk: ForwardKinematics) {
         let (p, q) = fk.bodyPoses(qpos: qpos)
         self.init(qpos: qpos, qvel: qvel, ctrl: ctrl,
                   bodyPositions: (0..<fk.bodyCount).map { SIMD3(p[3 * $0], p[3 * $0 + 1], p[3 * $0 + 2]) },

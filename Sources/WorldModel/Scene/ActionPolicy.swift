@@ -43,7 +43,7 @@ public struct ActionPolicy: Sendable {
     private var stepsUntilChange = 0
 
     public init(kind: ActionPolicyKind, actionLow: [Float], actionHigh: [Float], controlDtSeconds: Double, rng: SeededRandom) {
-        precondition(!kind.readsSimulation, "policy '\(kind.rawValue)' reads MuJoCo's state: TeacherRecorder runs it")
+        precondition(!kind.readsSimulation, "policy '\(kind.rawValue)' reads MuJoCo's state: TeacherPolicy runs it")
         self.kind = kind
         self.actionLow = actionLow
         self.actionHigh = actionHigh

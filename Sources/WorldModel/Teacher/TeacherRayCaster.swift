@@ -4,7 +4,7 @@
 public struct TeacherRayHit: Sendable, Equatable {
     /// Distance (m) from the origin along the unit direction.
     public var distanceMeters: Double
-    /// The hit geom's colour (r, g, b, a) from the MJCF.
+    /// The hit geom's colour (r, g, b, a) as MuJoCo draws it (`displayColor(ofGeom:)`).
     public var rgba: SIMD4<Float>
 }
 
@@ -22,7 +22,6 @@ extension MuJoCoSimulation {
         var geom: Int32 = -1
         let distance = mj_ray(model, data, &point, &unit, nil, 1, -1, &geom)
         guard distance >= 0, geom >= 0 else { return nil }
-        let c = model.pointee.geom_rgba! + 4 * Int(geom)
-        return TeacherRayHit(distanceMeters: distance, rgba: SIMD4(c[0], c[1], c[2], c[3]))
+        return TeacherRayHit(distanceMeters: distance, rgba: displayColor(ofGeom: Int(geom)))
     }
 }

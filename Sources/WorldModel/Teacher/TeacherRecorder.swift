@@ -79,37 +79,10 @@ public final class TeacherRecorder {
         }
     }
 
-    private func checkPolicy(_ kind: ActionPolicyKind) throws {
-        if kind.needsFreeObjects && freeObjects == nil {
-            throw WorldModelError(file: simulation.path, "policy '\(kind.rawValue)' steers a pusher towards free objects; this scene has none (use smooth, random or still)")
-        }
-    }
+    private func checkPolicy(_ kind: ActionPolicyKind) throws { try TeacherPolicy.check(kind, simulation: simulation) }
 
-    private func makePolicy(_ kind: ActionPolicyKind, rng: inout SeededRandom) throws -> EpisodePolicy {
-        let policyRandom = SeededRandom(seed: rng.next())
-        if kind == .reach { return .reach(try ReachPolicy(simulation: simulation, rng: policyRandom)) }
-        return .scripted(ActionPolicy(kind: kind, actionLow: sceneModel.ctrlLow, actionHigh: sceneModel.ctrlHigh,
-                                      controlDtSeconds: sceneModel.controlDtSeconds, rng: policyRandom))
-    }
-
-    /// The policy of one episode: a scripted one that sees the pusher and objects, or the reach policy that reads
-    /// the simulation.
-    private enum EpisodePolicy {
-        case scripted(ActionPolicy)
-        case reach(ReachPolicy)
-
-        mutating func action(robotPosition: SIMD2<Double>, objectPositions: [SIMD2<Double>]) -> [Float] {
-            switch self {
-            case .scripted(var policy):
-                let action = policy.action(robotPosition: robotPosition, objectPositions: objectPositions)
-                self = .scripted(policy)
-                return action
-            case .reach(var policy):
-                let action = policy.action()
-                self = .reach(policy)
-                return action
-            }
-        }
+    private func makePolicy(_ kind: ActionPolicyKind, rng: inout SeededRandom) throws -> TeacherPolicy {
+        try TeacherPolicy(kind: kind, simulation: simulation, rng: &rng)
     }
 
     /// Resets, places the bodies for episode `index` of `seed`, settles; returns the episode's generator.

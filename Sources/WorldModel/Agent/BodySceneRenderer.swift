@@ -1,0 +1,54 @@
+/// Draws a scene at one configuration (`qpos`, nq) as a camera sees it, RGB-D: the primitive geoms ray-cast at
+/// the bodies' forward-kinematics poses, or, with neural fields (`wm field train` on this scene: one object per
+/// free joint, in MJCF order), the free bodies and the table volume-rendered by their fields and the other moving
+/// bodies (the robot) as primitives wherever they are nearer.
+///
+/// What `LearnedEnvironment.render` draws, and the viewer's field inset; no MuJoCo runs here.
+///
+/// ```swift
+/// let renderer = try BodySceneRenderer(scene: model.scene, fields: try ObjectFieldSet.load(from: "models/push-field.safetensors"))
+/// let view = renderer.renderRGBD(camera: .tableOverview, qpos: observation.qpos)
+/// ```
+/// Not thread-safe (the volume renderer keeps scratch buffers): one per thread.
+public final class BodySceneRenderer {
+    public let scene: SceneModel
+    /// The fields that draw the free bodies, nil when primitives draw everything.
+    public let fields: ObjectFieldSet?
+    private let kinematics: ForwardKinematics
+    /// With fields: their renderer, the free joints' qpos addresses (in the set's object order) and their bodies.
+    private let fieldDrawing: (renderer: VolumeRenderer, qposAddresses: [Int], bodies: Set<Int>)?
+
+    /// Throws, naming `source` (the fields' file), for fields of another scene or of another number of objects.
+    public init(scene: SceneModel, fields: ObjectFieldSet? = nil, source: String? = nil) throws {
+        self.scene = scene
+        self.fields = fields
+        kinematics = ForwardKinematics(tree: scene.tree)
+        if let fields {
+            let free = try fields.freeJoints(of: scene, source: source)
+            fieldDrawing = (fields.makeRenderer(), free.map(\.qposAddress), Set(free.map(\.body)))
+        } else {
+            fieldDrawing = nil
+        }
+    }
+
+    /// The image of configuration `qpos` from `camera` (depth 0 where nothing is hit).
+    public func renderRGBD(camera: PinholeCamera, qpos: [Float]) -> RGBDImage {
+        let (p, q) = kinematics.bodyPoses(qpos: qpos)
+        guard let drawing = fieldDrawing, let fields else {
+            let placed = PlacedPrimitives(scene: scene, bodyPositions: p, bodyQuaternions: q)
+            return RayCastImage.renderRGBD(camera: camera) { origin, direction in placed.nearest(origin: origin, direction: direction) }
+        }
+        var view = drawing.renderer.render(camera: camera, fields: fields.placed(poses: drawing.qposAddresses.flatMap { qpos[$0..<($0 + 7)] }))
+        let bodies = scene.bodies
+        let robot = PlacedPrimitives(scene: scene, bodyPositions: p, bodyQuaternions: q,
+                                     including: { !drawing.bodies.contains($0) && !bodies[$0].isStatic })
+        guard !robot.primitives.isEmpty else { return view }
+        let drawn = RayCastImage.renderRGBD(camera: camera) { origin, direction in robot.nearest(origin: origin, direction: direction) }
+        // A robot pixel (depth > 0: a hit) replaces the field's where it is nearer, or where the field saw nothing.
+        for i in 0..<(view.width * view.height) where drawn.depth[i] > 0 && !(view.depth[i] > 0 && view.depth[i] <= drawn.depth[i]) {
+            view.depth[i] = drawn.depth[i]
+            for c in 0..<3 { view.rgb[3 * i + c] = drawn.rgb[3 * i + c] }
+        }
+        return view
+    }
+}
