@@ -14,8 +14,12 @@ public struct BodyDynamicsConfiguration: Codable, Equatable, Sendable {
     public var kind: BodyDynamicsKind
     /// Generalized velocities of the last `historyLength` control steps in the inputs (finite differences of qpos).
     public var historyLength: Int
-    /// Geoms of different bodies closer than this (m) get contact edges; static geoms too.
+    /// Geoms of different moving bodies closer than this (m) get contact edges.
     public var contactRadiusMeters: Float
+    /// A static geom (floor, wall, table) and a moving geom closer than this (m) get a static-contact edge. Wider
+    /// than `contactRadiusMeters` so that a fast link (a swinging arm moves 2-3 cm per control step) is seen
+    /// approaching the floor before it is through it; static edges are few (one per moving geom and static geom).
+    public var staticContactRadiusMeters: Float
     public var latentWidth: Int
     public var hiddenLayers: Int
     public var messagePassingSteps: Int
@@ -31,6 +35,11 @@ public struct BodyDynamicsConfiguration: Codable, Equatable, Sendable {
     /// into the floor or another body) the model learns to push it out; where it is not, the mean correction is 0.
     public var positionNoiseMeters: Float
     public var rotationNoiseRadians: Float
+    /// Training: the same offset for the robot's DOFs (actuated bodies and those below them), translational (m) and
+    /// rotational (rad). Its configuration is observed at every step, but a long closed-loop rollout predicts it
+    /// too: without this offset the model never sees a link pressed into the floor and the push that gets it out.
+    public var robotPositionNoiseMeters: Float
+    public var robotRotationNoiseRadians: Float
     /// Training: environments (one frame each) per minibatch.
     public var batchSize: Int
     public var learningRate: Float
@@ -41,13 +50,15 @@ public struct BodyDynamicsConfiguration: Codable, Equatable, Sendable {
     /// slide's margin is this many metres times 0.1), as MuJoCo's soft limits let them overshoot a little.
     public var jointLimitMarginRadians: Float
 
-    public init(kind: BodyDynamicsKind = .gnn, historyLength: Int = 2, contactRadiusMeters: Float = 0.02, latentWidth: Int = 64,
+    public init(kind: BodyDynamicsKind = .gnn, historyLength: Int = 2, contactRadiusMeters: Float = 0.02, staticContactRadiusMeters: Float? = nil, latentWidth: Int = 64,
                 hiddenLayers: Int = 2, messagePassingSteps: Int = 5, denseHiddenWidth: Int = 256, linearVelocityNoise: Float = 0.01,
-                angularVelocityNoise: Float = 0.1, positionNoiseMeters: Float = 0.0005, rotationNoiseRadians: Float = 0.01, batchSize: Int = 16, learningRate: Float = 1e-3, learningRateDecaySteps: Int = 20_000,
+                angularVelocityNoise: Float = 0.1, positionNoiseMeters: Float = 0.0005, rotationNoiseRadians: Float = 0.01,
+                robotPositionNoiseMeters: Float = 0, robotRotationNoiseRadians: Float = 0, batchSize: Int = 16, learningRate: Float = 1e-3, learningRateDecaySteps: Int = 20_000,
                 gradientClipNorm: Float = 1, jointLimitMarginRadians: Float = 0.0175) {
         self.kind = kind
         self.historyLength = historyLength
         self.contactRadiusMeters = contactRadiusMeters
+        self.staticContactRadiusMeters = staticContactRadiusMeters ?? contactRadiusMeters
         self.latentWidth = latentWidth
         self.hiddenLayers = hiddenLayers
         self.messagePassingSteps = messagePassingSteps
@@ -56,6 +67,8 @@ public struct BodyDynamicsConfiguration: Codable, Equatable, Sendable {
         self.angularVelocityNoise = angularVelocityNoise
         self.positionNoiseMeters = positionNoiseMeters
         self.rotationNoiseRadians = rotationNoiseRadians
+        self.robotPositionNoiseMeters = robotPositionNoiseMeters
+        self.robotRotationNoiseRadians = robotRotationNoiseRadians
         self.batchSize = batchSize
         self.learningRate = learningRate
         self.learningRateDecaySteps = learningRateDecaySteps
@@ -63,18 +76,21 @@ public struct BodyDynamicsConfiguration: Codable, Equatable, Sendable {
         self.jointLimitMarginRadians = jointLimitMarginRadians
     }
 
-    /// Decodes a configuration; an absent offset noise (checkpoints written before that field existed) decodes
-    /// as 0, the noise those models were trained with.
+    /// Decodes a configuration; an absent offset noise (checkpoints written before those fields existed) decodes
+    /// as 0, the noise those models were trained with, and an absent static-contact radius as the contact radius.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(kind: try c.decode(BodyDynamicsKind.self, forKey: .kind), historyLength: try c.decode(Int.self, forKey: .historyLength),
-                  contactRadiusMeters: try c.decode(Float.self, forKey: .contactRadiusMeters), latentWidth: try c.decode(Int.self, forKey: .latentWidth),
+                  contactRadiusMeters: try c.decode(Float.self, forKey: .contactRadiusMeters),
+                  staticContactRadiusMeters: try c.decodeIfPresent(Float.self, forKey: .staticContactRadiusMeters), latentWidth: try c.decode(Int.self, forKey: .latentWidth),
                   hiddenLayers: try c.decode(Int.self, forKey: .hiddenLayers), messagePassingSteps: try c.decode(Int.self, forKey: .messagePassingSteps),
                   denseHiddenWidth: try c.decode(Int.self, forKey: .denseHiddenWidth),
                   linearVelocityNoise: try c.decode(Float.self, forKey: .linearVelocityNoise),
                   angularVelocityNoise: try c.decode(Float.self, forKey: .angularVelocityNoise),
                   positionNoiseMeters: try c.decodeIfPresent(Float.self, forKey: .positionNoiseMeters) ?? 0,
                   rotationNoiseRadians: try c.decodeIfPresent(Float.self, forKey: .rotationNoiseRadians) ?? 0,
+                  robotPositionNoiseMeters: try c.decodeIfPresent(Float.self, forKey: .robotPositionNoiseMeters) ?? 0,
+                  robotRotationNoiseRadians: try c.decodeIfPresent(Float.self, forKey: .robotRotationNoiseRadians) ?? 0,
                   batchSize: try c.decode(Int.self, forKey: .batchSize), learningRate: try c.decode(Float.self, forKey: .learningRate),
                   learningRateDecaySteps: try c.decode(Int.self, forKey: .learningRateDecaySteps),
                   gradientClipNorm: try c.decode(Float.self, forKey: .gradientClipNorm),

@@ -35,7 +35,7 @@ public final class BodyDynamicsRunner {
         self.model = model
         self.maxEnvironments = maxEnvironments
         let c = model.configuration
-        builder = BodyGraphBuilder(layout: model.layout, historyLength: c.historyLength, contactRadiusMeters: c.contactRadiusMeters,
+        builder = BodyGraphBuilder(layout: model.layout, historyLength: c.historyLength, contactRadiusMeters: c.contactRadiusMeters, staticContactRadiusMeters: c.staticContactRadiusMeters,
                                    dtSeconds: model.dtSeconds, maxEnvironments: maxEnvironments)
         team = try ThreadTeam(threads: 1)
         if let network = model.graphNetwork {

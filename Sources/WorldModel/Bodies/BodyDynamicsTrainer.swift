@@ -57,7 +57,7 @@ public final class BodyDynamicsTrainer {
     /// Random-walk noise on the velocity history (per DOF: `linear` m/s for slides and free translation, `angular`
     /// rad/s otherwise, for the newest velocity), rebuilt into the qpos history by integration from its oldest row;
     /// then one random offset of the whole history of the passive bodies' DOFs (`positionNoiseMeters`,
-    /// `rotationNoiseRadians`): the robot's configuration is always observable, so an offset there is only noise.
+    /// `rotationNoiseRadians`) and of the robot's (`robotPositionNoiseMeters`, `robotRotationNoiseRadians`).
     func addNoise(to state: inout BodyState, using rng: inout SeededRandom) {
         let c = model.configuration, h = model.historyLength, nq = model.scene.nq, nv = model.scene.nv
         var velocities = Array(runner.builder.differentiate(state))
@@ -75,11 +75,13 @@ public final class BodyDynamicsTrainer {
             state.qposHistory.replaceSubrange(((j + 1) * nq)..<((j + 2) * nq), with: next)
         }
         // The same configuration offset in every frame (integrated over a unit step, so qpos (+) offset).
-        guard c.positionNoiseMeters > 0 || c.rotationNoiseRadians > 0 else { return }
+        guard c.positionNoiseMeters > 0 || c.rotationNoiseRadians > 0 || c.robotPositionNoiseMeters > 0 || c.robotRotationNoiseRadians > 0 else { return }
         let offset = (0..<nv).map { d -> Float in
-            let layout = model.layout
-            guard layout.targetClass[d] >= BodyGraphLayout.DofClass.allCases.count else { return 0 }  // the robot's: not offset
-            return (layout.dofClass[d].isAngular ? c.rotationNoiseRadians : c.positionNoiseMeters) * Float(rng.gaussian())
+            let layout = model.layout, angular = layout.dofClass[d].isAngular
+            let isRobot = layout.targetClass[d] < BodyGraphLayout.DofClass.allCases.count
+            let sigma = isRobot ? (angular ? c.robotRotationNoiseRadians : c.robotPositionNoiseMeters)
+                                : (angular ? c.rotationNoiseRadians : c.positionNoiseMeters)
+            return sigma > 0 ? sigma * Float(rng.gaussian()) : 0  // no draw without noise: the same sequence as before
         }
         for j in 0...h {
             let row = Array(state.qposHistory[(j * nq)..<((j + 1) * nq)])

@@ -38,6 +38,8 @@ public final class BodyGraphBuilder {
     public let layout: BodyGraphLayout
     public let historyLength: Int
     public let contactRadius: Float
+    /// Static-contact edges join a static and a moving geom closer than this (m).
+    public let staticContactRadius: Float
     public let dtSeconds: Float
     public let maxEnvironments: Int
     public let nodeFeatures: Matrix
@@ -67,10 +69,12 @@ public final class BodyGraphBuilder {
     /// Contact edges (both directions of a pair counted) per moving geom and environment the edge buffers start with.
     public static let initialContactEdgesPerGeom = 4
 
-    public init(layout: BodyGraphLayout, historyLength: Int, contactRadiusMeters: Float, dtSeconds: Float, maxEnvironments: Int) {
+    public init(layout: BodyGraphLayout, historyLength: Int, contactRadiusMeters: Float, staticContactRadiusMeters: Float? = nil,
+                dtSeconds: Float, maxEnvironments: Int) {
         self.layout = layout
         self.historyLength = historyLength
         contactRadius = contactRadiusMeters
+        staticContactRadius = staticContactRadiusMeters ?? contactRadiusMeters
         self.dtSeconds = dtSeconds
         self.maxEnvironments = maxEnvironments
         let v = layout.nodesPerEnvironment, geoms = layout.movingGeoms.count
@@ -305,10 +309,10 @@ public final class BodyGraphBuilder {
             for (g, moving) in layout.movingGeoms.enumerated() {
                 if layout.staticRadius[s].isFinite {
                     let gap = ShapeDistance.centreGap(staticShape, shapes[g], layout.staticRadius[s], layout.movingGeomRadius[g])
-                    if gap > radius { continue }
+                    if gap > staticContactRadius { continue }
                 }
                 let (d, cs, cm) = ShapeDistance.closest(staticShape, shapes[g])
-                if d > radius { continue }
+                if d > staticContactRadius { continue }
                 write(sender: world, receiver: moving.node, type: 2, ps: cs, distance: d, cs: cs, cr: cm, vs: .zero, ws: .zero)
             }
         }

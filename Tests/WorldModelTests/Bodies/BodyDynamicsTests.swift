@@ -148,15 +148,48 @@ import Glibc
     }
 }
 
+@Suite struct BodyTrainingNoiseTests {
+    /// The configuration offset moves every frame of the robot's DOFs by the same amount only with robot noise
+    /// set, and the passive bodies' only with their own.
+    @Test(arguments: [(Float(0.05), Float(0)), (Float(0), Float(0.05))])
+    func configurationOffsetsReachTheRobotOnlyWithRobotNoise(robot: Float, passive: Float) throws {
+        var configuration = BodyDynamicsConfiguration.preset(named: "small")!
+        configuration.linearVelocityNoise = 0
+        configuration.angularVelocityNoise = 0
+        configuration.positionNoiseMeters = passive
+        configuration.rotationNoiseRadians = passive
+        configuration.robotPositionNoiseMeters = robot
+        configuration.robotRotationNoiseRadians = robot
+        let model = try BodyDynamicsModel(configuration: configuration, scene: armData.scene, seed: 1)
+        let trainer = try BodyDynamicsTrainer(model: model, trainEpisodes: armData.train, validEpisodes: [], seed: 1)
+        let clean = trainer.sample(5).state
+        var noisy = clean, rng = SeededRandom(seed: 7)
+        trainer.addNoise(to: &noisy, using: &rng)
+        let layout = model.layout, tree = armData.scene.tree, nq = armData.scene.nq, h = model.historyLength
+        var movedRobot = false, movedPassive = false
+        for joint in tree.joints where joint.kind != .ball {
+            // A free joint's x; the robot's DOFs are those of the first target classes.
+            let a = joint.qposAddress, isRobot = layout.targetClass[joint.dofAddress] < BodyGraphLayout.DofClass.allCases.count
+            let shifts = (0...h).map { noisy.qposHistory[$0 * nq + a] - clean.qposHistory[$0 * nq + a] }
+            #expect(shifts.allSatisfy { abs($0 - shifts[0]) < 1e-5 }, "joint \(joint.name): offsets \(shifts) differ between frames")
+            if abs(shifts[0]) > 1e-6 { if isRobot { movedRobot = true } else { movedPassive = true } }
+        }
+        #expect(movedRobot == (robot > 0) && movedPassive == (passive > 0))
+    }
+}
+
 @Suite struct BodyDynamicsConfigurationTests {
     @Test func aConfigurationWithoutOffsetNoiseDecodesWithNone() throws {
         var json = String(decoding: try JSONEncoder().encode(BodyDynamicsConfiguration()), as: UTF8.self)
         #expect(try JSONDecoder().decode(BodyDynamicsConfiguration.self, from: Data(json.utf8)) == BodyDynamicsConfiguration())
-        for key in ["positionNoiseMeters", "rotationNoiseRadians"] {
+        for key in ["positionNoiseMeters", "rotationNoiseRadians", "robotPositionNoiseMeters", "robotRotationNoiseRadians", "staticContactRadiusMeters"] {
             json = json.replacingOccurrences(of: "\"\(key)\":", with: "\"unused_\(key)\":")
         }
         let old = try JSONDecoder().decode(BodyDynamicsConfiguration.self, from: Data(json.utf8))
         #expect(old.positionNoiseMeters == 0 && old.rotationNoiseRadians == 0 && old.latentWidth == 64)
+        #expect(old.robotPositionNoiseMeters == 0 && old.robotRotationNoiseRadians == 0)
+        // Checkpoints from before the static-contact radius used the contact radius for static edges too.
+        #expect(old.staticContactRadiusMeters == old.contactRadiusMeters)
     }
 }
 

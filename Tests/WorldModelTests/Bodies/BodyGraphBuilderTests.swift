@@ -6,10 +6,10 @@ import Glibc
 #endif
 
 @Suite struct BodyGraphBuilderTests {
-    func build(_ episode: Episode, frame: Int, radius: Float = 0.02) throws -> BodyGraphBuilder {
+    func build(_ episode: Episode, frame: Int, radius: Float = 0.02, staticRadius: Float? = nil) throws -> BodyGraphBuilder {
         let layout = try BodyGraphLayout(scene: armData.scene)
-        let builder = BodyGraphBuilder(layout: layout, historyLength: 2, contactRadiusMeters: radius, dtSeconds: Float(armData.scene.controlDtSeconds),
-                                       maxEnvironments: 2)
+        let builder = BodyGraphBuilder(layout: layout, historyLength: 2, contactRadiusMeters: radius, staticContactRadiusMeters: staticRadius,
+                                       dtSeconds: Float(armData.scene.controlDtSeconds), maxEnvironments: 2)
         let state = BodyState(episode: episode, frame: frame, historyLength: 2, nq: armData.scene.nq)
         let ctrl = Array(episode.actions[(frame * 2)..<(frame * 2 + 2)])
         [state].withUnsafeBufferPointer { s in ctrl.withUnsafeBufferPointer { builder.build(states: s, ctrl: $0) } }
@@ -52,6 +52,18 @@ import Glibc
         let ctrl = episode.actions[20]
         #expect(abs(row[slots + h + 4] - 3 * ctrl) < 1e-5, "drive = gear x ctrl")
         #expect(row[slots + h + 5] == 1 && row[slots + BodyGraphFeatures.slotWidth(historyLength: h) + h + 5] == 0, "one used slot")
+    }
+
+    @Test func theStaticContactRadiusReachesFurtherThanTheContactRadius() throws {
+        let builder = try build(armData.train[0], frame: 20, radius: 0, staticRadius: 5)
+        let layout = builder.layout
+        let staticEdges = (0..<builder.edgeCount).filter { builder.edgeView[$0, 2] == 1 }
+        // Within 5 m every moving geom sees every static geom; moving pairs still need to touch.
+        #expect(staticEdges.count == layout.staticShapes.count * layout.movingGeoms.count)
+        #expect(staticEdges.allSatisfy { builder.senderIndices[$0] == Int32(layout.worldNode) })
+        for k in 0..<builder.edgeCount where builder.edgeView[k, 1] == 1 { #expect(builder.edgeView[k, 7] <= 0) }
+        let near = try build(armData.train[0], frame: 20, radius: 0)
+        #expect((0..<near.edgeCount).filter { near.edgeView[$0, 2] == 1 }.count < staticEdges.count)
     }
 
     @Test func farGeomsGetNoContactEdges() throws {
