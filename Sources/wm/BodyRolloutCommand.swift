@@ -20,6 +20,10 @@ struct BodyRolloutReport: Encodable {
     var teacher_max_penetration_m: Double
     var teacher_max_penetration_after_settling_m: Double
     var npz: String?
+    /// PNG frames written to --render, and the --gif path with its frame count.
+    var frames_written: Int
+    var gif: String?
+    var gif_frames: Int?
 }
 
 extension RolloutCommand {
@@ -58,6 +62,28 @@ extension RolloutCommand {
         var errorSum = 0.0, finalError = 0.0, teacherPenetration = 0.0, teacherSettledPenetration = 0.0
         // Per environment, for --out: qpos per frame and ctrl per step.
         var trajectories = states.map { out != nil ? Array($0.qpos) : [] }, actions = [[Float]](repeating: [], count: batch)
+        // Frames of environment 0 (--render, --gif): the prediction beside MuJoCo's, framed on the moving bodies at the start.
+        let renderer = render != nil || gif != nil
+            ? try BodySceneRenderer(scene: scene, fields: try field.map { try ObjectFieldSet.load(from: $0) }, source: field,
+                                    colors: scene.geoms.indices.map { simulation.displayColor(ofGeom: $0) })
+            : nil
+        let camera = PinholeCamera.framing(points: moving.map { ForwardKinematics.pose($0, of: fk.bodyPoses(qpos: Array(states[0].qpos))).position }, size: renderSize)
+        if let render { try makeDirectory(render) }
+        let animation = try gif.map { try GIFFile.Writer(path: $0) }
+        let delay = max(2, Int((Double(renderEvery) * scene.controlDtSeconds * 100).rounded()))
+        var frames: [String] = []
+        func renderFrame(_ step: Int, qpos: [Float]) throws {
+            guard let renderer else { return }
+            let image = renderer.renderRGBD(camera: camera, qpos: qpos).image.besides(simulation.render(camera: camera))
+            if let render {
+                let path = render + "/" + RolloutRun.frameFileName(step: step)
+                try PNGFile.write(image, to: path)
+                frames.append(path)
+            }
+            try animation?.append(image, delayCentiseconds: delay)
+        }
+        try renderFrame(0, qpos: Array(states[0].qpos))
+        var renderError: Error?
         let bar = ProgressBar(total: steps, label: "rollout")
         var modelSeconds = 0.0, last = monotonicSeconds()
         let checks = try BodyLongRollout.run(runner, scene: scene, starts: states, workspace: workspace, steps: steps, seed: seed) { step, states, ctrl in
@@ -80,10 +106,15 @@ extension RolloutCommand {
                     actions[k] += ctrl[(k * nu)..<((k + 1) * nu)]
                 }
             }
+            if renderError == nil && (step % renderEvery == 0 || step == steps) {
+                do { try renderFrame(step, qpos: Array(states[0].qpos)) } catch { renderError = error }
+            }
             if step % 50 == 0 || step == steps { bar.update(step, status: "") }
             last = monotonicSeconds()
         }
         bar.finish(steps, status: "done")
+        if let renderError { throw renderError }
+        try animation?.commit()
         if let out {
             try NumPyArchive.write([("qpos", NumPyArray(floats: trajectories.flatMap { $0 }, shape: [batch, steps + 1, nq])),
                                     ("ctrl", NumPyArray(floats: actions.flatMap { $0 }, shape: [batch, steps, nu]))],
@@ -93,7 +124,7 @@ extension RolloutCommand {
                                        env_steps_per_second: Double(batch * steps) / max(modelSeconds, 1e-9), checks: checks,
                                        error_vs_teacher_final_m: finalError, error_vs_teacher_mean_m: errorSum / Double(steps),
                                        teacher_max_penetration_m: teacherPenetration, teacher_max_penetration_after_settling_m: teacherSettledPenetration,
-                                       npz: out)
+                                       npz: out, frames_written: frames.count, gif: gif, gif_frames: animation?.frameCount)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
@@ -108,5 +139,9 @@ extension RolloutCommand {
               + "; at most \(formatMillimetres(checks.maxWorkspaceExcessMeters)) outside the recorded workspace")
         print("moving-body position error against MuJoCo (environment 0): \(formatMillimetres(finalError)) after \(steps) steps, \(formatMillimetres(report.error_vs_teacher_mean_m)) on average")
         if let out { print("wrote \(out)") }
+        if let render, !frames.isEmpty { print("wrote \(frames.count) frames to \(render)") }
+        if let gif, let animation, let size = animation.frameSize {
+            print("wrote a \(animation.frameCount)-frame animation (\(size.width)x\(size.height)) to \(gif)")
+        }
     }
 }

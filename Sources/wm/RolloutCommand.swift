@@ -32,7 +32,7 @@ struct RolloutCommand: ParsableCommand {
 
     @Option(help: "The graph-network checkpoint.") var model: String
     @Option(help: "The dense-baseline checkpoint (flat-state MLP) for the memory comparison.") var dense: String?
-    @Option(help: "The neural field (the compact scene representation); also enables --render.") var field: String?
+    @Option(help: "The neural field (the compact scene representation): draws the objects in --render and --gif frames (a free-object model needs it to render).") var field: String?
     @Option(help: "The MJCF scene.") var scene: String
     @Option(help: "Start from this dataset's episodes instead of fresh placements.") var data: String?
     @Option(help: "First dataset episode (environment k uses episode K + k).") var episode: Int = 0
@@ -40,10 +40,10 @@ struct RolloutCommand: ParsableCommand {
     @Option(help: "Environments B, rolled out together.") var batch: Int = 1
     @Option(help: "Seed for placements and the scripted policy.") var seed: UInt64 = 1
     @Option(help: "Write trajectories and actions to this .npz.") var out: String?
-    @Option(help: "Write PNG frames (field prediction beside MuJoCo) of environment 0 to this folder.") var render: String?
+    @Option(help: "Write PNG frames of environment 0 to this folder: the prediction (with --field, its field; a body model without it, the scene's primitives) beside MuJoCo's.") var render: String?
     @Option(help: "Write the same frames as one looping animated GIF, shown in real time.") var gif: String?
     @Option(help: "Steps between rendered frames.") var renderEvery: Int = 25
-    @Option(help: "Pixels on a side of each half of a frame (the field's and MuJoCo's views).") var renderSize: Int = 160
+    @Option(help: "Pixels on a side of each half of a frame (the prediction's and MuJoCo's views).") var renderSize: Int = 160
     @Option(help: "Voxels along x of the dense baseline's voxel grid.") var denseResolution: Int = 256
     @Option(help: "Threads of the compact rollout (the graph network split over them; OpenBLAS stays on one).") var threads: Int = 1
     @Option(help: .hidden) var only: RolloutRunOptions.Only?
@@ -58,7 +58,6 @@ struct RolloutCommand: ParsableCommand {
         try require(threads >= 1 && threads <= 1024, "--threads must be between 1 and 1024, got \(threads)")
         try require(renderEvery >= 1, "--render-every must be at least 1 (steps between frames)")
         try require(renderSize >= 8 && renderSize <= 2048, "--render-size must be between 8 and 2048 pixels, got \(renderSize)")
-        try require(gif == nil || field != nil, "--gif needs --field (the frames are the field's renders)")
         try require(denseResolution >= 2 && denseResolution <= 1024, "--dense-resolution must be between 2 and 1024, got \(denseResolution)")
     }
 
@@ -70,10 +69,9 @@ struct RolloutCommand: ParsableCommand {
         if let render { try OutputPathCheck.refuse(folder: render, writingFilesWhere: RolloutRun.isFrameFileName, overwriting: inputs) }
         if let gif { try OutputPathCheck.refuse(outputs: [gif], overwriting: inputs) }
         BLASThreads.set(1)
-        if try BodyDynamicsModel.isBodyModel(path: model) {
-            try require(gif == nil, "--gif renders a field, which a body-graph model has none of")
-            return try runBodies()
-        }
+        if try BodyDynamicsModel.isBodyModel(path: model) { return try runBodies() }
+        // A free-object model's frames are its field's renders.
+        try require(gif == nil || field != nil, "--gif needs --field with a free-object model (the frames are the field's renders)")
         if let replay, let only {
             // A child run: one model alone on the parent's rollout, no MuJoCo; prints its peak RSS.
             let objects = try JSONDecoder().decode([ObjectDescription].self, from: Data(RolloutReplay.read(replay).objectsJSON.utf8))

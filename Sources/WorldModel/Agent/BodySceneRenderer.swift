@@ -18,10 +18,17 @@ public final class BodySceneRenderer {
     /// With fields: their renderer, the free joints' qpos addresses (in the set's object order) and their bodies.
     private let fieldDrawing: (renderer: VolumeRenderer, qposAddresses: [Int], bodies: Set<Int>)?
 
+    /// The colour of each geom, when given (e.g. MuJoCo's display colours, `MuJoCoSimulation.displayColor(ofGeom:)`);
+    /// nil: the geoms' `rgba`.
+    public let colors: [SIMD4<Float>]?
+
     /// Throws, naming `source` (the fields' file), for fields of another scene or of another number of objects.
-    public init(scene: SceneModel, fields: ObjectFieldSet? = nil, source: String? = nil) throws {
+    /// `colors`: one per geom of `scene`, or nil for the geoms' own `rgba`.
+    public init(scene: SceneModel, fields: ObjectFieldSet? = nil, source: String? = nil, colors: [SIMD4<Float>]? = nil) throws {
+        precondition(colors == nil || colors!.count == scene.geoms.count, "BodySceneRenderer: \(colors!.count) colours for \(scene.geoms.count) geoms")
         self.scene = scene
         self.fields = fields
+        self.colors = colors
         kinematics = ForwardKinematics(tree: scene.tree)
         if let fields {
             let free = try fields.freeJoints(of: scene, source: source)
@@ -35,12 +42,12 @@ public final class BodySceneRenderer {
     public func renderRGBD(camera: PinholeCamera, qpos: [Float]) -> RGBDImage {
         let (p, q) = kinematics.bodyPoses(qpos: qpos)
         guard let drawing = fieldDrawing, let fields else {
-            let placed = PlacedPrimitives(scene: scene, bodyPositions: p, bodyQuaternions: q)
+            let placed = PlacedPrimitives(scene: scene, bodyPositions: p, bodyQuaternions: q, colors: colors)
             return RayCastImage.renderRGBD(camera: camera) { origin, direction in placed.nearest(origin: origin, direction: direction) }
         }
         var view = drawing.renderer.render(camera: camera, fields: fields.placed(poses: drawing.qposAddresses.flatMap { qpos[$0..<($0 + 7)] }))
         let bodies = scene.bodies
-        let robot = PlacedPrimitives(scene: scene, bodyPositions: p, bodyQuaternions: q,
+        let robot = PlacedPrimitives(scene: scene, bodyPositions: p, bodyQuaternions: q, colors: colors,
                                      including: { !drawing.bodies.contains($0) && !bodies[$0].isStatic })
         guard !robot.primitives.isEmpty else { return view }
         let drawn = RayCastImage.renderRGBD(camera: camera) { origin, direction in robot.nearest(origin: origin, direction: direction) }

@@ -96,12 +96,7 @@ public final class MuJoCoEnvironment: Environment {
         }
     }
 
-    public func render(camera: PinholeCamera) -> RGBImage {
-        RayCastImage.render(camera: camera) { origin, direction in
-            guard let hit = simulation.castRay(origin: SIMD3<Double>(origin), direction: SIMD3<Double>(direction)) else { return nil }
-            return (Float(hit.distanceMeters), SIMD3(hit.rgba[0], hit.rgba[1], hit.rgba[2]))
-        }
-    }
+    public func render(camera: PinholeCamera) -> RGBImage { simulation.render(camera: camera) }
 
     public func observeCameras(_ cameras: [PinholeCamera]) throws {
         try observeCameras(cameras, depthNoiseMeters: 0, seed: 0)

@@ -16,13 +16,15 @@ struct PlacedPrimitives {
     var primitives: [Primitive] = []
     var planes: [(height: Float, rgb: SIMD3<Float>)] = []
 
-    /// The geoms of the bodies `including` accepts (every body by default).
-    init(scene: SceneModel, bodyPositions p: [Float], bodyQuaternions q: [Float], including: (Int) -> Bool = { _ in true }) {
-        for geom in scene.geoms where including(geom.body) {
+    /// The geoms of the bodies `including` accepts (every body by default), in `colors` (one per geom) when given,
+    /// else in their `rgba`.
+    init(scene: SceneModel, bodyPositions p: [Float], bodyQuaternions q: [Float], colors: [SIMD4<Float>]? = nil,
+         including: (Int) -> Bool = { _ in true }) {
+        for (g, geom) in scene.geoms.enumerated() where including(geom.body) {
             let b = geom.body
             let bodyPosition = SIMD3(p[3 * b], p[3 * b + 1], p[3 * b + 2]), bodyQuaternion = SIMD4(q[4 * b], q[4 * b + 1], q[4 * b + 2], q[4 * b + 3])
             let (position, quaternion) = geom.worldPose(bodyPosition: bodyPosition, bodyQuaternion: bodyQuaternion)
-            let rgb = SIMD3(geom.rgba[0], geom.rgba[1], geom.rgba[2])
+            let rgb = colors.map { SIMD3($0[g][0], $0[g][1], $0[g][2]) } ?? SIMD3(geom.rgba[0], geom.rgba[1], geom.rgba[2])
             let size = geom.size + [0, 0, 0]
             let half = SIMD3(size[0], size[1], size[2])
             let shape: ShapeKind

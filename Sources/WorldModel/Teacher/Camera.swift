@@ -121,11 +121,18 @@ extension PinholeCamera {
 
     /// One camera at azimuth 210 degrees and elevation 35 around the centroid of `points` (m, world), far enough
     /// (the 40 degree view's half angle, plus 5 cm for the shapes around them, at least 0.5 m) that every point
-    /// stays in view: the frames of `wm rollout --render` and the viewer's field inset.
+    /// stays in view: the frames of `wm rollout --render` and the viewer's field inset. Points in one x-z plane (a
+    /// planar scene such as dm_control's stacker) are seen from the -y side instead, 15 degrees above it.
     public static func framing(points: [SIMD3<Float>], size: Int) -> PinholeCamera {
         let centre = points.reduce(.zero, +) / Float(max(points.count, 1))
         let radius = points.map { (($0 - centre) * ($0 - centre)).sum().squareRoot() }.max() ?? 0
         let distance = max(0.5, (radius + 0.05) / Float(tan(20.0 * Double.pi / 180)))
+        let ys = points.map(\.y)
+        if let low = ys.min(), let high = ys.max(), high - low < 0.01, points.count > 1 {
+            let elevation: Float = 15 * .pi / 180
+            return PinholeCamera(lookFrom: centre + distance * SIMD3(0, -cosf(elevation), sinf(elevation)), at: centre,
+                                 fieldOfViewDegrees: 40, width: size, height: size)
+        }
         let flat = points.flatMap { [$0.x, $0.y, $0.z] }
         return aroundObjects(poses: flat, objectCount: points.count, count: 1, azimuthOffsetDegrees: 210, distance: distance, size: size)[0]
     }

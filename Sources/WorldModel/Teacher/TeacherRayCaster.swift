@@ -25,3 +25,13 @@ extension MuJoCoSimulation {
         return TeacherRayHit(distanceMeters: distance, rgba: displayColor(ofGeom: Int(geom)))
     }
 }
+
+extension MuJoCoSimulation {
+    /// An RGB image of the current state from `camera`: one `castRay` per pixel, in each geom's display colour.
+    public func render(camera: PinholeCamera) -> RGBImage {
+        RayCastImage.render(camera: camera) { origin, direction in
+            guard let hit = castRay(origin: SIMD3<Double>(origin), direction: SIMD3<Double>(direction)) else { return nil }
+            return (Float(hit.distanceMeters), SIMD3(hit.rgba[0], hit.rgba[1], hit.rgba[2]))
+        }
+    }
+}

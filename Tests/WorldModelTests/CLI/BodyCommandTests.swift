@@ -40,6 +40,42 @@ import Glibc
         #expect(rollout.checks.divergedEnvironments == 0 && rollout.checks.environments == 2 && rollout.env_steps_per_second > 0)
     }
 
+    /// `--render` and `--gif` on a body model: environment 0's prediction (the scene's primitives) beside MuJoCo's, at
+    /// steps 0, 5, 10; both halves show the arm (not one flat colour) and start alike.
+    @Test func renderAndGifDrawABodyModelsPredictionBesideMuJoCo() throws {
+        let folder = CLIFixture.folder + "/arm-frames-\(UInt64.random(in: 0...UInt64.max))", gif = folder + ".gif"
+        defer { unlink(gif) }
+        let (status, out, err) = try runWM(["rollout", "--model", Self.model, "--scene", Self.scene, "--steps", "10", "--render", folder,
+                                            "--render-every", "5", "--render-size", "48", "--gif", gif, "--json"])
+        #expect(status == 0, "\(err)")
+        struct Rollout: Decodable { var frames_written: Int; var gif_frames: Int? }
+        let report = try JSONDecoder().decode(Rollout.self, from: Data(out.utf8))
+        #expect(report.frames_written == 3 && report.gif_frames == 3)
+        let first = try PNGFile.read(folder + "/" + RolloutRun.frameFileName(step: 0))
+        #expect(first.width == 96 && first.height == 48)
+        for step in [0, 5, 10] {
+            let image = try PNGFile.read(folder + "/" + RolloutRun.frameFileName(step: step))
+            for half in 0..<2 {
+                var colours = Set<[UInt8]>()
+                for y in 0..<48 { for x in 0..<48 { let o = (y * 96 + half * 48 + x) * 3; colours.insert(Array(image.pixels[o..<(o + 3)])) } }
+                #expect(colours.count >= 8, "step \(step), half \(half): \(colours.count) colours")
+            }
+            unlink(folder + "/" + RolloutRun.frameFileName(step: step))
+        }
+        rmdir(folder)
+        // At step 0 both halves draw the same state: most pixels agree closely.
+        var close = 0
+        for y in 0..<48 {
+            for x in 0..<48 {
+                let a = (y * 96 + x) * 3, b = (y * 96 + 48 + x) * 3
+                if (0..<3).allSatisfy({ abs(Int(first.pixels[a + $0]) - Int(first.pixels[b + $0])) <= 40 }) { close += 1 }
+            }
+        }
+        #expect(close > 48 * 48 * 7 / 10, "only \(close) of \(48 * 48) pixels agree at step 0")
+        let animation = try GIFFile.read(gif)
+        #expect(animation.frames.count == 3 && animation.frames[0].width == 96)
+    }
+
     @Test func bodyModelsRefuseFilesOfAnotherScene() throws {
         let push = try #require(CLIFixture.pushData)
         try expectRefused(["eval", "--model", Self.model, "--data", push], naming: Self.model, inputs: [Self.model, push])
