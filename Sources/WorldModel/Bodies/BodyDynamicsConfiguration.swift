@@ -20,6 +20,10 @@ public struct BodyDynamicsConfiguration: Codable, Equatable, Sendable {
     /// than `contactRadiusMeters` so that a fast link (a swinging arm moves 2-3 cm per control step) is seen
     /// approaching the floor before it is through it; static edges are few (one per moving geom and static geom).
     public var staticContactRadiusMeters: Float
+    /// Whether each static-contact edge also runs from the moving body to the world node. The world node is joined
+    /// to the robot's root, so a contact at the end of a long chain (stacker's fingertips, six joints from the root)
+    /// reaches the root's DOFs in two message-passing steps instead of one per joint.
+    public var staticContactEdgesToWorld: Bool
     public var latentWidth: Int
     public var hiddenLayers: Int
     public var messagePassingSteps: Int
@@ -50,7 +54,8 @@ public struct BodyDynamicsConfiguration: Codable, Equatable, Sendable {
     /// slide's margin is this many metres times 0.1), as MuJoCo's soft limits let them overshoot a little.
     public var jointLimitMarginRadians: Float
 
-    public init(kind: BodyDynamicsKind = .gnn, historyLength: Int = 2, contactRadiusMeters: Float = 0.02, staticContactRadiusMeters: Float? = nil, latentWidth: Int = 64,
+    public init(kind: BodyDynamicsKind = .gnn, historyLength: Int = 2, contactRadiusMeters: Float = 0.02, staticContactRadiusMeters: Float? = nil,
+                staticContactEdgesToWorld: Bool = false, latentWidth: Int = 64,
                 hiddenLayers: Int = 2, messagePassingSteps: Int = 5, denseHiddenWidth: Int = 256, linearVelocityNoise: Float = 0.01,
                 angularVelocityNoise: Float = 0.1, positionNoiseMeters: Float = 0.0005, rotationNoiseRadians: Float = 0.01,
                 robotPositionNoiseMeters: Float = 0, robotRotationNoiseRadians: Float = 0, batchSize: Int = 16, learningRate: Float = 1e-3, learningRateDecaySteps: Int = 20_000,
@@ -59,6 +64,7 @@ public struct BodyDynamicsConfiguration: Codable, Equatable, Sendable {
         self.historyLength = historyLength
         self.contactRadiusMeters = contactRadiusMeters
         self.staticContactRadiusMeters = staticContactRadiusMeters ?? contactRadiusMeters
+        self.staticContactEdgesToWorld = staticContactEdgesToWorld
         self.latentWidth = latentWidth
         self.hiddenLayers = hiddenLayers
         self.messagePassingSteps = messagePassingSteps
@@ -77,12 +83,14 @@ public struct BodyDynamicsConfiguration: Codable, Equatable, Sendable {
     }
 
     /// Decodes a configuration; an absent offset noise (checkpoints written before those fields existed) decodes
-    /// as 0, the noise those models were trained with, and an absent static-contact radius as the contact radius.
+    /// as 0, the noise those models were trained with, an absent static-contact radius as the contact radius and
+    /// absent world-bound static edges as none.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(kind: try c.decode(BodyDynamicsKind.self, forKey: .kind), historyLength: try c.decode(Int.self, forKey: .historyLength),
                   contactRadiusMeters: try c.decode(Float.self, forKey: .contactRadiusMeters),
-                  staticContactRadiusMeters: try c.decodeIfPresent(Float.self, forKey: .staticContactRadiusMeters), latentWidth: try c.decode(Int.self, forKey: .latentWidth),
+                  staticContactRadiusMeters: try c.decodeIfPresent(Float.self, forKey: .staticContactRadiusMeters),
+                  staticContactEdgesToWorld: try c.decodeIfPresent(Bool.self, forKey: .staticContactEdgesToWorld) ?? false, latentWidth: try c.decode(Int.self, forKey: .latentWidth),
                   hiddenLayers: try c.decode(Int.self, forKey: .hiddenLayers), messagePassingSteps: try c.decode(Int.self, forKey: .messagePassingSteps),
                   denseHiddenWidth: try c.decode(Int.self, forKey: .denseHiddenWidth),
                   linearVelocityNoise: try c.decode(Float.self, forKey: .linearVelocityNoise),

@@ -36,6 +36,7 @@ public final class BodyDynamicsRunner {
         self.maxEnvironments = maxEnvironments
         let c = model.configuration
         builder = BodyGraphBuilder(layout: model.layout, historyLength: c.historyLength, contactRadiusMeters: c.contactRadiusMeters, staticContactRadiusMeters: c.staticContactRadiusMeters,
+                                   staticContactsToWorld: c.staticContactEdgesToWorld,
                                    dtSeconds: model.dtSeconds, maxEnvironments: maxEnvironments)
         team = try ThreadTeam(threads: 1)
         if let network = model.graphNetwork {

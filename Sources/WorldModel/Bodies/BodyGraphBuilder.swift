@@ -40,6 +40,8 @@ public final class BodyGraphBuilder {
     public let contactRadius: Float
     /// Static-contact edges join a static and a moving geom closer than this (m).
     public let staticContactRadius: Float
+    /// Whether static-contact edges also run from the moving body to the world node.
+    public let staticContactsToWorld: Bool
     public let dtSeconds: Float
     public let maxEnvironments: Int
     public let nodeFeatures: Matrix
@@ -69,20 +71,25 @@ public final class BodyGraphBuilder {
     /// Contact edges (both directions of a pair counted) per moving geom and environment the edge buffers start with.
     public static let initialContactEdgesPerGeom = 4
 
+    /// `staticContactsToWorld`: each static-contact edge also runs the other way, from the moving body to the world
+    /// node (``BodyDynamicsConfiguration/staticContactEdgesToWorld``).
     public init(layout: BodyGraphLayout, historyLength: Int, contactRadiusMeters: Float, staticContactRadiusMeters: Float? = nil,
-                dtSeconds: Float, maxEnvironments: Int) {
+                staticContactsToWorld: Bool = false, dtSeconds: Float, maxEnvironments: Int) {
         self.layout = layout
         self.historyLength = historyLength
         contactRadius = contactRadiusMeters
         staticContactRadius = staticContactRadiusMeters ?? contactRadiusMeters
+        self.staticContactsToWorld = staticContactsToWorld
         self.dtSeconds = dtSeconds
         self.maxEnvironments = maxEnvironments
         let v = layout.nodesPerEnvironment, geoms = layout.movingGeoms.count
         let contacts = min(2 * layout.movingPairCount, Self.initialContactEdgesPerGeom * geoms)
-        let e = max(1, layout.jointEdges.count + layout.staticShapes.count * geoms + contacts)
+        let staticEdges = (staticContactsToWorld ? 2 : 1) * layout.staticShapes.count * geoms
+        let e = max(1, layout.jointEdges.count + staticEdges + contacts)
         nodeFeatures = Matrix(rows: maxEnvironments * v, cols: BodyGraphFeatures.nodeWidth(historyLength: historyLength))
         edgeRows = GraphEdgeBuffers(rows: maxEnvironments * e, width: BodyGraphFeatures.edgeWidth,
-                                    limit: maxEnvironments * layout.maxEdgesPerEnvironment, owner: "BodyGraphBuilder")
+                                    limit: maxEnvironments * (layout.maxEdgesPerEnvironment + staticEdges - layout.staticShapes.count * geoms),
+                                    owner: "BodyGraphBuilder")
         broadPhase = SphereBroadPhase(maxSpheres: geoms, initialPairCapacity: contacts)
         decodedRows = .allocate(capacity: max(1, maxEnvironments * layout.decodedNodes.count))
         let tree = layout.scene.tree, nbody = tree.bodies.count
@@ -257,11 +264,12 @@ public final class BodyGraphBuilder {
         let radius = contactRadius
         let candidates = broadPhase.find(count: layout.movingGeoms.count, cutoffMeters: radius)
         let contacts = 2 * min(candidates, layout.movingPairCount)  // candidates include pairs `mayTouch` refuses
-        edgeRows.reserve(edgeStart + layout.jointEdges.count + contacts + layout.staticShapes.count * layout.movingGeoms.count, keeping: edgeStart)
+        let staticEdges = (staticContactsToWorld ? 2 : 1) * layout.staticShapes.count * layout.movingGeoms.count
+        edgeRows.reserve(edgeStart + layout.jointEdges.count + contacts + staticEdges, keeping: edgeStart)
 
         // Edges.
         var e = edgeStart
-        func body(ofNode n: Int) -> Int { layout.nodeBodies[n] }
+        func body(ofNode n: Int) -> Int { n == layout.worldNode ? 0 : layout.nodeBodies[n] }  // the world node: body 0
         func write(sender s: Int, receiver rc: Int, type: Int, ps: SIMD3<Float>, distance: Float, cs: SIMD3<Float>, cr: SIMD3<Float>,
                    vs: SIMD3<Float>, ws: SIMD3<Float>) {
             let rb = body(ofNode: rc), pr = p(h, rb)
@@ -314,6 +322,11 @@ public final class BodyGraphBuilder {
                 let (d, cs, cm) = ShapeDistance.closest(staticShape, shapes[g])
                 if d > staticContactRadius { continue }
                 write(sender: world, receiver: moving.node, type: 2, ps: cs, distance: d, cs: cs, cr: cm, vs: .zero, ws: .zero)
+                if staticContactsToWorld {
+                    let mb = body(ofNode: moving.node)
+                    write(sender: moving.node, receiver: world, type: 2, ps: p(h, mb), distance: d, cs: cm, cr: cs,
+                          vs: bodyLinear[(h - 1) * nbody + mb], ws: bodyAngular[(h - 1) * nbody + mb])
+                }
             }
         }
         return e - edgeStart

@@ -182,14 +182,15 @@ import Glibc
     @Test func aConfigurationWithoutOffsetNoiseDecodesWithNone() throws {
         var json = String(decoding: try JSONEncoder().encode(BodyDynamicsConfiguration()), as: UTF8.self)
         #expect(try JSONDecoder().decode(BodyDynamicsConfiguration.self, from: Data(json.utf8)) == BodyDynamicsConfiguration())
-        for key in ["positionNoiseMeters", "rotationNoiseRadians", "robotPositionNoiseMeters", "robotRotationNoiseRadians", "staticContactRadiusMeters"] {
+        for key in ["positionNoiseMeters", "rotationNoiseRadians", "robotPositionNoiseMeters", "robotRotationNoiseRadians", "staticContactRadiusMeters",
+                    "staticContactEdgesToWorld"] {
             json = json.replacingOccurrences(of: "\"\(key)\":", with: "\"unused_\(key)\":")
         }
         let old = try JSONDecoder().decode(BodyDynamicsConfiguration.self, from: Data(json.utf8))
         #expect(old.positionNoiseMeters == 0 && old.rotationNoiseRadians == 0 && old.latentWidth == 64)
         #expect(old.robotPositionNoiseMeters == 0 && old.robotRotationNoiseRadians == 0)
         // Checkpoints from before the static-contact radius used the contact radius for static edges too.
-        #expect(old.staticContactRadiusMeters == old.contactRadiusMeters)
+        #expect(old.staticContactRadiusMeters == old.contactRadiusMeters && !old.staticContactEdgesToWorld)
     }
 }
 

@@ -6,10 +6,10 @@ import Glibc
 #endif
 
 @Suite struct BodyGraphBuilderTests {
-    func build(_ episode: Episode, frame: Int, radius: Float = 0.02, staticRadius: Float? = nil) throws -> BodyGraphBuilder {
+    func build(_ episode: Episode, frame: Int, radius: Float = 0.02, staticRadius: Float? = nil, toWorld: Bool = false) throws -> BodyGraphBuilder {
         let layout = try BodyGraphLayout(scene: armData.scene)
         let builder = BodyGraphBuilder(layout: layout, historyLength: 2, contactRadiusMeters: radius, staticContactRadiusMeters: staticRadius,
-                                       dtSeconds: Float(armData.scene.controlDtSeconds), maxEnvironments: 2)
+                                       staticContactsToWorld: toWorld, dtSeconds: Float(armData.scene.controlDtSeconds), maxEnvironments: 2)
         let state = BodyState(episode: episode, frame: frame, historyLength: 2, nq: armData.scene.nq)
         let ctrl = Array(episode.actions[(frame * 2)..<(frame * 2 + 2)])
         [state].withUnsafeBufferPointer { s in ctrl.withUnsafeBufferPointer { builder.build(states: s, ctrl: $0) } }
@@ -64,6 +64,21 @@ import Glibc
         for k in 0..<builder.edgeCount where builder.edgeView[k, 1] == 1 { #expect(builder.edgeView[k, 7] <= 0) }
         let near = try build(armData.train[0], frame: 20, radius: 0)
         #expect((0..<near.edgeCount).filter { near.edgeView[$0, 2] == 1 }.count < staticEdges.count)
+    }
+
+    @Test func staticContactsCanAlsoRunToTheWorldNode() throws {
+        let one = try build(armData.train[0], frame: 20, staticRadius: 5), both = try build(armData.train[0], frame: 20, staticRadius: 5, toWorld: true)
+        let world = Int32(one.layout.worldNode)
+        let fromWorld = (0..<both.edgeCount).filter { both.edgeView[$0, 2] == 1 && both.senderIndices[$0] == world }
+        let toWorld = (0..<both.edgeCount).filter { both.edgeView[$0, 2] == 1 && both.receiverIndices[$0] == world }
+        #expect(fromWorld.count == (0..<one.edgeCount).filter { one.edgeView[$0, 2] == 1 }.count)
+        #expect(toWorld.count == fromWorld.count)
+        // Each edge to the world mirrors one from it: the same pair, the same surface distance.
+        for (a, b) in zip(fromWorld, toWorld) {
+            #expect(both.receiverIndices[a] == both.senderIndices[b] && both.edgeView[a, 7] == both.edgeView[b, 7])
+        }
+        let finite = both.edgeView.values.allSatisfy { $0.isFinite }
+        #expect(finite)
     }
 
     @Test func farGeomsGetNoContactEdges() throws {
