@@ -33,7 +33,6 @@ struct SizeAndValueTests {
         ["rollout", "--model", "M", "--scene", "S", "--threads", "0"],
         ["rollout", "--model", "M", "--scene", "S", "--steps", "0"],
         ["rollout", "--model", "M", "--scene", "S", "--render-size", "0"],
-        ["rollout", "--model", "M", "--scene", "S", "--gif", "G"],
         ["train", "--data", "D", "--out", "O", "--minutes", "inf"],
         ["train", "--data", "D", "--out", "O", "--minutes", "-1"],
         ["train", "--data", "D", "--out", "O", "--threads", "0"],
