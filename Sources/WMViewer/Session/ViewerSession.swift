@@ -53,8 +53,7 @@ public final class ViewerSession {
         let passive = scene.passiveBodyIndices
         measuredBodies = passive.isEmpty ? scene.movingBodyIndices.filter { $0 != 0 } : passive
         freeObjects = try? groundTruth.simulation.scene
-        if case .scripted(let kind) = driver { try TeacherPolicy.check(kind, simulation: groundTruth.simulation) }
-        try reset()
+        try reset()  // makes the policy: throws for one the scene cannot run
     }
 
     /// Back to the start of the episode: every source at the recording's frame 0 or the teacher's settled start,

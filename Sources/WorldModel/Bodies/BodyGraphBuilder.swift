@@ -84,11 +84,10 @@ public final class BodyGraphBuilder {
         self.maxEnvironments = maxEnvironments
         let v = layout.nodesPerEnvironment, geoms = layout.movingGeoms.count
         let contacts = min(2 * layout.movingPairCount, Self.initialContactEdgesPerGeom * geoms)
-        let staticEdges = (staticContactsToWorld ? 2 : 1) * layout.staticShapes.count * geoms
-        let e = max(1, layout.jointEdges.count + staticEdges + contacts)
+        let e = max(1, layout.jointEdges.count + layout.staticEdgesPerEnvironment(staticContactsToWorld: staticContactsToWorld) + contacts)
         nodeFeatures = Matrix(rows: maxEnvironments * v, cols: BodyGraphFeatures.nodeWidth(historyLength: historyLength))
         edgeRows = GraphEdgeBuffers(rows: maxEnvironments * e, width: BodyGraphFeatures.edgeWidth,
-                                    limit: maxEnvironments * (layout.maxEdgesPerEnvironment + staticEdges - layout.staticShapes.count * geoms),
+                                    limit: maxEnvironments * layout.maxEdgesPerEnvironment(staticContactsToWorld: staticContactsToWorld),
                                     owner: "BodyGraphBuilder")
         broadPhase = SphereBroadPhase(maxSpheres: geoms, initialPairCapacity: contacts)
         decodedRows = .allocate(capacity: max(1, maxEnvironments * layout.decodedNodes.count))
@@ -264,8 +263,8 @@ public final class BodyGraphBuilder {
         let radius = contactRadius
         let candidates = broadPhase.find(count: layout.movingGeoms.count, cutoffMeters: radius)
         let contacts = 2 * min(candidates, layout.movingPairCount)  // candidates include pairs `mayTouch` refuses
-        let staticEdges = (staticContactsToWorld ? 2 : 1) * layout.staticShapes.count * layout.movingGeoms.count
-        edgeRows.reserve(edgeStart + layout.jointEdges.count + contacts + staticEdges, keeping: edgeStart)
+        edgeRows.reserve(edgeStart + layout.jointEdges.count + contacts + layout.staticEdgesPerEnvironment(staticContactsToWorld: staticContactsToWorld),
+                         keeping: edgeStart)
 
         // Edges.
         var e = edgeStart

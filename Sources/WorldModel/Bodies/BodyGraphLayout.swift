@@ -68,7 +68,15 @@ public struct BodyGraphLayout: Sendable {
     public var nodesPerEnvironment: Int { nodeBodies.count + 1 }
     public var worldNode: Int { nodeBodies.count }
     /// The most edges one environment can have (every pair `mayTouch` allows in contact).
-    public var maxEdgesPerEnvironment: Int { jointEdges.count + 2 * movingPairCount + staticShapes.count * movingGeoms.count }
+    public var maxEdgesPerEnvironment: Int { maxEdgesPerEnvironment(staticContactsToWorld: false) }
+    /// The most edges one environment can have, with static-contact edges run both ways when `staticContactsToWorld`.
+    public func maxEdgesPerEnvironment(staticContactsToWorld: Bool) -> Int {
+        jointEdges.count + 2 * movingPairCount + staticEdgesPerEnvironment(staticContactsToWorld: staticContactsToWorld)
+    }
+    /// Static-contact edges one environment can have: one per static and moving geom, two with `staticContactsToWorld`.
+    public func staticEdgesPerEnvironment(staticContactsToWorld: Bool) -> Int {
+        (staticContactsToWorld ? 2 : 1) * staticShapes.count * movingGeoms.count
+    }
 
     /// Whether moving geoms `a` and `b` (indices into `movingGeoms`) may touch: they are on different nodes, neither
     /// body the other's parent (MuJoCo's parent filter: a body does not collide with its parent, nor with bodies

@@ -51,7 +51,7 @@ public final class TeacherRecorder {
     /// (m/s), so it slides.
     public func record(episode index: Int, steps: Int, seed: UInt64, policy kind: ActionPolicyKind,
                        launchSpeed: ClosedRange<Double>? = nil) throws -> Recording {
-        try checkPolicy(kind)
+        try TeacherPolicy.check(kind, simulation: simulation)  // before any work
         var rng = try startEpisode(index, seed: seed)
         if let launchSpeed, let scene = freeObjects {
             let settled = try simulation.objectStates()
@@ -63,7 +63,7 @@ public final class TeacherRecorder {
                                          linearVelocity: SIMD3(speed * cos(heading), speed * sin(heading), 0))
             }
         }
-        var policy = try makePolicy(kind, rng: &rng)
+        var policy = try TeacherPolicy(kind: kind, simulation: simulation, rng: &rng)
         return try run(steps: steps) { _, robotXY, objectXY in policy.action(robotPosition: robotXY, objectPositions: objectXY) }
     }
 
@@ -71,18 +71,12 @@ public final class TeacherRecorder {
     /// `actions` (one per further step) applied open loop: MuJoCo re-simulating what another model was told.
     public func replay(episode index: Int, seed: UInt64, policy kind: ActionPolicyKind, warmupSteps: Int,
                        actions: [[Float]]) throws -> Recording {
-        try checkPolicy(kind)
+        try TeacherPolicy.check(kind, simulation: simulation)  // before any work
         var rng = try startEpisode(index, seed: seed)
-        var policy = try makePolicy(kind, rng: &rng)
+        var policy = try TeacherPolicy(kind: kind, simulation: simulation, rng: &rng)
         return try run(steps: warmupSteps + actions.count) { t, robotXY, objectXY in
             t < warmupSteps ? policy.action(robotPosition: robotXY, objectPositions: objectXY) : actions[t - warmupSteps]
         }
-    }
-
-    private func checkPolicy(_ kind: ActionPolicyKind) throws { try TeacherPolicy.check(kind, simulation: simulation) }
-
-    private func makePolicy(_ kind: ActionPolicyKind, rng: inout SeededRandom) throws -> TeacherPolicy {
-        try TeacherPolicy(kind: kind, simulation: simulation, rng: &rng)
     }
 
     /// Resets, places the bodies for episode `index` of `seed`, settles; returns the episode's generator.
