@@ -19,6 +19,9 @@ struct BodyRolloutReport: Encodable {
     /// MuJoCo's own deepest contact penetration in environment 0 over the run, and after the settling steps (m).
     var teacher_max_penetration_m: Double
     var teacher_max_penetration_after_settling_m: Double
+    /// How far MuJoCo's own environment 0 took a body origin outside the recorded workspace (m): what the scene
+    /// physically allows under the same actions (an infinite floor lets a cylinder roll away).
+    var teacher_max_workspace_excess_m: Double
     var npz: String?
     /// PNG frames written to --render, and the --gif path with its frame count.
     var frames_written: Int
@@ -59,7 +62,7 @@ extension RolloutCommand {
                                                : starts[0].qvel[(h * nv)..<((h + 1) * nv)].map(Double.init))
         let fk = ForwardKinematics(tree: scene.tree), moving = scene.movingBodyIndices.filter { $0 != 0 }
         var teacherQpos = [Float](repeating: 0, count: nq), teacherQvel = [Float](repeating: 0, count: nv)
-        var errorSum = 0.0, finalError = 0.0, teacherPenetration = 0.0, teacherSettledPenetration = 0.0
+        var errorSum = 0.0, finalError = 0.0, teacherPenetration = 0.0, teacherSettledPenetration = 0.0, teacherWorkspaceExcess = 0.0
         // Per environment, for --out: qpos per frame and ctrl per step.
         var trajectories = states.map { out != nil ? Array($0.qpos) : [] }, actions = [[Float]](repeating: [], count: batch)
         // Frames of environment 0 (--render, --gif): the prediction beside MuJoCo's, framed on the moving bodies at the start.
@@ -95,8 +98,10 @@ extension RolloutCommand {
             let truth = fk.bodyPoses(qpos: teacherQpos), predicted = fk.bodyPoses(qpos: Array(states[0].qpos))
             var e = 0.0
             for b in moving {
-                let d = ForwardKinematics.pose(b, of: truth).position - ForwardKinematics.pose(b, of: predicted).position
+                let p = ForwardKinematics.pose(b, of: truth).position, d = p - ForwardKinematics.pose(b, of: predicted).position
                 e += Double((d * d).sum().squareRoot())
+                let outside = pointwiseMax(pointwiseMax(workspace.0 - p, p - workspace.1), .zero)
+                teacherWorkspaceExcess = max(teacherWorkspaceExcess, Double((outside * outside).sum().squareRoot()))
             }
             finalError = e / Double(max(1, moving.count))
             errorSum += finalError
@@ -124,6 +129,7 @@ extension RolloutCommand {
                                        env_steps_per_second: Double(batch * steps) / max(modelSeconds, 1e-9), checks: checks,
                                        error_vs_teacher_final_m: finalError, error_vs_teacher_mean_m: errorSum / Double(steps),
                                        teacher_max_penetration_m: teacherPenetration, teacher_max_penetration_after_settling_m: teacherSettledPenetration,
+                                       teacher_max_workspace_excess_m: teacherWorkspaceExcess,
                                        npz: out, frames_written: frames.count, gif: gif, gif_frames: animation?.frameCount)
         if json {
             let encoder = JSONEncoder()
@@ -136,7 +142,8 @@ extension RolloutCommand {
               + " (\(formatMillimetres(checks.maxPlanePenetrationAfterSettlingMeters)) after step \(checks.settleSteps); MuJoCo's deepest contact in environment 0: "
               + "\(formatMillimetres(teacherPenetration)), \(formatMillimetres(teacherSettledPenetration)) after step \(checks.settleSteps))"
               + "; hinge limits exceeded by at most \(Double(Int(checks.maxHingeLimitExcessDegrees * 100)) / 100) deg"
-              + "; at most \(formatMillimetres(checks.maxWorkspaceExcessMeters)) outside the recorded workspace")
+              + "; at most \(formatMillimetres(checks.maxWorkspaceExcessMeters)) outside the recorded workspace"
+              + " (MuJoCo in environment 0: \(formatMillimetres(teacherWorkspaceExcess)))")
         print("moving-body position error against MuJoCo (environment 0): \(formatMillimetres(finalError)) after \(steps) steps, \(formatMillimetres(report.error_vs_teacher_mean_m)) on average")
         if let out { print("wrote \(out)") }
         if let render, !frames.isEmpty { print("wrote \(frames.count) frames to \(render)") }

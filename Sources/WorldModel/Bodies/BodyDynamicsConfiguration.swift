@@ -53,13 +53,17 @@ public struct BodyDynamicsConfiguration: Codable, Equatable, Sendable {
     /// Rollouts keep limited hinges and slides within their range widened by this margin (rad for hinges; a
     /// slide's margin is this many metres times 0.1), as MuJoCo's soft limits let them overshoot a little.
     public var jointLimitMarginRadians: Float
+    /// Rollouts move a moving geom that sinks deeper than this (m) into a static geom back out
+    /// (``StaticContactProjection``). Absent from older checkpoints: decoded as the default, 2 mm, since it is a
+    /// rule of the rollout, not something the network learned. A value above any depth (e.g. 1) turns it off.
+    public var staticPenetrationToleranceMeters: Float
 
     public init(kind: BodyDynamicsKind = .gnn, historyLength: Int = 2, contactRadiusMeters: Float = 0.02, staticContactRadiusMeters: Float? = nil,
                 staticContactEdgesToWorld: Bool = false, latentWidth: Int = 64,
                 hiddenLayers: Int = 2, messagePassingSteps: Int = 5, denseHiddenWidth: Int = 256, linearVelocityNoise: Float = 0.01,
                 angularVelocityNoise: Float = 0.1, positionNoiseMeters: Float = 0.0005, rotationNoiseRadians: Float = 0.01,
                 robotPositionNoiseMeters: Float = 0, robotRotationNoiseRadians: Float = 0, batchSize: Int = 16, learningRate: Float = 1e-3, learningRateDecaySteps: Int = 20_000,
-                gradientClipNorm: Float = 1, jointLimitMarginRadians: Float = 0.0175) {
+                gradientClipNorm: Float = 1, jointLimitMarginRadians: Float = 0.0175, staticPenetrationToleranceMeters: Float = 0.002) {
         self.kind = kind
         self.historyLength = historyLength
         self.contactRadiusMeters = contactRadiusMeters
@@ -80,11 +84,12 @@ public struct BodyDynamicsConfiguration: Codable, Equatable, Sendable {
         self.learningRateDecaySteps = learningRateDecaySteps
         self.gradientClipNorm = gradientClipNorm
         self.jointLimitMarginRadians = jointLimitMarginRadians
+        self.staticPenetrationToleranceMeters = staticPenetrationToleranceMeters
     }
 
     /// Decodes a configuration; an absent offset noise (checkpoints written before those fields existed) decodes
     /// as 0, the noise those models were trained with, an absent static-contact radius as the contact radius and
-    /// absent world-bound static edges as none.
+    /// absent world-bound static edges as none, an absent penetration tolerance as 2 mm.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(kind: try c.decode(BodyDynamicsKind.self, forKey: .kind), historyLength: try c.decode(Int.self, forKey: .historyLength),
@@ -102,7 +107,8 @@ public struct BodyDynamicsConfiguration: Codable, Equatable, Sendable {
                   batchSize: try c.decode(Int.self, forKey: .batchSize), learningRate: try c.decode(Float.self, forKey: .learningRate),
                   learningRateDecaySteps: try c.decode(Int.self, forKey: .learningRateDecaySteps),
                   gradientClipNorm: try c.decode(Float.self, forKey: .gradientClipNorm),
-                  jointLimitMarginRadians: try c.decode(Float.self, forKey: .jointLimitMarginRadians))
+                  jointLimitMarginRadians: try c.decode(Float.self, forKey: .jointLimitMarginRadians),
+                  staticPenetrationToleranceMeters: try c.decodeIfPresent(Float.self, forKey: .staticPenetrationToleranceMeters) ?? 0.002)
     }
 
     public static let presetNames = ["default", "small", "dense"]

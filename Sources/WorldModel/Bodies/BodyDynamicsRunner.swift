@@ -1,6 +1,7 @@
 /// Runs a ``BodyDynamicsModel`` on batches of up to `maxEnvironments` environments: predicts `qacc`, integrates
-/// it in joint space, and keeps limited hinges and slides within their range (widened by the configuration's
-/// margin). Stepping runs the network's inference pass (``GraphNetwork/infer(nodeFeatures:edgeFeatures:senders:receivers:outputRows:workspace:)``:
+/// it in joint space, keeps limited hinges and slides within their range (widened by the configuration's
+/// margin) and moving geoms out of the static ones (``StaticContactProjection``, beyond the configuration's
+/// tolerance). Stepping runs the network's inference pass (``GraphNetwork/infer(nodeFeatures:edgeFeatures:senders:receivers:outputRows:workspace:)``:
 /// fused row kernels, nothing kept for a backward pass); `forward` keeps what `backward` needs, for training, in
 /// buffers made by its first call. The buffers are made once, and again only when the graph builder grows its
 /// edge buffers (more contacts than any step before): then the network workspaces grow with them, so a step in
@@ -23,6 +24,8 @@ public final class BodyDynamicsRunner {
     private let scratchVelocity: UnsafeMutableBufferPointer<Float>
     private let scratchQpos: UnsafeMutableBufferPointer<Float>
     private let integrator: JointSpaceIntegrator
+    /// Keeps stepped configurations out of the static geoms (nil for a scene without any).
+    public let projection: StaticContactProjection?
     /// Seconds per stage of the steps taken while it is non-nil (set it to `BodyStepTiming()` to start timing,
     /// nil to stop): measured inside the real stages, as MuJoCo's `TM_START`/`TM_END` are.
     public var timing: BodyStepTiming?
@@ -53,6 +56,7 @@ public final class BodyDynamicsRunner {
         scratchVelocity = .allocate(capacity: max(1, model.scene.nv))
         scratchQpos = .allocate(capacity: max(1, model.scene.nq))
         integrator = JointSpaceIntegrator(tree: model.scene.tree)
+        projection = StaticContactProjection(layout: model.layout, toleranceMeters: c.staticPenetrationToleranceMeters)
     }
 
     deinit { scratchVelocity.deallocate(); scratchQpos.deallocate() }
@@ -166,7 +170,7 @@ public final class BodyDynamicsRunner {
 
 extension BodyDynamicsRunner {
     /// Advances `state` by one control step with accelerations `qacc` (nv, the model's frames): v' = v + qacc dt,
-    /// qpos' = qpos (+) v' dt, joint limits enforced. Returns false (and leaves `state` as it was) when the result
+    /// qpos' = qpos (+) v' dt, joint limits and static non-penetration enforced. Returns false (and leaves `state` as it was) when the result
     /// is not finite.
     public func advance(_ state: inout BodyState, accelerations qacc: UnsafePointer<Float>) -> Bool {
         builder.prepare(state)
@@ -189,6 +193,10 @@ extension BodyDynamicsRunner {
                                  dtSeconds: dt, into: scratchQpos)
         }
         JointLimits.clamp(scratchQpos, tree: model.scene.tree, marginRadians: model.configuration.jointLimitMarginRadians)
+        for k in 0..<nq where !scratchQpos[k].isFinite { return false }
+        if let projection, projection.project(scratchQpos) > 0 {
+            JointLimits.clamp(scratchQpos, tree: model.scene.tree, marginRadians: model.configuration.jointLimitMarginRadians)
+        }
         for k in 0..<nq where !scratchQpos[k].isFinite { return false }
         state.qposHistory.withUnsafeMutableBufferPointer { q in
             for k in 0..<(h * nq) { q[k] = q[k + nq] }
@@ -216,7 +224,7 @@ public struct BodyStepTiming: Sendable, Equatable {
     public var graphSeconds: Double = 0
     /// The network (or the dense MLP).
     public var networkSeconds: Double = 0
-    /// Decoding to `qacc`, joint-space integration, joint limits.
+    /// Decoding to `qacc`, joint-space integration, joint limits, static non-penetration.
     public var integrationSeconds: Double = 0
     /// Batched steps and environment-steps timed, and edges built over them.
     public var steps = 0
