@@ -14,7 +14,8 @@ import CGeometry
 /// the moving geom by `-d - tolerance` along the normal: `Δq = j (δ / |j|²)` with `j_k = n · ∂p/∂q_k` over the
 /// joints from the body up to its root (a hinge's `axis × (p - anchor)`, a slide's axis, a free joint's three
 /// translations; free and ball rotations are left alone). Repeated, with fresh kinematics, until no pair is deeper
-/// than the tolerance or `maxCorrections` corrections were made. The rollout's velocity is the finite difference
+/// than the tolerance or `maxCorrections` corrections were tried; a pair that no joint of its chain can move apart
+/// is left as it is. The rollout's velocity is the finite difference
 /// of its configurations, so a corrected step also loses the velocity into the surface (an inelastic contact).
 /// Pairs whose overlap the shim reports only as 0 (box or cylinder cores overlapping a static box) are not
 /// corrected; every pair with a static plane is.
@@ -32,6 +33,8 @@ public final class StaticContactProjection {
     private let anchors: UnsafeMutableBufferPointer<Float>, axes: UnsafeMutableBufferPointer<Float>
     /// nq each: a correction's configuration before it, and its linear step.
     private let start: UnsafeMutableBufferPointer<Float>, step: UnsafeMutableBufferPointer<Float>
+    /// (moving geom, static shape) pairs of this call that no joint can move apart (`maxCorrections` at most).
+    private let blocked: UnsafeMutableBufferPointer<Int>
     private var shapes: [wm_shape]
     /// Per moving geom: the translational and hinge joints that move it, from its body up to the root.
     private let chains: [[Int]]
@@ -48,6 +51,7 @@ public final class StaticContactProjection {
         positions = .allocate(capacity: 3 * nbody); quaternions = .allocate(capacity: 4 * nbody)
         anchors = .allocate(capacity: 3 * tree.joints.count); axes = .allocate(capacity: 3 * tree.joints.count)
         start = .allocate(capacity: tree.nq); step = .allocate(capacity: tree.nq)
+        blocked = .allocate(capacity: max(1, maxCorrections))
         shapes = layout.movingGeoms.map { BodyGraphLayout.template(layout.scene.geoms[$0.geom]) }
         chains = layout.movingGeoms.map { g in
             var joints: [Int] = [], b = layout.scene.geoms[g.geom].body
@@ -59,16 +63,18 @@ public final class StaticContactProjection {
         }
     }
 
-    deinit { positions.deallocate(); quaternions.deallocate(); anchors.deallocate(); axes.deallocate(); start.deallocate(); step.deallocate() }
+    deinit { positions.deallocate(); quaternions.deallocate(); anchors.deallocate(); axes.deallocate(); start.deallocate(); step.deallocate(); blocked.deallocate() }
 
     /// Moves `qpos` (nq) out of the static geoms, in place; returns how many corrections it made.
     @discardableResult
     public func project(_ qpos: UnsafeMutableBufferPointer<Float>) -> Int {
         let tree = layout.scene.tree, geoms = layout.scene.geoms
-        var corrections = 0
-        while corrections < maxCorrections {
+        var corrections = 0, attempts = 0, blockedCount = 0
+        while attempts < maxCorrections {
+            attempts += 1
             kinematics(qpos)
-            var deepest: Float = toleranceMeters, pick = -1, pickStatic = -1
+            // Deeper than the tolerance by more than 10 micrometres (float rounding of a pair just corrected).
+            var deepest: Float = toleranceMeters + 1e-5, pick = -1, pickStatic = -1
             var point = SIMD3<Float>.zero, normal = SIMD3<Float>.zero
             for (i, g) in layout.movingGeoms.enumerated() where !chains[i].isEmpty {
                 let b = geoms[g.geom].body
@@ -76,7 +82,7 @@ public final class StaticContactProjection {
                 for (s, shape) in layout.staticShapes.enumerated()
                 where ShapeDistance.centreGap(shape, shapes[i], layout.staticRadius[s], layout.movingGeomRadius[i]) < -toleranceMeters {
                     let (d, onStatic, onMoving) = ShapeDistance.closest(shape, shapes[i])
-                    guard -d > deepest else { continue }
+                    guard -d > deepest, !isBlocked(i * layout.staticShapes.count + s, count: blockedCount) else { continue }
                     // onMoving - onStatic = d n, n from the static geom towards the moving one.
                     let gap = onMoving - onStatic
                     guard (gap * gap).sum() > 1e-18 else { continue }
@@ -100,7 +106,13 @@ public final class StaticContactProjection {
                 case .ball: break
                 }
             }
-            guard norm > 1e-12 else { break }
+            guard norm > 1e-12 else {
+                // No joint of the chain moves this point along the normal (a slide-only pusher pressed into a table):
+                // leave the pair and correct the others.
+                blocked[blockedCount] = pick * layout.staticShapes.count + pickStatic
+                blockedCount += 1
+                continue
+            }
             for k in 0..<layout.scene.nq { step[k] *= push / norm; start[k] = qpos[k] }
             // A rotation's linear step overshoots (the point moves on an arc): where it lifts the point clear of the
             // tolerance, regula falsi on the step's length s in (0, 1] brings the depth back to the tolerance.
@@ -117,6 +129,12 @@ public final class StaticContactProjection {
             corrections += 1
         }
         return corrections
+    }
+
+    @inline(__always)
+    private func isBlocked(_ pair: Int, count: Int) -> Bool {
+        for k in 0..<count where blocked[k] == pair { return true }
+        return false
     }
 
     /// Sets `qpos = start + scale * step` and returns how much deeper than the tolerance moving geom `geom` is in

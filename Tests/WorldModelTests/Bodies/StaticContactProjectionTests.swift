@@ -27,6 +27,18 @@ private let pendulumLayout: BodyGraphLayout = {
     return try! BodyGraphLayout(scene: try! TeacherRecorder(scenePath: path).sceneModel)
 }()
 
+/// A slider that sits in the table and cannot leave it (slide x only, as a pusher on slide joints), and a free sphere.
+private let sliderScene = """
+<mujoco model="slider_and_ball">
+  <worldbody>
+    <geom name="table" type="plane" size="1 1 0.01"/>
+    <body name="slider" pos="0 0 0"><joint name="x" type="slide" axis="1 0 0"/><geom type="box" size="0.02 0.02 0.02" mass="1"/></body>
+    <body name="ball" pos="0.3 0 0.1"><freejoint/><geom type="sphere" size="0.02" mass="0.1"/></body>
+  </worldbody>
+  <actuator><motor joint="x" ctrlrange="-1 1" ctrllimited="true"/></actuator>
+</mujoco>
+"""
+
 @Suite struct StaticContactProjectionTests {
     /// The deepest any moving geom of `layout` is inside a static geom at `qpos` (m, 0 when none).
     func deepest(_ layout: BodyGraphLayout, _ qpos: [Float]) -> Float {
@@ -83,6 +95,19 @@ private let pendulumLayout: BodyGraphLayout = {
         let start: [Float] = [0, 0.5, 0, 0.039, 1, 0, 0, 0]
         let (q, corrections) = project(projection, start)
         #expect(corrections == 0 && q == start)
+    }
+
+    @Test func aPairNoJointCanSeparateIsLeftAndTheOthersAreCorrected() throws {
+        let path = try temporaryFile("slider_and_ball.xml", sliderScene)
+        defer { unlink(path) }
+        let layout = try BodyGraphLayout(scene: try TeacherRecorder(scenePath: path).sceneModel)
+        let projection = try #require(StaticContactProjection(layout: layout, toleranceMeters: 0.002))
+        // The slider is 20 mm deep (deeper than the ball's 10 mm), and only slides along x.
+        let start: [Float] = [0.05, 0.3, 0, 0.01, 1, 0, 0, 0]
+        let (q, corrections) = project(projection, start)
+        #expect(corrections == 1, "\(q)")
+        #expect(q[0] == start[0])
+        #expect(abs(q[3] - 0.018) < 2e-4, "the ball's centre at \(q[3]) m")
     }
 
     @Test func aRunnerStepKeepsTheArmAndBoxOutOfTheFloor() throws {
