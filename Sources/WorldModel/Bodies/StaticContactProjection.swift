@@ -40,7 +40,7 @@ public final class StaticContactProjection {
     private let chains: [[Int]]
 
     /// Nil when the scene has no static geoms (nothing to project against).
-    public init?(layout: BodyGraphLayout, toleranceMeters: Float, maxCorrections: Int = 8) {
+    public init?(layout: BodyGraphLayout, toleranceMeters: Float, maxCorrections: Int = 16) {
         guard !layout.staticShapes.isEmpty, !layout.movingGeoms.isEmpty else { return nil }
         self.layout = layout
         self.toleranceMeters = toleranceMeters
@@ -83,9 +83,11 @@ public final class StaticContactProjection {
                 where ShapeDistance.centreGap(shape, shapes[i], layout.staticRadius[s], layout.movingGeomRadius[i]) < -toleranceMeters {
                     let (d, onStatic, onMoving) = ShapeDistance.closest(shape, shapes[i])
                     guard -d > deepest, !isBlocked(i * layout.staticShapes.count + s, count: blockedCount) else { continue }
-                    // onMoving - onStatic = d n, n from the static geom towards the moving one.
+                    // onMoving - onStatic = d n, n from the static geom towards the moving one. Closer than 1 µm the
+                    // normal is undefined: the cores cross (a finger that passed through a capsule in one step), and
+                    // the pair is left as it is.
                     let gap = onMoving - onStatic
-                    guard (gap * gap).sum() > 1e-18 else { continue }
+                    guard (gap * gap).sum() > 1e-12 else { continue }
                     deepest = -d; pick = i; pickStatic = s; point = onMoving; normal = gap / d
                 }
             }
@@ -115,15 +117,17 @@ public final class StaticContactProjection {
             }
             for k in 0..<layout.scene.nq { step[k] *= push / norm; start[k] = qpos[k] }
             // A rotation's linear step overshoots (the point moves on an arc): where it lifts the point clear of the
-            // tolerance, regula falsi on the step's length s in (0, 1] brings the depth back to the tolerance.
-            var low: Float = 0, high: Float = 1, excessLow = push
+            // tolerance, regula falsi (Illinois) on the step's length s in (0, 1] brings the depth back to the tolerance.
+            var low: Float = 0, high: Float = 1, excessLow = push, side = 0
             var excessHigh = excess(qpos, start: start, scale: 1, geom: pick, staticShape: pickStatic)
             if excessHigh < -1e-4 {
                 for _ in 0..<12 {
                     let s = low + (high - low) * excessLow / (excessLow - excessHigh)
                     let e = excess(qpos, start: start, scale: s, geom: pick, staticShape: pickStatic)
                     if abs(e) < 1e-4 { break }
-                    if e > 0 { low = s; excessLow = e } else { high = s; excessHigh = e }
+                    // Illinois: an end kept twice in a row has its value halved, so the bracket closes from both sides.
+                    if e > 0 { low = s; excessLow = e; if side == 1 { excessHigh /= 2 }; side = 1 }
+                    else { high = s; excessHigh = e; if side == -1 { excessLow /= 2 }; side = -1 }
                 }
             }
             corrections += 1
