@@ -18,6 +18,18 @@ public enum ShapeKind: Int32, Sendable, Codable, CaseIterable {
     /// Half-extents: (radius, half-height along local z, -).
     case cylinder = 3
 
+    /// How far the primitive reaches below its centre along the world's z axis (m), given the world up direction
+    /// in its own frame (`up`, unit) and its half-extents: the centre's height minus this is its lowest point.
+    @inline(__always)
+    public func reachBelowCentre(halfExtents half: [Float], up: SIMD3<Float>) -> Float {
+        switch self {
+        case .sphere: half[0]
+        case .box: abs(up.x) * half[0] + abs(up.y) * half[1] + abs(up.z) * half[2]
+        case .capsule: half[0] + abs(up.z) * half[1]
+        case .cylinder: abs(up.z) * half[1] + half[0] * max(0, 1 - up.z * up.z).squareRoot()
+        }
+    }
+
     /// The name used in files and on the command line.
     public var name: String {
         switch self {

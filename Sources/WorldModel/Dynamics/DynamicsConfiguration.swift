@@ -29,6 +29,13 @@ public struct DynamicsConfiguration: Codable, Equatable, Sendable {
     public var learningRateDecaySteps: Int
     public var weightDecay: Float
     public var gradientClipNorm: Float
+    /// Rollouts lift an object whose lowest point sinks deeper than this (m) into the table back onto it
+    /// (``DynamicsState/keepAboveTable(objects:tableHeightMeters:toleranceMeters:dtSeconds:)``). Nil (checkpoints
+    /// from before it existed, and the default) means ``defaultTablePenetrationToleranceMeters``; a value above any
+    /// depth (e.g. 1) turns it off.
+    public var tablePenetrationToleranceMeters: Float?
+    /// 2 mm, as the body graph's static contacts (``BodyDynamicsConfiguration/staticPenetrationToleranceMeters``).
+    public static let defaultTablePenetrationToleranceMeters: Float = 0.002
 
     public init(kind: DynamicsKind = .gnn, features: GraphFeatureConfiguration = GraphFeatureConfiguration(),
                 latentWidth: Int = 64, hiddenLayers: Int = 2, messagePassingSteps: Int = 3, denseHiddenWidth: Int = 256,

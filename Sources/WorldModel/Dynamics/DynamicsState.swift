@@ -115,6 +115,25 @@ public struct DynamicsState: Sendable, Equatable {
         }
     }
 
+    /// Lifts every object whose lowest point is more than `toleranceMeters` below the table plane back to that
+    /// depth, and sets its newest vertical velocity to what the lifted step moved it (z' - z before the step, over
+    /// dt): a position-based, inelastic contact with the table, for rollouts (as the body graph's
+    /// ``StaticContactProjection``). Call it right after `integrate`.
+    public mutating func keepAboveTable(objects: [ObjectDescription], tableHeightMeters table: Float, toleranceMeters: Float, dtSeconds dt: Float) {
+        let h = historyLength
+        for i in 0..<objectCount {
+            let up = RotationMath.rotateInverse(quaternion(i), SIMD3<Float>(0, 0, 1))
+            let z = positions[i * 3 + 2]
+            let depth = table - (z - objects[i].shape.reachBelowCentre(halfExtents: objects[i].halfExtentsMeters, up: up))
+            guard depth > toleranceMeters else { continue }
+            let lifted = z + depth - toleranceMeters
+            let newest = (i * h + h - 1) * 3 + 2
+            let before = z - linearVelocities[newest] * dt
+            positions[i * 3 + 2] = lifted
+            linearVelocities[newest] = (lifted - before) / dt
+        }
+    }
+
     /// The robot's newest finite-difference velocity.
     public var robotVelocity: SIMD3<Float> {
         let o = (historyLength - 1) * 3

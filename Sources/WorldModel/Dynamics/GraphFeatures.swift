@@ -287,14 +287,7 @@ public final class GraphBuilder: ThreadTeamTask {
         for k in 0..<3 { row[9 + k] = driving[k] }
         let table = configuration.tableHeightMeters
         row[12] = centreZ - table
-        let reach: Float
-        switch shape {
-        case .sphere: reach = half[0]
-        case .box: reach = abs(up.x) * half[0] + abs(up.y) * half[1] + abs(up.z) * half[2]
-        case .capsule: reach = half[0] + abs(up.z) * half[1]
-        case .cylinder: reach = abs(up.z) * half[1] + half[0] * max(0, 1 - up.z * up.z).squareRoot()
-        }
-        row[13] = centreZ - reach - table
+        row[13] = centreZ - shape.reachBelowCentre(halfExtents: half, up: up) - table
         for k in 0..<3 { row[14 + k] = up[k] }
     }
 

@@ -51,4 +51,18 @@ import Glibc
         #expect(abs(state.angularVelocity(0).z - 0.3) < 1e-6)
         #expect(abs(RotationMath.yaw(state.quaternion(0)) - 0.03) < 1e-5)
     }
+
+    @Test func anObjectSunkIntoTheTableIsLiftedToTheToleranceAndLosesItsFall() {
+        let cube = ObjectDescription(name: "c", shape: .box, halfExtentsMeters: [0.025, 0.025, 0.025], massKg: 0.1, rgba: [1, 1, 1, 1])
+        var state = DynamicsState(objectCount: 2, historyLength: 2)
+        // Object 0 falls at 1 m/s from 5 mm above the table to 15 mm into it; object 1 rests 1 mm deep.
+        state.positions = [0, 0, 0.025 - 0.015, 0.2, 0, 0.024]
+        state.linearVelocities = [0, 0, -1, 0, 0, -1, 0, 0, 0, 0, 0, 0]
+        let resting = state.positions[3...]
+        state.keepAboveTable(objects: [cube, cube], tableHeightMeters: 0, toleranceMeters: 0.002, dtSeconds: 0.02)
+        #expect(abs(state.positions[2] - (0.025 - 0.002)) < 1e-6)
+        // The step moved it from 5 mm above to 2 mm below: -7 mm in 20 ms.
+        #expect(abs(state.linearVelocity(0).z - (-0.35)) < 1e-4)
+        #expect(state.positions[3...] == resting && state.linearVelocity(1) == .zero)
+    }
 }
