@@ -13,12 +13,15 @@ import CGeometry
 /// geometry shim (``ShapeDistance``); the deepest pair with `d < -tolerance` is corrected by moving its point on
 /// the moving geom by `-d - tolerance` along the normal: `Δq = j (δ / |j|²)` with `j_k = n · ∂p/∂q_k` over the
 /// joints from the body up to its root (a hinge's `axis × (p - anchor)`, a slide's axis, a free joint's three
-/// translations; free and ball rotations are left alone). Repeated, with fresh kinematics, until no pair is deeper
-/// than the tolerance or `maxCorrections` corrections were tried; a pair that no joint of its chain can move apart
-/// is left as it is. The rollout's velocity is the finite difference
-/// of its configurations, so a corrected step also loses the velocity into the surface (an inelastic contact).
-/// Pairs whose overlap the shim reports only as 0 (box or cylinder cores overlapping a static box) are not
-/// corrected; every pair with a static plane is.
+/// translations; free and ball rotations are left alone), shortened by an Illinois regula falsi where a hinge's arc
+/// would lift the point clear of the tolerance. Repeated with fresh kinematics, deepest pair first, until no pair is
+/// deeper than the tolerance or `maxCorrections` were tried. The rollout's velocity is the finite difference of its
+/// configurations, so a corrected step also loses the velocity into the surface (an inelastic contact).
+///
+/// Left as they are: a pair that no joint of its chain can move apart (a slide-only pusher pressed into a table);
+/// cores that cross (closest points within 1 µm, no normal: a finger that passed through a capsule in one step);
+/// and overlaps the shim reports only as 0 (box or cylinder cores inside a static box). Every pair with a static
+/// plane is corrected.
 ///
 /// Preallocated: `project` allocates nothing. Not thread-safe (one per runner).
 public final class StaticContactProjection {
