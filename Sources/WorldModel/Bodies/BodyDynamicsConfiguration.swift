@@ -55,7 +55,7 @@ public struct BodyDynamicsConfiguration: Codable, Equatable, Sendable {
     public var jointLimitMarginRadians: Float
     /// Rollouts move a moving geom that sinks deeper than this (m) into a static geom back out
     /// (``StaticContactProjection``). Absent from older checkpoints: decoded as the default, 2 mm, since it is a
-    /// rule of the rollout, not something the network learned. A value above any depth (e.g. 1) turns it off.
+    /// rule of the rollout, not something the network learned. A value of 1 m or more turns it off.
     public var staticPenetrationToleranceMeters: Float
 
     public init(kind: BodyDynamicsKind = .gnn, historyLength: Int = 2, contactRadiusMeters: Float = 0.02, staticContactRadiusMeters: Float? = nil,

@@ -39,12 +39,15 @@ public final class StaticContactProjection {
     /// (moving geom, static shape) pairs of this call that no joint can move apart (`maxCorrections` at most).
     private let blocked: UnsafeMutableBufferPointer<Int>
     private var shapes: [wm_shape]
+    /// Per static shape: a point and the unit normal of a plane (nil for other shapes).
+    private let planes: [(SIMD3<Float>, SIMD3<Float>)?]
     /// Per moving geom: the translational and hinge joints that move it, from its body up to the root.
     private let chains: [[Int]]
 
-    /// Nil when the scene has no static geoms (nothing to project against).
+    /// Nil when the scene has no static geoms (nothing to project against), or when the tolerance is 1 m or more
+    /// (turned off).
     public init?(layout: BodyGraphLayout, toleranceMeters: Float, maxCorrections: Int = 16) {
-        guard !layout.staticShapes.isEmpty, !layout.movingGeoms.isEmpty else { return nil }
+        guard !layout.staticShapes.isEmpty, !layout.movingGeoms.isEmpty, toleranceMeters < 1 else { return nil }
         self.layout = layout
         self.toleranceMeters = toleranceMeters
         self.maxCorrections = maxCorrections
@@ -56,6 +59,11 @@ public final class StaticContactProjection {
         start = .allocate(capacity: tree.nq); step = .allocate(capacity: tree.nq)
         blocked = .allocate(capacity: max(1, maxCorrections))
         shapes = layout.movingGeoms.map { BodyGraphLayout.template(layout.scene.geoms[$0.geom]) }
+        planes = layout.staticShapes.map { shape in
+            guard shape.kind == Int32(WM_SHAPE_PLANE.rawValue) else { return nil }
+            let q = SIMD4(shape.quat.0, shape.quat.1, shape.quat.2, shape.quat.3)
+            return (SIMD3(shape.pos.0, shape.pos.1, shape.pos.2), RotationMath.rotate(q, SIMD3<Float>(0, 0, 1)))
+        }
         chains = layout.movingGeoms.map { g in
             var joints: [Int] = [], b = layout.scene.geoms[g.geom].body
             while b != 0 {
@@ -82,8 +90,7 @@ public final class StaticContactProjection {
             for (i, g) in layout.movingGeoms.enumerated() where !chains[i].isEmpty {
                 let b = geoms[g.geom].body
                 BodyGraphLayout.place(&shapes[i], geom: geoms[g.geom], bodyPosition: vector3(positions, b), bodyQuaternion: vector4(quaternions, b))
-                for (s, shape) in layout.staticShapes.enumerated()
-                where ShapeDistance.centreGap(shape, shapes[i], layout.staticRadius[s], layout.movingGeomRadius[i]) < -toleranceMeters {
+                for (s, shape) in layout.staticShapes.enumerated() where gapLowerBound(s, i) < -toleranceMeters {
                     let (d, onStatic, onMoving) = ShapeDistance.closest(shape, shapes[i])
                     guard -d > deepest, !isBlocked(i * layout.staticShapes.count + s, count: blockedCount) else { continue }
                     // onMoving - onStatic = d n, n from the static geom towards the moving one. Closer than 1 µm the
@@ -136,6 +143,17 @@ public final class StaticContactProjection {
             corrections += 1
         }
         return corrections
+    }
+
+    /// A lower bound of the surface distance of static shape `s` and placed moving geom `i` (m): for a plane, the
+    /// geom centre's height above it less the geom's bounding radius; otherwise the bounding spheres' gap.
+    @inline(__always)
+    private func gapLowerBound(_ s: Int, _ i: Int) -> Float {
+        let shape = layout.staticShapes[s], moving = shapes[i]
+        if let (point, normal) = planes[s] {
+            return dot(SIMD3(moving.pos.0, moving.pos.1, moving.pos.2) - point, normal) - layout.movingGeomRadius[i]
+        }
+        return ShapeDistance.centreGap(shape, moving, layout.staticRadius[s], layout.movingGeomRadius[i])
     }
 
     @inline(__always)

@@ -88,6 +88,11 @@ private let sliderScene = """
         #expect(q[3] > start[3])
     }
 
+    @Test func aToleranceOfAMetreOrMoreTurnsItOff() {
+        #expect(StaticContactProjection(layout: pendulumLayout, toleranceMeters: 1) == nil)
+        #expect(StaticContactProjection(layout: pendulumLayout, toleranceMeters: 0.002) != nil)
+    }
+
     @Test func nothingMovesWhenNothingIsDeeperThanTheTolerance() throws {
         let layout = pendulumLayout
         let projection = try #require(StaticContactProjection(layout: layout, toleranceMeters: 0.002))
