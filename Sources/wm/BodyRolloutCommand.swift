@@ -100,8 +100,7 @@ extension RolloutCommand {
             for b in moving {
                 let p = ForwardKinematics.pose(b, of: truth).position, d = p - ForwardKinematics.pose(b, of: predicted).position
                 e += Double((d * d).sum().squareRoot())
-                let outside = pointwiseMax(pointwiseMax(workspace.0 - p, p - workspace.1), .zero)
-                teacherWorkspaceExcess = max(teacherWorkspaceExcess, Double((outside * outside).sum().squareRoot()))
+                teacherWorkspaceExcess = max(teacherWorkspaceExcess, BodyLongRollout.workspaceExcess(of: p, workspace: workspace))
             }
             finalError = e / Double(max(1, moving.count))
             errorSum += finalError

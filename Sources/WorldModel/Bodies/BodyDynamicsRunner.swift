@@ -196,8 +196,8 @@ extension BodyDynamicsRunner {
         for k in 0..<nq where !scratchQpos[k].isFinite { return false }
         if let projection, projection.project(scratchQpos) > 0 {
             JointLimits.clamp(scratchQpos, tree: model.scene.tree, marginRadians: model.configuration.jointLimitMarginRadians)
+            for k in 0..<nq where !scratchQpos[k].isFinite { return false }
         }
-        for k in 0..<nq where !scratchQpos[k].isFinite { return false }
         state.qposHistory.withUnsafeMutableBufferPointer { q in
             for k in 0..<(h * nq) { q[k] = q[k + nq] }
             for k in 0..<nq { q[h * nq + k] = scratchQpos[k] }

@@ -42,6 +42,12 @@ public enum BodyLongRollout {
         return (low, high)
     }
 
+    /// How far `p` is outside the box `workspace` (low, high; m), 0 inside.
+    public static func workspaceExcess(of p: SIMD3<Float>, workspace: (SIMD3<Float>, SIMD3<Float>)) -> Double {
+        let outside = pointwiseMax(pointwiseMax(workspace.0 - p, p - workspace.1), .zero)
+        return Double((outside * outside).sum().squareRoot())
+    }
+
     /// Rolls `stepper` out from frame H of each of `episodes` (one environment each, at most the stepper's batch)
     /// for `steps` control steps; the workspace is the box spanned by `workspaceEpisodes`.
     public static func run(_ stepper: BodyStepper, scene: SceneModel, episodes: [Episode], workspaceEpisodes: [Episode], steps: Int,
@@ -63,7 +69,6 @@ public enum BodyLongRollout {
         guard n >= 1 && n <= stepper.maxEnvironments else { throw WorldModelError("\(n) environments for a stepper of \(stepper.maxEnvironments)") }
         let fk = ForwardKinematics(tree: scene.tree)
         let moving = layout.nodeBodies
-        let (low, high) = workspace
         var states = starts
         var policies = (0..<n).map { k in
             ActionPolicy(kind: .smooth, actionLow: scene.ctrlLow, actionHigh: scene.ctrlHigh, controlDtSeconds: scene.controlDtSeconds,
@@ -96,9 +101,7 @@ public enum BodyLongRollout {
                 let poses = fk.bodyPoses(qpos: qpos)
                 func pose(_ b: Int) -> (SIMD3<Float>, SIMD4<Float>) { ForwardKinematics.pose(b, of: poses) }
                 for b in moving {
-                    let p = pose(b).0
-                    let outside = pointwiseMax(pointwiseMax(low - p, p - high), .zero)
-                    report.maxWorkspaceExcessMeters = max(report.maxWorkspaceExcessMeters, Double((outside * outside).sum().squareRoot()))
+                    report.maxWorkspaceExcessMeters = max(report.maxWorkspaceExcessMeters, workspaceExcess(of: pose(b).0, workspace: workspace))
                 }
                 for (i, g) in layout.movingGeoms.enumerated() {
                     let (p, q) = pose(layout.nodeBodies[g.node])

@@ -79,7 +79,7 @@ public final class StaticContactProjection {
     /// Moves `qpos` (nq) out of the static geoms, in place; returns how many corrections it made.
     @discardableResult
     public func project(_ qpos: UnsafeMutableBufferPointer<Float>) -> Int {
-        let tree = layout.scene.tree, geoms = layout.scene.geoms
+        let tree = layout.scene.tree
         var corrections = 0, attempts = 0, blockedCount = 0
         while attempts < maxCorrections {
             attempts += 1
@@ -87,9 +87,8 @@ public final class StaticContactProjection {
             // Deeper than the tolerance by more than 10 micrometres (float rounding of a pair just corrected).
             var deepest: Float = toleranceMeters + 1e-5, pick = -1, pickStatic = -1
             var point = SIMD3<Float>.zero, normal = SIMD3<Float>.zero
-            for (i, g) in layout.movingGeoms.enumerated() where !chains[i].isEmpty {
-                let b = geoms[g.geom].body
-                BodyGraphLayout.place(&shapes[i], geom: geoms[g.geom], bodyPosition: vector3(positions, b), bodyQuaternion: vector4(quaternions, b))
+            for i in layout.movingGeoms.indices where !chains[i].isEmpty {
+                placeGeom(i)
                 for (s, shape) in layout.staticShapes.enumerated() where gapLowerBound(s, i) < -toleranceMeters {
                     let (d, onStatic, onMoving) = ShapeDistance.closest(shape, shapes[i])
                     guard -d > deepest, !isBlocked(i * layout.staticShapes.count + s, count: blockedCount) else { continue }
@@ -167,9 +166,15 @@ public final class StaticContactProjection {
     private func excess(_ qpos: UnsafeMutableBufferPointer<Float>, start: UnsafeMutableBufferPointer<Float>, scale: Float, geom: Int, staticShape: Int) -> Float {
         for k in 0..<layout.scene.nq { qpos[k] = start[k] + scale * step[k] }
         kinematics(qpos)
-        let g = layout.movingGeoms[geom], model = layout.scene.geoms[g.geom], b = model.body
-        BodyGraphLayout.place(&shapes[geom], geom: model, bodyPosition: vector3(positions, b), bodyQuaternion: vector4(quaternions, b))
+        placeGeom(geom)
         return -ShapeDistance.closest(layout.staticShapes[staticShape], shapes[geom]).0 - toleranceMeters
+    }
+
+    /// Places moving geom `i`'s shape at its body's pose from the last `kinematics`.
+    @inline(__always)
+    private func placeGeom(_ i: Int) {
+        let geom = layout.scene.geoms[layout.movingGeoms[i].geom], b = geom.body
+        BodyGraphLayout.place(&shapes[i], geom: geom, bodyPosition: vector3(positions, b), bodyQuaternion: vector4(quaternions, b))
     }
 
     private func kinematics(_ qpos: UnsafeMutableBufferPointer<Float>) {

@@ -36,6 +36,8 @@ public struct DynamicsConfiguration: Codable, Equatable, Sendable {
     public var tablePenetrationToleranceMeters: Float?
     /// 2 mm, as the body graph's static contacts (``BodyDynamicsConfiguration/staticPenetrationToleranceMeters``).
     public static let defaultTablePenetrationToleranceMeters: Float = 0.002
+    /// The table tolerance rollouts use: the configuration's, or the default.
+    public var tableToleranceMeters: Float { tablePenetrationToleranceMeters ?? Self.defaultTablePenetrationToleranceMeters }
 
     public init(kind: DynamicsKind = .gnn, features: GraphFeatureConfiguration = GraphFeatureConfiguration(),
                 latentWidth: Int = 64, hiddenLayers: Int = 2, messagePassingSteps: Int = 3, denseHiddenWidth: Int = 256,

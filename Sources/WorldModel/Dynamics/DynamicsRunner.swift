@@ -18,8 +18,6 @@ public final class DynamicsRunner {
     /// World-frame accelerations of the last step: [environments * objects, 6].
     let accelerations: Matrix
     private let robotNext: UnsafeMutableBufferPointer<SIMD3<Float>>
-    /// The table depth (m) beyond which `advance` lifts an object back (the configuration's, or the default).
-    private let tableTolerance: Float
 
     /// A runner for up to `maxEnvironments` environments of `objects`, whose network runs on `threads` threads
     /// (the caller's and `threads - 1` workers).
@@ -30,7 +28,6 @@ public final class DynamicsRunner {
         self.model = model
         self.objects = objects
         self.maxEnvironments = maxEnvironments
-        tableTolerance = model.configuration.tablePenetrationToleranceMeters ?? DynamicsConfiguration.defaultTablePenetrationToleranceMeters
         builder = GraphBuilder(configuration: model.configuration.features, objects: objects, robot: model.robot, maxEnvironments: maxEnvironments,
                                maxThreads: threads)
         let n = objects.count
@@ -177,7 +174,7 @@ public final class DynamicsRunner {
             }
             states[b].integrate(accelerations: UnsafePointer(row), dtSeconds: model.dtSeconds)
             states[b].keepAboveTable(objects: objects, tableHeightMeters: model.configuration.features.tableHeightMeters,
-                                     toleranceMeters: tableTolerance, dtSeconds: model.dtSeconds)
+                                     toleranceMeters: model.configuration.tableToleranceMeters, dtSeconds: model.dtSeconds)
             states[b].moveRobot(to: robotNext[b], action: actions[b], dtSeconds: model.dtSeconds)
         }
     }
