@@ -250,6 +250,7 @@ struct BenchCommand: ParsableCommand {
         BLASThreads.set(1)
         let copies = try (0..<otherThreads).map { _ in try ObjectFieldSet.load(from: path) }
         let teacher = try RayCastRenderer(simulation: try MuJoCoSimulation(path: scenePath))
+        teacher.includesRobot = !copies[0].robotLinks.isEmpty
         let recorder = try TeacherRecorder(scenePath: scenePath)
         let frames = try (0..<2).map { try recorder.record(episode: $0, steps: 1, seed: 3, policy: .still).episode.objectStates.prefix((try recorder.scene).objects.count * objectStateWidth).map { $0 } }
         let views = try teacher.views(frames: frames, camerasPerFrame: 2, size: 128, seed: 5)

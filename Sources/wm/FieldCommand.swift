@@ -86,6 +86,7 @@ struct FieldTrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train a field set on ray-cast views of the train episodes' frames.",
         discussion: """
+            One field per object class and one for the robot's body (--no-robot: objects only; the robot is then drawn from its primitive wherever the learned world is rendered).
             Example:
               wm field train --scene scenes/push.xml --data /tmp/push.wmds --out models/push-field.safetensors --minutes 5
             """)
@@ -113,6 +114,9 @@ struct FieldTrainCommand: ParsableCommand {
     @Option(help: "Seed for initialisation, views and ray batches.")
     var seed: UInt64 = 1
 
+    @Flag(inversion: .prefixedNo, help: "Learn a field of the robot's body too (the views then show the robot at its recorded positions), so the learned world draws the robot from its field instead of its primitive.")
+    var robot = true
+
     func validate() throws {
         try require(minutes.isFinite && minutes > 0 && minutes <= 525_600, "--minutes must be a positive number up to a year, got \(minutes)")
         try require(frames >= 1, "--frames must be at least 1")
@@ -127,12 +131,13 @@ struct FieldTrainCommand: ParsableCommand {
         var train = reader.episodeIndices(in: .train)
         if train.isEmpty { train = reader.episodeIndices(in: nil) }
         let poses = try FieldFrames.pick(from: reader, episodes: train, count: frames)
+        renderer.includesRobot = robot
         let views = try renderer.views(frames: poses, camerasPerFrame: source.cameras, size: source.size, seed: seed, distance: source.distance)
         var configuration = NeuralFieldConfiguration.standard
         configuration.hashGrid.levels = levels
         configuration.hashGrid.log2TableSize = log2TableSize
         configuration.hashGrid.finestResolution = finestResolution
-        let fields = ObjectFieldSet(sceneName: renderer.scene.name, objects: renderer.scene.objects,
+        let fields = ObjectFieldSet(sceneName: renderer.scene.name, objects: renderer.scene.objects, robotLinks: robot ? [renderer.robotLink] : [],
                                     table: renderer.table, configuration: configuration, seed: seed)
         var options = FieldTrainingOptions()
         options.seed = seed
@@ -169,6 +174,8 @@ struct FieldEvalCommand: ParsableCommand {
         discussion: """
             The dense baseline is a float32 density + RGB grid over x, y in [-0.4, 0.4] m, z in [0, 0.12] m, filled from
             the exact geometry at each view's poses (an upper bound for a trained grid), rendered by the same renderer.
+            A field set with the robot's link (wm field train's default) is scored on views with the robot in them, and
+            the dense grid holds the robot's shape too; a set without it, on views without the robot.
             Example:
               wm field eval --field models/push-field.safetensors --scene scenes/push.xml --data /tmp/push.wmds --json
             """)
@@ -209,6 +216,7 @@ struct FieldEvalCommand: ParsableCommand {
         var test = reader.episodeIndices(in: .test)
         if test.isEmpty { test = reader.episodeIndices(in: nil) }
         let poses = try FieldFrames.pick(from: reader, episodes: test, count: frames)
+        renderer.includesRobot = !fields.robotLinks.isEmpty
         let views = try renderer.views(frames: poses, camerasPerFrame: source.cameras, size: source.size, seed: seed, distance: source.distance)
         let resolutions = denseResolutions ?? []
         BLASThreads.set(1)

@@ -48,6 +48,7 @@ struct RenderCommand: ParsableCommand {
             throw WorldModelError(file: poses, "has \(reader.header.episodeCount) episodes, no episode \(episode)")
         }
         let teacher = try RayCastRenderer(simulation: try MuJoCoSimulation(path: scene))
+        teacher.includesRobot = !fields.robotLinks.isEmpty
         let n = teacher.scene.objects.count
         try InputCompatibility.check(dataset: reader.header, file: poses, recordedIn: teacher.scene, sceneFile: scene)
         try InputCompatibility.check(field: fields, file: field, rendersObjectsOf: teacher.scene.objects, source: scene)
@@ -59,8 +60,10 @@ struct RenderCommand: ParsableCommand {
         var written = 0, psnrSum: Double = 0
         for f in stride(from: 0, to: recorded.frameCount, by: max(1, every)) {
             let state = Array(recorded.objectStates[(f * width)..<((f + 1) * width)])
-            let truth = try teacher.views(poses: [state], cameras: [camera])[0]
-            let predicted = renderer.render(camera: camera, fields: fields.placed(poses: truth.objectPoses))
+            let robotWidth = recorded.robotStates.count / max(recorded.frameCount, 1)
+            let frame = FieldFrame(objectStates: state, robotState: Array(recorded.robotStates[(f * robotWidth)..<((f + 1) * robotWidth)]))
+            let truth = try teacher.views(frames: [frame], cameras: [camera])[0]
+            let predicted = renderer.render(camera: camera, fields: fields.placed(poses: truth.objectPoses, linkPoses: truth.linkPoses))
             let path = "\(out)/frame\(String(repeating: "0", count: max(0, 4 - String(f).count)))\(f).png"
             try PNGFile.write(predicted.image.besides(truth.image.image), to: path)
             psnrSum += FieldEvaluation.psnr(predicted, truth.image)

@@ -2,7 +2,8 @@
 import WorldModel
 
 /// The neural field's picture of one source's world, for the viewer's inset: the per-object fields volume-rendered
-/// at the source's free-body poses and the robot's primitives over them (`BodySceneRenderer`, as
+/// at the source's free-body and robot poses (the robot by its link's field, or its primitives for fields without one:
+/// `BodySceneRenderer`, as
 /// `LearnedEnvironment.render` draws), from a camera that frames the moving bodies (`PinholeCamera.framing`, as
 /// `wm rollout --render`).
 ///

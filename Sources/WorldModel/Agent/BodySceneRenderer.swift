@@ -1,7 +1,8 @@
 /// Draws a scene at one configuration (`qpos`, nq) as a camera sees it, RGB-D: the primitive geoms ray-cast at
 /// the bodies' forward-kinematics poses, or, with neural fields (`wm field train` on this scene: one object per
-/// free joint, in MJCF order), the free bodies and the table volume-rendered by their fields and the other moving
-/// bodies (the robot) as primitives wherever they are nearer.
+/// free joint, in MJCF order), the free bodies, the robot bodies with a field of their own (`robotLinks`, at their
+/// forward-kinematics poses) and the table volume-rendered, and any other moving body as primitives wherever they
+/// are nearer.
 ///
 /// What `LearnedEnvironment.render` draws, and the viewer's field inset; no MuJoCo runs here.
 ///
@@ -15,8 +16,9 @@ public final class BodySceneRenderer {
     /// The fields that draw the free bodies, nil when primitives draw everything.
     public let fields: ObjectFieldSet?
     private let kinematics: ForwardKinematics
-    /// With fields: their renderer, the free joints' qpos addresses (in the set's object order) and their bodies.
-    private let fieldDrawing: (renderer: VolumeRenderer, qposAddresses: [Int], bodies: Set<Int>)?
+    /// With fields: their renderer, the free joints' qpos addresses (in the set's object order), the robot links'
+    /// bodies (in the set's link order), and every body the fields draw.
+    private let fieldDrawing: (renderer: VolumeRenderer, qposAddresses: [Int], links: [Int], bodies: Set<Int>)?
 
     /// The colour of each geom, when given (e.g. MuJoCo's display colours, `MuJoCoSimulation.displayColor(ofGeom:)`);
     /// nil: the geoms' `rgba`.
@@ -32,7 +34,13 @@ public final class BodySceneRenderer {
         kinematics = ForwardKinematics(tree: scene.tree)
         if let fields {
             let free = try fields.freeJoints(of: scene, source: source)
-            fieldDrawing = (fields.makeRenderer(), free.map(\.qposAddress), Set(free.map(\.body)))
+            let links = try fields.robotLinks.map { link in
+                guard let body = scene.tree.bodyNames.firstIndex(of: link.bodyName) else {
+                    throw WorldModelError(file: source, "the fields have a robot link '\(link.bodyName)', scene '\(scene.name)' has no body of that name")
+                }
+                return body
+            }
+            fieldDrawing = (fields.makeRenderer(), free.map(\.qposAddress), links, Set(free.map(\.body)).union(links))
         } else {
             fieldDrawing = nil
         }
@@ -45,7 +53,13 @@ public final class BodySceneRenderer {
             let placed = PlacedPrimitives(scene: scene, bodyPositions: p, bodyQuaternions: q, colors: colors)
             return RayCastImage.renderRGBD(camera: camera) { origin, direction in placed.nearest(origin: origin, direction: direction) }
         }
-        var view = drawing.renderer.render(camera: camera, fields: fields.placed(poses: drawing.qposAddresses.flatMap { qpos[$0..<($0 + 7)] }))
+        var linkPoses: [Float] = []
+        for b in drawing.links {
+            linkPoses += p[(3 * b)..<(3 * b + 3)]
+            linkPoses += q[(4 * b)..<(4 * b + 4)]
+        }
+        var view = drawing.renderer.render(camera: camera, fields: fields.placed(poses: drawing.qposAddresses.flatMap { qpos[$0..<($0 + 7)] },
+                                                                                 linkPoses: linkPoses))
         let bodies = scene.bodies
         let robot = PlacedPrimitives(scene: scene, bodyPositions: p, bodyQuaternions: q, colors: colors,
                                      including: { !drawing.bodies.contains($0) && !bodies[$0].isStatic })

@@ -13,7 +13,8 @@
 /// model's prediction stops being finite, `step` throws and the environment keeps its last state; in `rollout`
 /// the diverged sequence's observations hold its last finite state. Rendering (and `Observation.frames`, RGB-D)
 /// ray-casts the scene's primitive geoms at the predicted body poses, or, after ``useFields(_:source:)``, draws the
-/// free bodies and the table with their neural fields and the robot's primitives over them. Not thread-safe (it owns the runners' buffers): one per thread.
+/// free bodies, the robot's links and the table with their neural fields (any moving body without a field as its
+/// primitives). Not thread-safe (it owns the runners' buffers): one per thread.
 public final class LearnedEnvironment: Environment {
     public let model: BodyDynamicsModel
     public var sceneModel: SceneModel { model.scene }
@@ -139,8 +140,8 @@ public final class LearnedEnvironment: Environment {
     public func render(camera: PinholeCamera) -> RGBImage { renderRGBD(camera: camera).image }
 
     /// Draws the scene's free bodies (and the table) with `fields` from now on (`wm field train` on this scene:
-    /// one object per free joint, in MJCF order), the other moving bodies (the robot) as their primitive geoms
-    /// wherever they are nearer; nil goes back to primitives only. Throws, naming `source`, for fields of another
+    /// one object per free joint, in MJCF order; the robot's link fields at their bodies' poses), any other moving
+    /// body as its primitive geoms wherever they are nearer; nil goes back to primitives only. Throws, naming `source`, for fields of another
     /// scene or of another number of objects.
     public func useFields(_ fields: ObjectFieldSet?, source: String? = nil) throws {
         drawing = try BodySceneRenderer(scene: sceneModel, fields: fields, source: source)

@@ -81,7 +81,7 @@ public enum FieldEvaluation {
         for field in fields.fields { field.mlpSeconds = 0; field.mlpForwardRows = 0 }
         for view in views {
             let start = monotonicSeconds()
-            let image = renderer.render(camera: view.camera, fields: fields.placed(poses: view.objectPoses))
+            let image = renderer.render(camera: view.camera, fields: fields.placed(poses: view.objectPoses, linkPoses: view.linkPoses))
             samples += renderer.samplesInLastRender
             seconds += monotonicSeconds() - start
             rays += view.camera.width * view.camera.height
@@ -104,10 +104,11 @@ public enum FieldEvaluation {
                 var squared: Double = 0, count = 0
                 var grid: DenseVoxelGrid? = nil, gridPoses: [Float] = []
                 for view in views {
-                    if grid == nil || gridPoses != view.objectPoses {
-                        grid = DenseVoxelGrid.filled(objects: objects, poses: view.objectPoses, bounds: denseBounds, resolution: resolution,
+                    let (shapes, poses) = denseShapes(fields: fields, objects: objects, view: view)
+                    if grid == nil || gridPoses != poses {
+                        grid = DenseVoxelGrid.filled(objects: shapes, poses: poses, bounds: denseBounds, resolution: resolution,
                                                      lighting: fields.description.lighting, densityPerVoxel: densityPerVoxel)
-                        gridPoses = view.objectPoses
+                        gridPoses = poses
                     }
                     let image = denseRenderer.render(camera: view.camera, fields: [grid!.placed])
                     squared += squaredError(image, view.image)
@@ -127,6 +128,23 @@ public enum FieldEvaluation {
             views: views.count, raysPerSecond: Double(rays) / max(seconds, 1e-9), samplesPerSecond: Double(samples) / max(seconds, 1e-9),
             mlpTimeShare: mlp / max(seconds, 1e-9), mlpGigaflops: flops / max(mlp, 1e-9) / 1e9,
             rawGEMMGigaflops: fields.fields.first?.rawGEMMGigaflops() ?? 0)
+    }
+
+    /// What the dense grid of `view` holds: the objects at their poses and, for a set with robot links, each
+    /// link's shape at its body pose composed with the shape's pose in the body (`FieldLink.shapePose`).
+    static func denseShapes(fields: ObjectFieldSet, objects: [ObjectDescription], view: TrainingView) -> ([ObjectDescription], [Float]) {
+        let links = fields.robotLinks
+        guard !links.isEmpty, view.linkPoses.count >= 7 * links.count else { return (objects, view.objectPoses) }
+        var shapes = objects, poses = view.objectPoses
+        for (i, link) in links.enumerated() {
+            let c = fields.description.classes[link.classIndex], l = view.linkPoses, s = link.shapePose
+            let bodyPosition = SIMD3(l[7 * i], l[7 * i + 1], l[7 * i + 2]), bodyQuaternion = SIMD4(l[7 * i + 3], l[7 * i + 4], l[7 * i + 5], l[7 * i + 6])
+            let position = bodyPosition + RotationMath.rotate(bodyQuaternion, SIMD3(s[0], s[1], s[2]))
+            let quaternion = RotationMath.multiply(bodyQuaternion, SIMD4(s[3], s[4], s[5], s[6]))
+            shapes.append(ObjectDescription(name: link.bodyName, shape: c.shape, halfExtentsMeters: c.halfExtentsMeters, massKg: 0, rgba: c.rgba))
+            poses += [position.x, position.y, position.z] + (0..<4).map { quaternion[$0] }
+        }
+        return (shapes, poses)
     }
 
     /// Whether the teacher's pixel `p` sees an object rather than the table (its depth is nearer than the table's).

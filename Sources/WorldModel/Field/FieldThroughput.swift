@@ -24,7 +24,7 @@ public struct FieldThroughput: Codable, Equatable, Sendable {
             let renderer = sets[t].makeRenderer()
             var count = 0
             for v in stride(from: t, to: views.count, by: threads) {
-                _ = renderer.render(camera: views[v].camera, fields: sets[t].placed(poses: views[v].objectPoses))
+                _ = renderer.render(camera: views[v].camera, fields: sets[t].placed(poses: views[v].objectPoses, linkPoses: views[v].linkPoses))
                 count += renderer.samplesInLastRender
             }
             samples[t] = count

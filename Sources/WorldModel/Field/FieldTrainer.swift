@@ -24,8 +24,9 @@ public struct FieldTrainingOptions: Sendable {
 /// view's poses, and the photometric (MSE on RGB) plus depth (MSE in m^2, weighted) loss is backpropagated
 /// through the renderer into the fields; Adam updates hash tables and MLPs (each with its own learning rate).
 ///
-/// Only rays that cross some object's bounds are drawn: the others see the analytic table or the background,
-/// which no parameter changes.
+/// Only rays that cross some object's or robot link's bounds are drawn: the others see the analytic table or the
+/// background, which no parameter changes. A set with robot links needs views with the robot in the picture and
+/// its pose recorded (`RayCastRenderer.includesRobot`, `TrainingView.linkPoses`).
 ///
 /// ```swift
 /// let trainer = FieldTrainer(fields: fields, views: views, options: FieldTrainingOptions())
@@ -59,12 +60,12 @@ public final class FieldTrainer {
         pixels = [Int](repeating: 0, count: n)
     }
 
-    /// The pixels of `view` whose rays pass within the bounding sphere of some placed field.
+    /// The pixels of `view` whose rays pass within the bounding sphere of some placed field (objects and links).
     static func raysCrossingObjects(view: TrainingView, fields: ObjectFieldSet) -> [Int32] {
-        let placed = fields.placed(poses: view.objectPoses)
+        let placed = fields.placed(poses: view.objectPoses, linkPoses: view.linkPoses)
         let spheres = placed.map { p -> (SIMD3<Float>, Float) in
             let h = p.field.bounds.halfExtents
-            return (p.position, (h * h).sum().squareRoot())
+            return (p.position + RotationMath.rotate(p.quaternion, p.field.bounds.centre), (h * h).sum().squareRoot())
         }
         var out: [Int32] = []
         let c = view.camera
@@ -101,7 +102,7 @@ public final class FieldTrainer {
                 let d = camera.rayDirection(x: Float(p % camera.width) + 0.5, y: Float(p / camera.width) + 0.5)
                 for k in 0..<3 { origins[3 * r + k] = camera.position[k]; directions[3 * r + k] = d[k] }
             }
-            let placed = fields.placed(poses: view.objectPoses)
+            let placed = fields.placed(poses: view.objectPoses, linkPoses: view.linkPoses)
             renderer.renderBatch(origins: origins, directions: directions, count: n, fields: placed, rgb: &rgb, depth: &depth)
             let scale = 1 / Float(n * options.viewsPerStep)
             for r in 0..<n {

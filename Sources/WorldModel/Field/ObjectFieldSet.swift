@@ -1,7 +1,8 @@
 import FoundationEssentials
 
 /// The neural fields of a scene: one `NeuralObjectField` per object class (objects with the same shape,
-/// half-extents and colour share one), the analytic table, and the lighting the fields were trained under.
+/// half-extents and colour share one), one per robot link (`robotLinks`: the robot body, in its own frame, so the
+/// learned world draws the robot too), the analytic table, and the lighting the fields were trained under.
 ///
 /// The table is not learned: it is the scene's plane (height, extent and colour read from the MJCF), drawn
 /// exactly by the renderer behind the objects. A static field would spend bytes to approximate something the
@@ -32,9 +33,10 @@ public final class ObjectFieldSet {
         }
     }
 
-    /// Fields for `objects`, classes by (shape, half-extents, colour); bounds are the shape's box plus 10% and 2 mm.
-    public convenience init(sceneName: String, objects: [ObjectDescription], table: TableDescription, lighting: ViewLighting = .standard,
-                            configuration: NeuralFieldConfiguration = .standard, seed: UInt64) {
+    /// Fields for `objects`, classes by (shape, half-extents, colour), and one for each of `robotLinks`; bounds are
+    /// the shape's box plus 10% and 2 mm (a link's in its body frame, around where its shape sits).
+    public convenience init(sceneName: String, objects: [ObjectDescription], robotLinks: [RobotLinkShape] = [], table: TableDescription,
+                            lighting: ViewLighting = .standard, configuration: NeuralFieldConfiguration = .standard, seed: UInt64) {
         var classes: [ObjectFieldClass] = [], objectClasses: [Int] = []
         for object in objects {
             if let existing = classes.firstIndex(where: { $0.shape == object.shape && $0.halfExtentsMeters == object.halfExtentsMeters && $0.rgba == object.rgba }) {
@@ -46,8 +48,17 @@ public final class ObjectFieldSet {
                                             bounds: FieldBounds(halfExtents: half)))
             objectClasses.append(classes.count - 1)
         }
+        var links: [FieldLink] = []
+        for link in robotLinks {
+            let half = link.bodyFrameHalfExtents * 1.1 + 0.002, centre = link.centreMeters
+            classes.append(ObjectFieldClass(shape: link.shape, halfExtentsMeters: link.halfExtentsMeters, rgba: link.rgba,
+                                            bounds: FieldBounds(minimum: centre - half, maximum: centre + half)))
+            links.append(FieldLink(bodyName: link.bodyName, classIndex: classes.count - 1,
+                                   shapePose: [centre.x, centre.y, centre.z] + (0..<4).map { link.quaternion[$0] }))
+        }
         self.init(description: ObjectFieldSetDescription(sceneName: sceneName, configuration: configuration, classes: classes,
-                                                         objectClasses: objectClasses, table: table, lighting: lighting), seed: seed)
+                                                         objectClasses: objectClasses, table: table, lighting: lighting,
+                                                         robotLinks: links.isEmpty ? nil : links), seed: seed)
     }
 
     public var parameters: [Parameter] { fields.flatMap(\.parameters) }
@@ -74,12 +85,27 @@ public final class ObjectFieldSet {
         return free
     }
 
-    /// The fields placed at the objects' poses (`N x 7`: position, quaternion w x y z).
-    public func placed(poses: [Float]) -> [PlacedField] {
-        description.objectClasses.enumerated().map { i, c in
-            PlacedField(field: fields[c], position: SIMD3(poses[7 * i], poses[7 * i + 1], poses[7 * i + 2]),
-                        quaternion: SIMD4(poses[7 * i + 3], poses[7 * i + 4], poses[7 * i + 5], poses[7 * i + 6]))
+    /// The robot bodies drawn by fields of their own (none in a set trained without the robot).
+    public var robotLinks: [FieldLink] { description.robotLinks ?? [] }
+
+    /// The fields placed at the objects' poses (`N x 7`: position, quaternion w x y z) and the robot links at
+    /// `linkPoses` (`L x 7` body poses, in `robotLinks` order; empty: the links are not drawn).
+    public func placed(poses: [Float], linkPoses: [Float] = []) -> [PlacedField] {
+        let pose = { (values: [Float], i: Int) in
+            (SIMD3(values[7 * i], values[7 * i + 1], values[7 * i + 2]), SIMD4(values[7 * i + 3], values[7 * i + 4], values[7 * i + 5], values[7 * i + 6]))
         }
+        var placed = description.objectClasses.enumerated().map { i, c in
+            let (p, q) = pose(poses, i)
+            return PlacedField(field: fields[c], position: p, quaternion: q)
+        }
+        let links = robotLinks
+        if !links.isEmpty && linkPoses.count >= 7 * links.count {
+            for (i, link) in links.enumerated() {
+                let (p, q) = pose(linkPoses, i)
+                placed.append(PlacedField(field: fields[link.classIndex], position: p, quaternion: q))
+            }
+        }
+        return placed
     }
 
     /// A renderer for this set's table and lighting, evaluating distinct fields on `threads` threads.
@@ -133,6 +159,50 @@ public struct ObjectFieldSetDescription: Codable, Equatable, Sendable {
     public var objectClasses: [Int]
     public var table: TableDescription
     public var lighting: ViewLighting
+    /// The robot bodies with fields of their own; absent in sets trained before robot links existed (the robot
+    /// is then drawn from its primitives).
+    public var robotLinks: [FieldLink]?
+}
+
+/// A robot body drawn by a field: the MuJoCo body's name, its field class (bounds in the body frame), and where
+/// its shape sits in the body frame (`shapePose`: position (m), quaternion w x y z), for the dense baseline.
+public struct FieldLink: Codable, Equatable, Sendable {
+    public var bodyName: String
+    public var classIndex: Int
+    public var shapePose: [Float]
+}
+
+/// The shape of a robot body as a field learns it: its primitive (shape, half-extents as `ShapeKind` defines
+/// them, colour) at `centreMeters` and `quaternion` (w x y z) in the body frame.
+public struct RobotLinkShape: Sendable, Equatable {
+    public var bodyName: String
+    public var shape: ShapeKind
+    public var halfExtentsMeters: [Float]
+    public var rgba: [Float]
+    public var centreMeters: SIMD3<Float>
+    /// (w, x, y, z), unit: the shape's frame -> the body frame.
+    public var quaternion: SIMD4<Float>
+
+    public init(bodyName: String, shape: ShapeKind, halfExtentsMeters: [Float], rgba: [Float], centreMeters: SIMD3<Float>,
+                quaternion: SIMD4<Float> = SIMD4(1, 0, 0, 0)) {
+        self.bodyName = bodyName
+        self.shape = shape
+        self.halfExtentsMeters = halfExtentsMeters
+        self.rgba = rgba
+        self.centreMeters = centreMeters
+        self.quaternion = quaternion
+    }
+
+    /// Half-extents (m) of the body-frame box around the shape: its own box, turned by `quaternion`.
+    var bodyFrameHalfExtents: SIMD3<Float> {
+        let h = boundingHalfExtents(shape, halfExtents: SIMD3(halfExtentsMeters[0], halfExtentsMeters[1], halfExtentsMeters[2]))
+        var out = SIMD3<Float>.zero
+        for (j, axis) in [SIMD3<Float>(1, 0, 0), SIMD3(0, 1, 0), SIMD3(0, 0, 1)].enumerated() {
+            let column = RotationMath.rotate(quaternion, axis)
+            out += SIMD3(abs(column.x), abs(column.y), abs(column.z)) * h[j]
+        }
+        return out
+    }
 }
 
 /// Objects that look the same share a field: shape, half-extents (m) and colour, and the field's bounds.

@@ -1,5 +1,5 @@
-/// Draws the robot into a view that left it out: the ray-cast teacher skips the robot's body and a field
-/// renders only the objects, so both sides of a rollout frame get the robot from here, the same way.
+/// Draws the robot into a view that left it out: the ray-cast teacher skips the robot's body by default, and a
+/// field set without a robot link (`ObjectFieldSet.robotLinks`) renders only the objects.
 ///
 /// Each pixel's ray is cast at the robot's primitive shape (upright, its centre at `shapeCentreHeightMeters`
 /// above the recorded body position) with `PrimitiveRayCaster`; where the robot is nearer than the view's

@@ -298,7 +298,8 @@ public final class RolloutRun {
     }
 
     /// Renders environment 0 every `every` steps and hands each frame to `frame(step, image)`, one at a time
-    /// (nothing is kept): the field at the predicted poses with the robot at its predicted position, beside
+    /// (nothing is kept): the fields at the predicted poses with the robot at its predicted position (its link's
+    /// field, or its primitive for fields without one), beside
     /// the teacher's ray-cast view at MuJoCo's poses and robot position when the teacher was re-simulated.
     /// Each side is `size` x `size` pixels.
     public func renderFrames(every: Int, size: Int = 160, _ frame: (_ step: Int, _ image: RGBImage) throws -> Void) throws {
@@ -315,9 +316,13 @@ public final class RolloutRun {
                 let p = trajectories.position(frame: t, environment: 0, object: i), q = trajectories.quaternion(frame: t, environment: 0, object: i)
                 predicted += [p.x, p.y, p.z, q.x, q.y, q.z, q.w]
             }
-            var view = renderer.render(camera: camera, fields: fields.placed(poses: predicted))
-            RobotOverlay.draw(robot, bodyPosition: trajectories.robotPosition(frame: t, environment: 0), albedo: teacherRenderer.robotAlbedo,
-                              lighting: renderer.lighting, camera: camera, into: &view)
+            // The robot: its link's field at the predicted body position (slide joints: no rotation), or its primitive
+            // when the fields have no robot link.
+            let r = trajectories.robotPosition(frame: t, environment: 0)
+            var view = renderer.render(camera: camera, fields: fields.placed(poses: predicted, linkPoses: [r.x, r.y, r.z, 1, 0, 0, 0]))
+            if fields.robotLinks.isEmpty {
+                RobotOverlay.draw(robot, bodyPosition: r, albedo: teacherRenderer.robotAlbedo, lighting: renderer.lighting, camera: camera, into: &view)
+            }
             var image = view.image
             if let e = teacher.first {
                 let width = n * objectStateWidth, f = h + t, r = f * robotStateWidth

@@ -78,22 +78,39 @@ public struct RGBDImage: Sendable, Equatable {
 }
 
 /// One view for training or evaluating a field: a camera, the objects' poses (`N x 7`: position (m, world),
-/// quaternion (w, x, y, z)), and the teacher's RGB-D image of the scene at those poses.
+/// quaternion (w, x, y, z)), the robot's body pose (`linkPoses`, 7 values, the same layout; empty when not
+/// recorded), and the teacher's RGB-D image of the scene at those poses (with or without the robot in it:
+/// `RayCastRenderer.includesRobot`).
 public struct TrainingView: Sendable {
     public var camera: PinholeCamera
     public var objectPoses: [Float]
+    public var linkPoses: [Float]
     public var image: RGBDImage
 
-    public init(camera: PinholeCamera, objectPoses: [Float], image: RGBDImage) {
+    public init(camera: PinholeCamera, objectPoses: [Float], linkPoses: [Float] = [], image: RGBDImage) {
         self.camera = camera
         self.objectPoses = objectPoses
+        self.linkPoses = linkPoses
         self.image = image
     }
 }
 
+/// A recorded frame to view: the objects' states (`N x 13`, or `N x 7` poses) and the robot's recorded state
+/// (`robotStateWidth` values, position first; empty: the robot stays where the simulation has it).
+public struct FieldFrame: Sendable, Equatable {
+    public var objectStates: [Float]
+    public var robotState: [Float]
+
+    public init(objectStates: [Float], robotState: [Float] = []) {
+        self.objectStates = objectStates
+        self.robotState = robotState
+    }
+}
+
 /// The teacher's camera: RGB-D images of a MuJoCo scene by ray casting (`mj_ray`) against its geoms, with the
-/// geoms' colours and `ViewLighting` shading. The robot is left out (it is a kinematic node, drawn by whoever
-/// knows its pose), so views show the table and the objects.
+/// geoms' colours and `ViewLighting` shading. By default the robot is left out (rays pass through it), so views
+/// show the table and the objects; with `includesRobot` it is in the picture, as a camera sees it and as a field
+/// set with a robot link (`ObjectFieldSet.robotLinks`) is trained.
 ///
 /// ```swift
 /// let sim = try MuJoCoSimulation(path: "scenes/push.xml")
@@ -111,6 +128,8 @@ public final class RayCastRenderer {
     public let scene: SceneDescription
     /// The colour (r, g, b) of the robot's first geom, for whoever draws the robot (`RobotOverlay`).
     public let robotAlbedo: SIMD3<Float>
+    /// The robot body's shape (its first geom) in the body frame, for a field of the robot link.
+    public let robotLink: RobotLinkShape
     /// When true, rays hit the robot too, so it hides what is behind it (a camera's view); when false (training
     /// views of the objects), rays pass through it.
     public var includesRobot = false
@@ -132,15 +151,23 @@ public final class RayCastRenderer {
         scene = try simulation.scene
         robotBodyID = mj_name2id(simulation.model, Int32(mjOBJ_BODY.rawValue), scene.robot.name)
         var robotAlbedo = SIMD3<Float>(0.5, 0.5, 0.5)
+        var link = RobotLinkShape(bodyName: scene.robot.name, shape: scene.robot.shape, halfExtentsMeters: scene.robot.halfExtentsMeters,
+                                  rgba: [0.5, 0.5, 0.5, 1], centreMeters: .zero)
         for g in 0..<Int(m.ngeom) where m.geom_bodyid[g] == robotBodyID {
             robotAlbedo = SIMD3(Float(m.geom_rgba[4 * g]), Float(m.geom_rgba[4 * g + 1]), Float(m.geom_rgba[4 * g + 2]))
+            link.rgba = (0..<4).map { Float(m.geom_rgba[4 * g + $0]) }
+            link.centreMeters = SIMD3(Float(m.geom_pos[3 * g]), Float(m.geom_pos[3 * g + 1]), Float(m.geom_pos[3 * g + 2]))
+            link.quaternion = SIMD4(Float(m.geom_quat[4 * g]), Float(m.geom_quat[4 * g + 1]), Float(m.geom_quat[4 * g + 2]), Float(m.geom_quat[4 * g + 3]))
             break
         }
         self.robotAlbedo = robotAlbedo
+        robotLink = link
     }
 
-    /// Places the objects at `poses` (`N x 7`, or `N x 13` object states whose velocities are ignored).
-    public func place(poses: [Float]) throws {
+    /// Places the objects at `poses` (`N x 7`, or `N x 13` object states whose velocities are ignored) and, when
+    /// `robotState` is given (its recorded position first, as `Episode.robotStates`), the robot's slide joints at
+    /// that position's x and y.
+    public func place(poses: [Float], robotState: [Float] = []) throws {
         let n = scene.objects.count
         let width = poses.count / max(n, 1)
         for i in 0..<n {
@@ -148,6 +175,14 @@ public final class RayCastRenderer {
             try simulation.setObject(i, position: SIMD3(Double(poses[o]), Double(poses[o + 1]), Double(poses[o + 2])),
                                  quaternion: SIMD4(Double(poses[o + 3]), Double(poses[o + 4]), Double(poses[o + 5]), Double(poses[o + 6])))
         }
+        if robotState.count >= 2 { try simulation.setRobotJoints([Double(robotState[0]), Double(robotState[1])]) }
+    }
+
+    /// The robot body's pose in the simulation now (7 values: position (m, world), quaternion w x y z).
+    public var robotPose: [Float] {
+        mj_forward(simulation.model, simulation.data)
+        let d = simulation.data.pointee, b = Int(robotBodyID)
+        return (0..<3).map { Float(d.xpos[3 * b + $0]) } + (0..<4).map { Float(d.xquat[4 * b + $0]) }
     }
 
     /// Renders the scene at the simulation's current state.
@@ -180,19 +215,25 @@ public final class RayCastRenderer {
         return out
     }
 
-    /// Renders one view per (poses, camera) pair.
-    public func views(poses: [[Float]], cameras: [PinholeCamera]) throws -> [TrainingView] {
+    /// Renders one view per (frame, camera) pair; each view records the objects' and the robot's poses.
+    public func views(frames: [FieldFrame], cameras: [PinholeCamera]) throws -> [TrainingView] {
         var views: [TrainingView] = []
-        for frame in poses {
-            try place(poses: frame)
-            let n = scene.objects.count, width = frame.count / max(n, 1)
+        for frame in frames {
+            try place(poses: frame.objectStates, robotState: frame.robotState)
+            let n = scene.objects.count, width = frame.objectStates.count / max(n, 1)
             var compact = [Float](repeating: 0, count: n * 7)
-            for i in 0..<n { for k in 0..<7 { compact[i * 7 + k] = frame[i * width + k] } }
+            for i in 0..<n { for k in 0..<7 { compact[i * 7 + k] = frame.objectStates[i * width + k] } }
+            let robot = robotPose
             for camera in cameras {
-                views.append(TrainingView(camera: camera, objectPoses: compact, image: render(camera: camera)))
+                views.append(TrainingView(camera: camera, objectPoses: compact, linkPoses: robot, image: render(camera: camera)))
             }
         }
         return views
+    }
+
+    /// Renders one view per (poses, camera) pair, the robot where the simulation has it.
+    public func views(poses: [[Float]], cameras: [PinholeCamera]) throws -> [TrainingView] {
+        try views(frames: poses.map { FieldFrame(objectStates: $0) }, cameras: cameras)
     }
 
     /// The outward unit normal (world) of geom `g` at a surface point `p` (world).
@@ -235,16 +276,21 @@ enum PrimitiveSurface {
 }
 
 extension RayCastRenderer {
-    /// Views of recorded frames (`frames[i]`: the objects' states, `N x 13` or `N x 7`): `camerasPerFrame` cameras
-    /// of `size` x `size` pixels around each frame's objects (`PinholeCamera.aroundObjects`), at an azimuth
-    /// offset drawn from `seed`, so training and held-out view sets built with different seeds differ.
-    public func views(frames: [[Float]], camerasPerFrame: Int, size: Int, seed: UInt64, distance: Float = 0.5) throws -> [TrainingView] {
+    /// Views of recorded frames: `camerasPerFrame` cameras of `size` x `size` pixels around each frame's objects
+    /// (`PinholeCamera.aroundObjects`), at an azimuth offset drawn from `seed`, so training and held-out view sets
+    /// built with different seeds differ.
+    public func views(frames: [FieldFrame], camerasPerFrame: Int, size: Int, seed: UInt64, distance: Float = 0.5) throws -> [TrainingView] {
         var rng = SeededRandom(seed: seed)
         let n = scene.objects.count
         return try frames.flatMap { frame in
-            let cameras = PinholeCamera.aroundObjects(poses: frame, objectCount: n, count: camerasPerFrame,
+            let cameras = PinholeCamera.aroundObjects(poses: frame.objectStates, objectCount: n, count: camerasPerFrame,
                                                       azimuthOffsetDegrees: Float(rng.uniform(0, 360)), distance: distance, size: size)
-            return try views(poses: [frame], cameras: cameras)
+            return try views(frames: [frame], cameras: cameras)
         }
+    }
+
+    /// Views of recorded object states alone (`N x 13` or `N x 7` each), the robot where the simulation has it.
+    public func views(frames: [[Float]], camerasPerFrame: Int, size: Int, seed: UInt64, distance: Float = 0.5) throws -> [TrainingView] {
+        try views(frames: frames.map { FieldFrame(objectStates: $0) }, camerasPerFrame: camerasPerFrame, size: size, seed: seed, distance: distance)
     }
 }

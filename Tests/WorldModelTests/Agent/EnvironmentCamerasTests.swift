@@ -88,6 +88,13 @@ import Testing
             #expect(nearest == i, "cube \(i) at pixel \(pixel): colour \(rgb)")
         }
         #expect(inView >= 2, "only \(inView) cubes in view")
+        // The shipped fields draw the pusher with its own link field: red at the capsule's centre.
+        #expect(learned.fields?.robotLinks.map(\.bodyName) == ["pusher"])
+        let slides = scene.tree.joints.filter { $0.kind == .slide }
+        let pusher = try #require(camera.project(SIMD3(start.qpos[slides[0].qposAddress], start.qpos[slides[1].qposAddress], 0.05)))
+        let o = 3 * (Int(pusher.y) * camera.width + Int(pusher.x))
+        let red = SIMD3(seen.image.rgb[o], seen.image.rgb[o + 1], seen.image.rgb[o + 2])
+        #expect(red.x > red.y + 0.2 && red.x > red.z + 0.2, "the pusher's pixel \(pusher) is \(red)")
         let clutter = packageRoot + "/models/clutter-field.safetensors"
         #expect(throws: WorldModelError.self) { try learned.useFields(ObjectFieldSet.load(from: clutter), source: clutter) }
         try learned.useFields(nil)

@@ -1,4 +1,5 @@
 import Testing
+import FoundationEssentials
 import Glibc
 @testable import WorldModel
 
@@ -56,5 +57,50 @@ import Glibc
             }
         }
         #expect(throws: WorldModelError.self) { try ObjectFieldSet.load(from: temporaryPath("missing")) }
+    }
+
+    static let pusher = RobotLinkShape(bodyName: "pusher", shape: .capsule, halfExtentsMeters: [0.015, 0.03, 0], rgba: [0.85, 0.2, 0.15, 1],
+                                       centreMeters: [0, 0, 0.05])
+
+    /// A robot link gets a field of its own, never shared with an object, with bounds around where its shape sits
+    /// in the body frame; it is placed only when its body pose is given, and it survives save and load.
+    @Test func robotLinkHasItsOwnFieldInItsBodyFrame() throws {
+        let set = ObjectFieldSet(sceneName: "t", objects: Self.objects, robotLinks: [Self.pusher], table: Self.table, configuration: Self.configuration, seed: 1)
+        #expect(set.fields.count == 3)
+        let link = try #require(set.robotLinks.first)
+        #expect(link.bodyName == "pusher" && link.classIndex == 2)
+        #expect(link.shapePose == [0, 0, 0.05, 1, 0, 0, 0])
+        let bounds = set.fields[2].bounds
+        #expect(abs(bounds.centre.z - 0.05) < 1e-6 && abs(bounds.centre.x) < 1e-6)
+        #expect(abs(bounds.halfExtents.z - (0.045 * 1.1 + 0.002)) < 1e-6 && abs(bounds.halfExtents.x - (0.015 * 1.1 + 0.002)) < 1e-6)
+        let poses = [Float](repeating: 0, count: 21).enumerated().map { $0.offset % 7 == 3 ? 1 : $0.element }
+        #expect(set.placed(poses: poses).count == 3)
+        let placed = set.placed(poses: poses, linkPoses: [0.1, -0.2, 0, 1, 0, 0, 0])
+        #expect(placed.count == 4)
+        #expect(placed[3].field as? NeuralObjectField === set.fields[2] && placed[3].position == SIMD3(0.1, -0.2, 0))
+        let path = temporaryPath("link")
+        defer { unlink(path) }
+        try set.save(to: path)
+        #expect(try ObjectFieldSet.load(from: path).description == set.description)
+    }
+
+    /// A link turned in its body (a capsule along x) gets bounds turned with it.
+    @Test func turnedLinkBoundsFollowTheShape() {
+        var link = Self.pusher
+        link.quaternion = SIMD4(cosf(Float.pi / 4), 0, sinf(Float.pi / 4), 0)  // +90 degrees about y: the capsule's z axis along x
+        let set = ObjectFieldSet(sceneName: "t", objects: [], robotLinks: [link], table: Self.table, configuration: Self.configuration, seed: 1)
+        let h = set.fields[0].bounds.halfExtents
+        #expect(abs(h.x - (0.045 * 1.1 + 0.002)) < 1e-5 && abs(h.z - (0.015 * 1.1 + 0.002)) < 1e-5)
+    }
+
+    /// Checkpoints written before robot links existed have no `robotLinks` key: they decode with none, so the
+    /// robot is drawn from its primitive.
+    @Test func descriptionWithoutRobotLinksDecodes() throws {
+        let set = ObjectFieldSet(sceneName: "t", objects: Self.objects, table: Self.table, configuration: Self.configuration, seed: 1)
+        let json = String(decoding: try JSONEncoder().encode(set.description), as: UTF8.self)
+        #expect(!json.contains("robotLinks"))
+        let decoded = try JSONDecoder().decode(ObjectFieldSetDescription.self, from: Data(json.utf8))
+        #expect(decoded.robotLinks == nil)
+        #expect(ObjectFieldSet(description: decoded, seed: 1).robotLinks.isEmpty)
     }
 }
