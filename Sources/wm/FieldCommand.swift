@@ -212,7 +212,7 @@ struct FieldEvalCommand: ParsableCommand {
     func run() throws {
         let fields = try ObjectFieldSet.load(from: field)
         let (reader, renderer) = try source.open(frames: frames)
-        try InputCompatibility.check(field: fields, file: field, rendersObjectsOf: renderer.scene.objects, source: source.scene)
+        try InputCompatibility.check(field: fields, file: field, rendersObjectsOf: renderer.scene.objects, robot: renderer.scene.robot, source: source.scene)
         var test = reader.episodeIndices(in: .test)
         if test.isEmpty { test = reader.episodeIndices(in: nil) }
         let poses = try FieldFrames.pick(from: reader, episodes: test, count: frames)

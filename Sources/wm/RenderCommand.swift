@@ -51,7 +51,7 @@ struct RenderCommand: ParsableCommand {
         teacher.includesRobot = !fields.robotLinks.isEmpty
         let n = teacher.scene.objects.count
         try InputCompatibility.check(dataset: reader.header, file: poses, recordedIn: teacher.scene, sceneFile: scene)
-        try InputCompatibility.check(field: fields, file: field, rendersObjectsOf: teacher.scene.objects, source: scene)
+        try InputCompatibility.check(field: fields, file: field, rendersObjectsOf: teacher.scene.objects, robot: teacher.scene.robot, source: scene)
         let recorded = try reader.episode(episode)
         let width = n * objectStateWidth
         let camera = PinholeCamera.aroundObjects(poses: Array(recorded.objectStates[0..<width]), objectCount: n, count: 1,

@@ -138,6 +138,13 @@ public final class ObjectFieldSet {
             throw WorldModelError(file: path, "field description in the metadata is not readable: \(error)")
         }
         try Checkpoint.checkFormatVersion(file, path: path)
+        let classCount = description.classes.count
+        if let c = description.objectClasses.first(where: { $0 < 0 || $0 >= classCount }) {
+            throw WorldModelError(file: path, "an object refers to field class \(c), the set has \(classCount)")
+        }
+        if let link = (description.robotLinks ?? []).first(where: { $0.classIndex < 0 || $0.classIndex >= classCount || $0.shapePose.count != 7 }) {
+            throw WorldModelError(file: path, "robot link '\(link.bodyName)' refers to field class \(link.classIndex) of \(classCount) with \(link.shapePose.count) shape-pose values (7 expected)")
+        }
         let name = file.metadata[FieldStorage.metadataKey] ?? FieldStorage.float32.rawValue
         guard let storage = FieldStorage(rawValue: name) else {
             throw WorldModelError(file: path, "field storage '\(name)' is not one this build reads (\(FieldStorage.allCases.map(\.rawValue).joined(separator: ", ")))")

@@ -63,8 +63,13 @@ public enum InputCompatibility {
         }
     }
 
-    /// A field set used for a scene's objects: one field per object, each of the object's shape and size.
-    public static func check(field: ObjectFieldSet, file: String, rendersObjectsOf objects: [ObjectDescription], source: String) throws {
+    /// A field set used for a scene's objects: one field per object, each of the object's shape and size, and, with
+    /// `robot`, every robot link of the set that robot's body.
+    public static func check(field: ObjectFieldSet, file: String, rendersObjectsOf objects: [ObjectDescription], robot: RobotDescription? = nil,
+                             source: String) throws {
+        if let robot, let link = field.robotLinks.first(where: { $0.bodyName != robot.name }) {
+            throw WorldModelError(file: file, "has a field of robot body '\(link.bodyName)', the robot of \(source) is '\(robot.name)'")
+        }
         let classes = field.description.objectClasses
         guard classes.count == objects.count else {
             throw WorldModelError(file: file, "holds fields for \(classes.count) objects, \(source) has \(objects.count)")

@@ -100,7 +100,7 @@ public final class RolloutRun {
                                        for: "a rollout of \(options.batch) environments x \(options.steps) steps")
         if let fieldPath = options.fieldPath {
             let set = try ObjectFieldSet.load(from: fieldPath)
-            try InputCompatibility.check(field: set, file: fieldPath, rendersObjectsOf: scene.objects, source: options.scenePath)
+            try InputCompatibility.check(field: set, file: fieldPath, rendersObjectsOf: scene.objects, robot: scene.robot, source: options.scenePath)
             fields = set
         }
         try prepareInitialStates()

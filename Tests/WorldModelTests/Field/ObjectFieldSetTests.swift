@@ -84,6 +84,23 @@ import Glibc
         #expect(try ObjectFieldSet.load(from: path).description == set.description)
     }
 
+    /// A checkpoint whose robot link names a field class the set does not have is a one-line error, not a crash
+    /// when the link is drawn.
+    @Test func linkToAMissingClassIsRefused() throws {
+        let set = ObjectFieldSet(sceneName: "t", objects: Self.objects, robotLinks: [Self.pusher], table: Self.table, configuration: Self.configuration, seed: 1)
+        var broken = set.description
+        broken.robotLinks![0].classIndex = 9
+        let path = temporaryPath("badlink")
+        defer { unlink(path) }
+        try ObjectFieldSet(description: broken, seed: 1).save(to: path)
+        do {
+            _ = try ObjectFieldSet.load(from: path)
+            Issue.record("a link to a missing class loaded")
+        } catch let error as WorldModelError {
+            #expect(error.file == path && error.description.contains("robot link 'pusher' refers to field class 9 of 3"), "\(error)")
+        }
+    }
+
     /// A link turned in its body (a capsule along x) gets bounds turned with it.
     @Test func turnedLinkBoundsFollowTheShape() {
         var link = Self.pusher

@@ -71,5 +71,13 @@ func compatibilityModel(_ kind: DynamicsKind = .gnn, objects: [ObjectDescription
         var reshaped = push.objects
         reshaped[1].halfExtentsMeters = [0.05, 0.05, 0.05]
         #expect(message { try InputCompatibility.check(field: fields, file: "f", rendersObjectsOf: reshaped, source: "s") }?.hasPrefix("f: object 1's field is a box") == true)
+        // A field of the pusher's body is refused for a scene whose robot is another body.
+        let link = RobotLinkShape(bodyName: "pusher", shape: .capsule, halfExtentsMeters: [0.015, 0.03, 0], rgba: [1, 0, 0, 1], centreMeters: [0, 0, 0.05])
+        let withRobot = ObjectFieldSet(sceneName: "push", objects: push.objects, robotLinks: [link], table: table, configuration: configuration, seed: 1)
+        var robot = push.robot
+        try InputCompatibility.check(field: withRobot, file: "f", rendersObjectsOf: push.objects, robot: robot, source: "push.xml")
+        robot.name = "arm"
+        #expect(message { try InputCompatibility.check(field: withRobot, file: "f", rendersObjectsOf: push.objects, robot: robot, source: "s") }
+            == "f: has a field of robot body 'pusher', the robot of s is 'arm'")
     }
 }
