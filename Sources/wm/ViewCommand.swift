@@ -20,7 +20,7 @@ struct ViewCommand: ParsableCommand {
 
     @Option(help: "The MJCF scene file.") var scene: String
     @Option(help: "A learned body-dynamics checkpoint of the scene (wm train), rolled out beside MuJoCo with the same actions (toggle with l).") var model: String?
-    @Option(help: "Per-object neural fields of the scene (wm field train): drawn at the learned poses (MuJoCo's without --model), the robot over them, in the top-right corner, toggle with f.") var field: String?
+    @Option(help: "Per-object neural fields of the scene (wm field train): drawn at the learned poses (MuJoCo's without --model), the robot by its own field (or its primitives for fields trained --no-robot), in the top-right corner, toggle with f.") var field: String?
     @Option(help: "A .wmds dataset: replay --episode's actions from its start, the recording drawn over MuJoCo's replay.") var data: String?
     @Option(help: "The episode: its start placement (and, with --data, its actions).") var episode = 0
     @Option(help: "The seed of the start placement and the scripted policy.") var seed: UInt64 = 1

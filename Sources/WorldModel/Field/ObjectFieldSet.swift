@@ -13,8 +13,9 @@ import FoundationEssentials
 /// this set's `ObjectFieldSetDescription` as JSON. In memory the parameters are float32 either way.
 ///
 /// ```swift
-/// let fields = ObjectFieldSet(objects: scene.objects, table: renderer.table, configuration: .standard, seed: 1)
-/// let image = renderer.render(camera: camera, fields: fields.placed(poses: poses))
+/// let fields = ObjectFieldSet(sceneName: teacher.scene.name, objects: teacher.scene.objects, robotLinks: [teacher.robotLink],
+///                             table: teacher.table, seed: 1)
+/// let image = renderer.render(camera: camera, fields: fields.placed(poses: poses, linkPoses: robotPose))
 /// try fields.save(to: "models/push-field.safetensors")
 /// try fields.save(to: "/tmp/push-field-compact.safetensors", storage: .compact)
 /// let loaded = try ObjectFieldSet.load(from: "models/push-field.safetensors")
