@@ -53,16 +53,12 @@ struct RenderCommand: ParsableCommand {
         try InputCompatibility.check(dataset: reader.header, file: poses, recordedIn: teacher.scene, sceneFile: scene)
         try InputCompatibility.check(field: fields, file: field, rendersObjectsOf: teacher.scene.objects, robot: teacher.scene.robot, source: scene)
         let recorded = try reader.episode(episode)
-        let width = n * objectStateWidth
-        let camera = PinholeCamera.aroundObjects(poses: Array(recorded.objectStates[0..<width]), objectCount: n, count: 1,
+        let camera = PinholeCamera.aroundObjects(poses: FieldFrame(recorded, frame: 0).objectStates, objectCount: n, count: 1,
                                                  azimuthOffsetDegrees: 210, size: size)[0]
         let renderer = fields.makeRenderer()
         var written = 0, psnrSum: Double = 0
         for f in stride(from: 0, to: recorded.frameCount, by: max(1, every)) {
-            let state = Array(recorded.objectStates[(f * width)..<((f + 1) * width)])
-            let robotWidth = recorded.robotStates.count / max(recorded.frameCount, 1)
-            let frame = FieldFrame(objectStates: state, robotState: Array(recorded.robotStates[(f * robotWidth)..<((f + 1) * robotWidth)]))
-            let truth = try teacher.views(frames: [frame], cameras: [camera])[0]
+            let truth = try teacher.views(frames: [FieldFrame(recorded, frame: f)], cameras: [camera])[0]
             let predicted = renderer.render(camera: camera, fields: fields.placed(poses: truth.objectPoses, linkPoses: truth.linkPoses))
             let path = "\(out)/frame\(String(repeating: "0", count: max(0, 4 - String(f).count)))\(f).png"
             try PNGFile.write(predicted.image.besides(truth.image.image), to: path)

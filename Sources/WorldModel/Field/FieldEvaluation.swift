@@ -96,6 +96,7 @@ public enum FieldEvaluation {
         let flops = fields.fields.reduce(0) { $0 + Double($1.mlpForwardRows) * $1.mlpFlopsPerPoint }
         let fieldPSNR = psnr(meanSquaredError: error / Double(max(values, 1)))
         var dense: [DenseBaselineScore] = []
+        let denseInputs = views.map { denseShapes(fields: fields, objects: objects, view: $0) }
         for n in denseResolutions {
             let resolution = DenseVoxelGrid.resolution(n, bounds: denseBounds)
             var best: DenseBaselineScore? = nil
@@ -103,8 +104,7 @@ public enum FieldEvaluation {
                 let denseRenderer = fields.makeRenderer()
                 var squared: Double = 0, count = 0
                 var grid: DenseVoxelGrid? = nil, gridPoses: [Float] = []
-                for view in views {
-                    let (shapes, poses) = denseShapes(fields: fields, objects: objects, view: view)
+                for (view, (shapes, poses)) in zip(views, denseInputs) {
                     if grid == nil || gridPoses != poses {
                         grid = DenseVoxelGrid.filled(objects: shapes, poses: poses, bounds: denseBounds, resolution: resolution,
                                                      lighting: fields.description.lighting, densityPerVoxel: densityPerVoxel)
@@ -139,8 +139,8 @@ public enum FieldEvaluation {
         for (i, link) in links.enumerated() {
             let c = fields.description.classes[link.classIndex], l = view.linkPoses, s = link.shapePose
             let bodyPosition = SIMD3(l[7 * i], l[7 * i + 1], l[7 * i + 2]), bodyQuaternion = SIMD4(l[7 * i + 3], l[7 * i + 4], l[7 * i + 5], l[7 * i + 6])
-            let position = bodyPosition + RotationMath.rotate(bodyQuaternion, SIMD3(s[0], s[1], s[2]))
-            let quaternion = RotationMath.multiply(bodyQuaternion, SIMD4(s[3], s[4], s[5], s[6]))
+            let (position, quaternion) = PoseComposition.compose(parentPosition: bodyPosition, parentQuaternion: bodyQuaternion,
+                                                                 localPosition: SIMD3(s[0], s[1], s[2]), localQuaternion: SIMD4(s[3], s[4], s[5], s[6]))
             shapes.append(ObjectDescription(name: link.bodyName, shape: c.shape, halfExtentsMeters: c.halfExtentsMeters, massKg: 0, rgba: c.rgba))
             poses += [position.x, position.y, position.z] + (0..<4).map { quaternion[$0] }
         }

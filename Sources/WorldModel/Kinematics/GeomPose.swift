@@ -3,8 +3,8 @@ extension SceneModel.Geom {
     /// quaternion (w, x, y, z) body -> world), as MuJoCo's `geom_xpos` / `geom_xmat` from `xpos` / `xquat`.
     @inline(__always)
     public func worldPose(bodyPosition p: SIMD3<Float>, bodyQuaternion q: SIMD4<Float>) -> (position: SIMD3<Float>, quaternion: SIMD4<Float>) {
-        let local = SIMD3(position[0], position[1], position[2])
-        return (p + RotationMath.rotate(q, local), RotationMath.multiply(q, SIMD4(quaternion[0], quaternion[1], quaternion[2], quaternion[3])))
+        PoseComposition.compose(parentPosition: p, parentQuaternion: q, localPosition: SIMD3(position[0], position[1], position[2]),
+                                localQuaternion: SIMD4(quaternion[0], quaternion[1], quaternion[2], quaternion[3]))
     }
 
     /// How far below its body's origin the geom reaches along the body's z axis (m), for a body resting upright:

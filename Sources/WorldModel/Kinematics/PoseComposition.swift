@@ -16,6 +16,14 @@ import CGeometry
 ///                         positions: geomWorldPositions, quaternions: geomWorldQuaternions)
 /// ```
 public enum PoseComposition {
+    /// One child pose composed with its parent's (the formula above, for one pose): e.g. a geom's pose in its body
+    /// with the body's world pose.
+    @inline(__always)
+    public static func compose(parentPosition p: SIMD3<Float>, parentQuaternion q: SIMD4<Float>, localPosition: SIMD3<Float>,
+                               localQuaternion: SIMD4<Float>) -> (position: SIMD3<Float>, quaternion: SIMD4<Float>) {
+        (p + RotationMath.rotate(q, localPosition), RotationMath.multiply(q, localQuaternion))
+    }
+
     public static func compose(parentPositions: UnsafeBufferPointer<Float>, parentQuaternions: UnsafeBufferPointer<Float>,
                                parent: UnsafeBufferPointer<Int32>, localPositions: UnsafeBufferPointer<Float>,
                                localQuaternions: UnsafeBufferPointer<Float>, positions: UnsafeMutableBufferPointer<Float>,

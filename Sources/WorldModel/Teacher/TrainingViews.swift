@@ -105,6 +105,13 @@ public struct FieldFrame: Sendable, Equatable {
         self.objectStates = objectStates
         self.robotState = robotState
     }
+
+    /// Frame `f` of a recorded episode.
+    public init(_ episode: Episode, frame f: Int) {
+        let objects = episode.objectCount * objectStateWidth, robot = episode.robotStates.count / max(episode.frameCount, 1)
+        self.init(objectStates: Array(episode.objectStates[(f * objects)..<((f + 1) * objects)]),
+                  robotState: Array(episode.robotStates[(f * robot)..<((f + 1) * robot)]))
+    }
 }
 
 /// The teacher's camera: RGB-D images of a MuJoCo scene by ray casting (`mj_ray`) against its geoms, with the
@@ -126,10 +133,10 @@ public final class RayCastRenderer {
     private let robotBodyID: Int32
     /// The free-object view of the simulation's scene.
     public let scene: SceneDescription
-    /// The colour (r, g, b) of the robot's first geom, for whoever draws the robot (`RobotOverlay`).
-    public let robotAlbedo: SIMD3<Float>
     /// The robot body's shape (its first geom) in the body frame, for a field of the robot link.
     public let robotLink: RobotLinkShape
+    /// The colour (r, g, b) of the robot's first geom, for whoever draws the robot (`RobotOverlay`).
+    public var robotAlbedo: SIMD3<Float> { SIMD3(robotLink.rgba[0], robotLink.rgba[1], robotLink.rgba[2]) }
     /// When true, rays hit the robot too, so it hides what is behind it (a camera's view); when false (training
     /// views of the objects), rays pass through it.
     public var includesRobot = false
@@ -150,17 +157,14 @@ public final class RayCastRenderer {
         self.table = table
         scene = try simulation.scene
         robotBodyID = mj_name2id(simulation.model, Int32(mjOBJ_BODY.rawValue), scene.robot.name)
-        var robotAlbedo = SIMD3<Float>(0.5, 0.5, 0.5)
         var link = RobotLinkShape(bodyName: scene.robot.name, shape: scene.robot.shape, halfExtentsMeters: scene.robot.halfExtentsMeters,
                                   rgba: [0.5, 0.5, 0.5, 1], centreMeters: .zero)
         for g in 0..<Int(m.ngeom) where m.geom_bodyid[g] == robotBodyID {
-            robotAlbedo = SIMD3(Float(m.geom_rgba[4 * g]), Float(m.geom_rgba[4 * g + 1]), Float(m.geom_rgba[4 * g + 2]))
             link.rgba = (0..<4).map { Float(m.geom_rgba[4 * g + $0]) }
             link.centreMeters = SIMD3(Float(m.geom_pos[3 * g]), Float(m.geom_pos[3 * g + 1]), Float(m.geom_pos[3 * g + 2]))
             link.quaternion = SIMD4(Float(m.geom_quat[4 * g]), Float(m.geom_quat[4 * g + 1]), Float(m.geom_quat[4 * g + 2]), Float(m.geom_quat[4 * g + 3]))
             break
         }
-        self.robotAlbedo = robotAlbedo
         robotLink = link
     }
 
