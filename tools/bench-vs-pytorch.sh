@@ -22,7 +22,8 @@ set -euo pipefail
 
 usage() {
   cat <<'EOF'
-usage: tools/bench-vs-pytorch.sh [--rounds R] [--threads T] [--repeats K] [--measure step|train|both] [--json]
+usage: tools/bench-vs-pytorch.sh [--rounds R] [--threads T] [--repeats K] [--measure step|train|both]
+                                [--precision P] [--peer-precision P] [--json]
 
 Measures wm's learned step (`wm bench step --config gns-peer`) against the PyTorch peer
 (gns_torch.py, imported from $PEERS_DIR) at the SAME thread count T on both sides, in R
@@ -36,6 +37,12 @@ alternating rounds (wm, then torch, R times), and prints each round, the medians
   --measure M   step (default): the learned step at batch 1 and the 256-graph batch;
                 train: the trainer's optimisation step (steps/s at the preset's batch);
                 both: each round measures both
+  --precision P float32 or bfloat16: the inference products' precision on BOTH sides
+                (default float32): wm bench step --precision P; the peer's step inside
+                torch.autocast("cpu", dtype=torch.bfloat16) for bfloat16 (oneDNN, AMX
+                where the CPU has it). Training is float32 on both sides either way.
+  --peer-precision P  the peer's precision alone (default: --precision's), e.g. wm
+                in bfloat16 against the peer as it is written (float32)
   --json        print only the JSON summary
   -h, --help    this help
 
@@ -63,6 +70,8 @@ threads=2
 repeats=""
 json_only=0
 measure=step
+precision=float32
+peer_precision=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) [ $# -ge 2 ] || die "--rounds needs a value"; rounds="$2"; shift 2 ;;
@@ -73,6 +82,10 @@ while [ $# -gt 0 ]; do
     --repeats=*) repeats="${1#*=}"; shift ;;
     --measure) [ $# -ge 2 ] || die "--measure needs a value"; measure="$2"; shift 2 ;;
     --measure=*) measure="${1#*=}"; shift ;;
+    --precision) [ $# -ge 2 ] || die "--precision needs a value"; precision="$2"; shift 2 ;;
+    --precision=*) precision="${1#*=}"; shift ;;
+    --peer-precision) [ $# -ge 2 ] || die "--peer-precision needs a value"; peer_precision="$2"; shift 2 ;;
+    --peer-precision=*) peer_precision="${1#*=}"; shift ;;
     --json) json_only=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) die "unknown argument '$1' (see --help)" ;;
@@ -82,6 +95,10 @@ case "$rounds" in ''|*[!0-9]*) die "--rounds must be a positive integer, got '$r
 case "$threads" in ''|*[!0-9]*) die "--threads must be a positive integer, got '$threads'" ;; esac
 [ "$rounds" -ge 1 ] || die "--rounds must be at least 1"
 case "$measure" in step|train|both) ;; *) die "--measure takes step, train or both, got '$measure'" ;; esac
+peer_precision="${peer_precision:-$precision}"
+for p in "$precision" "$peer_precision"; do
+  case "$p" in float32|bfloat16) ;; *) die "--precision and --peer-precision take float32 or bfloat16, got '$p'" ;; esac
+done
 [ "$threads" -ge 1 ] || die "--threads must be at least 1"
 if [ -n "$repeats" ]; then
   case "$repeats" in *[!0-9]*) die "--repeats must be a positive integer, got '$repeats'" ;; esac
@@ -157,7 +174,8 @@ def run_wm(rnd, cwd, cmd):
         out.update({"batch1_ms": r["step_ms_batch1"], "batch_graph_steps_per_s": r["batch_graph_steps_per_second"],
                     "product_flops_per_graph_step": r.get("product_flops_per_graph_step"),
                     "sgemm_limit_gflops": r.get("sgemm_limit_gflops"),
-                    "batch_fraction_of_sgemm_limit": r.get("batch_fraction_of_sgemm_limit")})
+                    "batch_fraction_of_sgemm_limit": r.get("batch_fraction_of_sgemm_limit"),
+                    "precision": r.get("inference_precision", "float32"), "product_kernel": r.get("product_kernel")})
     print(json.dumps(out))
 
 def stats(xs):
@@ -205,11 +223,11 @@ def summarise(path, threads, json_only):
     keys = [k for k in per[0] if k != "round"]
     summary = {k: stats([p[k] for p in per]) for k in keys}
     wkeys = ("objects", "m", "latent", "all_pairs", "parameters", "batch", "threads")
-    tkeys = ("version", "n", "m", "latent", "edges_per_graph", "parameters", "batch", "threads", "interop_threads")
+    tkeys = ("version", "precision", "n", "m", "latent", "edges_per_graph", "parameters", "batch", "threads", "interop_threads")
     setup = {"threads": threads, "rounds": len(rnds), "order": "alternating: wm then torch each round",
              "torch": {k: t0[k] for k in tkeys + (("train_batch",) if trains else ())}}
     if steps:
-        setup["wm"] = {k: w0[k] for k in wkeys}
+        setup["wm"] = {k: w0[k] for k in wkeys + ("precision", "product_kernel")}
     if trains:
         w1 = wt[rnds[0]]
         setup["wm_train"] = {k: w1[k] for k in wkeys + ("nodes_per_graph", "edges_per_graph")}
@@ -219,6 +237,8 @@ def summarise(path, threads, json_only):
         return
     print(f"\nsummary over {len(rnds)} alternating rounds, {threads} thread(s) on BOTH sides "
           f"(wm --threads {w0['threads']}, torch.get_num_threads()={t0['threads']}); median [min, max]")
+    if steps:
+        print(f"  inference precision: wm {w0['precision']} ({w0['product_kernel']}), torch {t0['precision']}")
     s = summary
     if steps:
         print(f"  batch-1 step, ms:              wm {fmt(s['wm_batch1_ms'], 3)}   torch {fmt(s['torch_batch1_ms'], 3)}")
@@ -258,7 +278,7 @@ PY
 cat > "$tmp/peer.py" <<'PY'
 import json, os, sys, time
 peers_dir, threads, n, m, batch, rnd = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
-measure, train_batch = sys.argv[7], int(sys.argv[8])
+measure, train_batch, precision = sys.argv[7], int(sys.argv[8]), sys.argv[9]
 sys.path.insert(0, peers_dir)
 import torch
 import gns_torch as g
@@ -269,8 +289,12 @@ b0, o0, w0 = *g.cpu_busy(), time.perf_counter()
 mdl = g.GNS(m).eval()
 snd, rcv = g.all_pairs(n)
 out = {}
+import contextlib
+def inference_precision():
+    # bfloat16: PyTorch's own mixed precision on the CPU (oneDNN kernels; AMX where the CPU has it).
+    return torch.autocast("cpu", dtype=torch.bfloat16) if precision == "bfloat16" else contextlib.nullcontext()
 if measure in ("step", "both"):
-    with torch.inference_mode():
+    with torch.inference_mode(), inference_precision():
         feat, pos, vel = g.make_inputs(n)
         t1, t1min = g.time_fn(lambda: mdl.step(feat, pos, vel, snd, rcv))
         # The planner batch, as the peer's run() builds it: `batch` graphs of n objects, all pairs.
@@ -300,14 +324,14 @@ if measure in ("train", "both"):
     tt, ttmin = g.time_fn(train_step, min_time=3.0, min_iters=20)
     out.update({"train_batch": train_batch, "train_ms": tt, "train_min_ms": ttmin, "train_steps_per_s": 1e3 / tt})
 b1, o1, w1 = *g.cpu_busy(), time.perf_counter()
-out.update({"round": rnd, "side": "torch", "version": torch.__version__, "n": n, "m": m, "latent": g.LATENT,
+out.update({"round": rnd, "side": "torch", "precision": precision, "version": torch.__version__, "n": n, "m": m, "latent": g.LATENT,
             "edges_per_graph": int(snd.numel()), "parameters": g.n_params(mdl), "batch": batch,
             "threads": torch.get_num_threads(), "interop_threads": torch.get_num_interop_threads(),
             "wall_s": w1 - w0, "own_cores": (o1 - o0) / (w1 - w0), "other_load": (b1 - b0 - (o1 - o0)) / (w1 - w0)})
 print(json.dumps(out))
 PY
 
-wm_cmd=("$wm" bench step --config gns-peer --threads "$threads" --json)
+wm_cmd=("$wm" bench step --config gns-peer --threads "$threads" --precision "$precision" --json)
 wm_train_cmd=("$wm" bench train --config gns-peer --threads "$threads" --json)
 if [ -n "$repeats" ]; then wm_cmd+=(--repeats "$repeats"); wm_train_cmd+=(--repeats "$repeats"); fi
 steps=0; trains=0
@@ -319,6 +343,7 @@ log "wm vs PyTorch peer: $rounds alternating rounds (wm, then torch), $threads t
 if [ "$steps" -eq 1 ]; then log "  wm:    ${wm_cmd[*]}  (cwd $repo; OpenBLAS on one thread, as wm's bench sets it)"; fi
 if [ "$trains" -eq 1 ]; then log "  wm:    ${wm_train_cmd[*]}  (cwd $repo; $threads data-parallel thread(s) as wm train --threads $threads, OpenBLAS on one each)"; fi
 log "  torch: $venv/bin/python, gns_torch imported from $peers_dir, torch.set_num_threads($threads)"
+log "  inference precision: wm $precision, torch $peer_precision (training: float32 on both sides)"
 
 wm_stamp() { cksum < "$wm"; }
 wm_sum="$(wm_stamp)"
@@ -360,7 +385,7 @@ print(r["objects"], r["m"], r["batch"], r["latent"], r["all_pairs"], r["paramete
   fi
   say "round $r/$rounds: torch"
   OMP_NUM_THREADS="$threads" MKL_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads" \
-    "$venv/bin/python" "$tmp/peer.py" "$peers_dir" "$threads" "$n" "$m" "$batch" "$r" "$measure" "$train_batch" > "$tmp/torch.json" \
+    "$venv/bin/python" "$tmp/peer.py" "$peers_dir" "$threads" "$n" "$m" "$batch" "$r" "$measure" "$train_batch" "$peer_precision" > "$tmp/torch.json" \
     || die "the peer failed in round $r"
   cat "$tmp/torch.json" >> "$data"
   if [ "$json_only" -eq 0 ]; then

@@ -33,6 +33,7 @@ struct BenchCommand: ParsableCommand {
             Examples:
               wm bench step --config gns-peer --json
               wm bench step --config gns-peer --threads 1
+              wm bench step --config gns-peer --precision float32
               wm bench planner --model models/push-bodies.safetensors --scene scenes/push.xml --json
               wm bench planner --model models/stacker.safetensors --scene /tmp/dmc/dm_control/suite/stacker.xml --samples 64 --horizon 20
               wm bench all --model models/push.safetensors --scene scenes/push.xml --json
@@ -89,6 +90,12 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "The neural field for `field` (default: models/<scene>-field.safetensors).")
     var field: String?
 
+    @Option(help: """
+        How the learned step's products round their inputs: float32, or bfloat16 (AMX tiles, float32 sums). \
+        Default: bfloat16 where the CPU has AMX-BF16, else float32 (WM_INFERENCE_PRECISION sets it too). Training stays float32.
+        """)
+    var precision: ProductPrecision?
+
     func validate() throws {
         guard (threads ?? 1) >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard repeats >= 1 && repeats <= 1000 else { throw ValidationError("--repeats must be between 1 and 1000") }
@@ -99,6 +106,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let precision { ProductPrecision.inference = precision }
         switch kind {
         case .step:
             let report = try stepReport()
@@ -348,3 +356,5 @@ private func fixed(_ value: Double, _ decimals: Int) -> String {
     if digits < decimals { text += String(repeating: "0", count: decimals - digits) }
     return text
 }
+
+extension ProductPrecision: ExpressibleByArgument {}

@@ -37,6 +37,17 @@ int wm_product(long m, long n, long k, const float *a, long a_row_stride, long a
 /// environment (read once).
 int wm_product_kernel_available(void);
 
+/// The X W product on Intel AMX tiles, for inference: C = f(beta * C + bias + A B) as ``wm_product`` with A [m, k]
+/// row-major (row stride lda) and B [k, n] row-major (row stride ldb), but A and B rounded to bfloat16 (nearest
+/// even) and the products summed in float32 tiles of 16 x 16 over blocks of 32. Returns 0 without touching C when
+/// the CPU lacks AMX-BF16 and AVX512-BF16, Linux refuses the tile state, a buffer cannot be allocated, or
+/// WM_PRODUCT_KERNEL=sgemm is set; 1 when done. Per-thread buffers grow to the largest product seen.
+int wm_product_bf16(long m, long n, long k, const float *a, long lda, const float *b, long ldb, float *c, long ldc,
+                    const float *bias, int beta_one, int relu);
+
+/// Whether ``wm_product_bf16`` runs in this process (checked, and the tile state requested, once).
+int wm_product_bf16_available(void);
+
 /// z = max(z, 0), keeping NaN.
 void wm_rows_relu(float *z, long rows, long cols, long stride);
 

@@ -34,6 +34,9 @@ public final class GraphInferenceWorkspace: ThreadTeamTask {
     public let maxEdges: Int
     /// Edge or node rows per block through an MLP.
     public let chunkRows: Int
+    /// How the products round their inputs (``ProductPrecision``): every product of a pass uses the same, so a
+    /// graph's result does not depend on the batch it is in.
+    public let precision: ProductPrecision
     let team: ThreadTeam
     /// A team of one, for graphs whose products are too small to share (the barriers would cost more).
     let solo: ThreadTeam
@@ -65,8 +68,10 @@ public final class GraphInferenceWorkspace: ThreadTeamTask {
     let sharedProcessor: MLPWorkspace?
     let sharedDecoder: MLPWorkspace?
 
-    init(network: GraphNetwork, maxNodes: Int, maxEdges: Int, team: ThreadTeam, chunkRows: Int, minimumSharedFlops: Double) {
+    init(network: GraphNetwork, maxNodes: Int, maxEdges: Int, team: ThreadTeam, chunkRows: Int, minimumSharedFlops: Double,
+         precision: ProductPrecision) {
         self.minimumSharedFlops = minimumSharedFlops
+        self.precision = precision
         let l = network.architecture.latentWidth, t = team.size
         self.network = network
         solo = try! ThreadTeam(threads: 1)  // a team of one starts no thread: it cannot fail
@@ -120,11 +125,13 @@ extension GraphNetwork {
     /// blocks of `chunkRows` (256 rows of 128 floats: 128 KiB per buffer, so a block's buffers fit in L2).
     /// Graphs under `minimumSharedFlops` per pass run on the calling thread alone: below about 4 MFLOP (a batch-1
     /// step of the small push model is 0.05 MFLOP) the barriers cost more than the second thread brings.
+    /// `precision`: how every product of a pass rounds its inputs (default ``ProductPrecision/inference``).
     public func makeInferenceWorkspace(maxNodes: Int, maxEdges: Int, team: ThreadTeam, chunkRows: Int = 256,
-                                       minimumSharedFlops: Double = 4e6) -> GraphInferenceWorkspace {
+                                       minimumSharedFlops: Double = 4e6,
+                                       precision: ProductPrecision = .inference) -> GraphInferenceWorkspace {
         precondition(chunkRows >= 1, "GraphNetwork.makeInferenceWorkspace: chunkRows must be positive")
         return GraphInferenceWorkspace(network: self, maxNodes: maxNodes, maxEdges: maxEdges, team: team, chunkRows: chunkRows,
-                                       minimumSharedFlops: minimumSharedFlops)
+                                       minimumSharedFlops: minimumSharedFlops, precision: precision)
     }
 
     /// `workspace` when it holds graphs of `maxNodes` nodes and `maxEdges` edges, else a new one (default blocks)
@@ -132,7 +139,7 @@ extension GraphNetwork {
     public func inferenceWorkspace(_ workspace: GraphInferenceWorkspace?, holdingNodes maxNodes: Int, edges maxEdges: Int,
                                    team: ThreadTeam) -> GraphInferenceWorkspace {
         if let workspace, workspace.maxNodes >= maxNodes && workspace.maxEdges >= maxEdges { return workspace }
-        return makeInferenceWorkspace(maxNodes: maxNodes, maxEdges: maxEdges, team: team)
+        return makeInferenceWorkspace(maxNodes: maxNodes, maxEdges: maxEdges, team: team, precision: workspace?.precision ?? .inference)
     }
 
     /// The same outputs as `forward` (up to float rounding), faster and in less memory; nothing is kept for
@@ -161,7 +168,7 @@ extension GraphNetwork {
         let inputs = w.inputs!, team = inputs.team, columns = inputs.columns
         let nodeFeatures = inputs.nodeFeatures, edgeFeatures = inputs.edgeFeatures
         let senders = inputs.senders, receivers = inputs.receivers, outputRows = inputs.outputRows
-        let l = architecture.latentWidth, steps = architecture.messagePassingSteps
+        let l = architecture.latentWidth, steps = architecture.messagePassingSteps, precision = w.precision
         let v = nodeFeatures.rows, e = edgeFeatures.rows, o = outputRows.count
         let myNodes = team.share(of: v, thread: t), myEdges = team.share(of: e, thread: t), myOutputs = team.share(of: o, thread: t)
         let h = w.nodeInput.view.columns(0..<l), aggregateColumns = w.nodeInput.view.columns(l..<(2 * l))
@@ -176,15 +183,15 @@ extension GraphNetwork {
         if columns {
             w.privateFeatures[t].view.rows(0..<v).copy(from: nodeFeatures)
             let y = columnForward(nodeEncoder, input: w.privateFeatures[t].view.rows(0..<paddedRows), workspace: w.sharedEncoder!, thread: t,
-                                  team: team, barrierAfterLast: true)
+                                  team: team, barrierAfterLast: true, precision: precision)
             normalize(y.rows(0..<v), with: nodeEncoder.norm!, into: privateH.rows(0..<v), accumulate: false, receivers: nil, aggregate: aggregate)
-            if steps > 0 { projectColumns(privateH.rows(0..<paddedRows), step: 0, into: w.projected.view.rows(0..<paddedRows), thread: t, team: team) }
+            if steps > 0 { projectColumns(privateH.rows(0..<paddedRows), step: 0, into: w.projected.view.rows(0..<paddedRows), thread: t, team: team, precision: precision) }
         } else {
             // Node rows in blocks too: a block's activations stay in cache through the MLP, LayerNorm and projections.
             forEachChunk(of: myNodes, rows: w.chunkRows) { rows in
                 let y = runHidden(nodeEncoder, input: nodeFeatures.rows(rows), thread: t, workspace: w)
                 normalize(y, with: nodeEncoder.norm!, into: h.rows(rows), accumulate: false, receivers: nil, aggregate: aggregate)
-                if steps > 0 { project(h.rows(rows), step: 0, into: w.projected.view.rows(rows)) }
+                if steps > 0 { project(h.rows(rows), step: 0, into: w.projected.view.rows(rows), precision: precision) }
             }
         }
         forEachChunk(of: myEdges, rows: w.chunkRows) { rows in
@@ -207,7 +214,7 @@ extension GraphNetwork {
                 let z = w.chunkA[t].view.rows(0..<rows.count)
                 wm_rows_edge_input(z.base, z.rows, l, z.stride, first.bias.value.base, w.projected.base, 2 * l,
                                    senders.baseAddress! + rows.lowerBound, receivers.baseAddress! + rows.lowerBound)
-                dense(latent.rows(rows), weightE, into: z, bias: nil, accumulate: true, activation: architecture.activation)
+                dense(latent.rows(rows), weightE, into: z, bias: nil, accumulate: true, activation: architecture.activation, precision: precision)
                 let y = runHidden(edgeRest[m], input: z, thread: t, workspace: w)
                 normalize(y, with: edgeRest[m].norm!, into: latent.rows(rows), accumulate: true,
                           receivers: receivers.baseAddress! + rows.lowerBound, aggregate: aggregate)
@@ -228,17 +235,18 @@ extension GraphNetwork {
             }
             if columns {
                 let y = columnForward(nodeProcessors[m], input: privateInput.rows(0..<paddedRows), workspace: w.sharedProcessor!, thread: t,
-                                      team: team, barrierAfterLast: true)
+                                      team: team, barrierAfterLast: true, precision: precision)
                 normalize(y.rows(0..<v), with: nodeProcessors[m].norm!, into: privateH.rows(0..<v), accumulate: true, receivers: nil, aggregate: aggregate)
                 if m + 1 < steps {
-                    projectColumns(privateH.rows(0..<paddedRows), step: m + 1, into: w.projected.view.rows(0..<paddedRows), thread: t, team: team)
+                    projectColumns(privateH.rows(0..<paddedRows), step: m + 1, into: w.projected.view.rows(0..<paddedRows), thread: t, team: team,
+                                   precision: precision)
                     team.barrier()
                 }
             } else {
                 forEachChunk(of: myNodes, rows: w.chunkRows) { rows in
                     let y = runHidden(nodeProcessors[m], input: w.nodeInput.view.rows(rows), thread: t, workspace: w)
                     normalize(y, with: nodeProcessors[m].norm!, into: h.rows(rows), accumulate: true, receivers: nil, aggregate: aggregate)
-                    if m + 1 < steps { project(h.rows(rows), step: m + 1, into: w.projected.view.rows(rows)) }
+                    if m + 1 < steps { project(h.rows(rows), step: m + 1, into: w.projected.view.rows(rows), precision: precision) }
                 }
                 team.barrier()
             }
@@ -249,7 +257,7 @@ extension GraphNetwork {
             let input = w.privateDecoderInput[t].view
             RowIndexing.gather(privateH, indices: outputRows, into: input.rows(0..<o))
             _ = columnForward(decoder, input: input.rows(0..<((o + 3) / 4 * 4)), workspace: w.sharedDecoder!, thread: t, team: team,
-                              barrierAfterLast: false)
+                              barrierAfterLast: false, precision: precision)
         } else {
             forEachChunk(of: myOutputs, rows: w.chunkRows) { rows in
                 let input = w.chunkB[t].view.rows(0..<rows.count)
@@ -260,14 +268,15 @@ extension GraphNetwork {
     }
 
     /// [h W_s, h W_r] for the edge MLP of step `m`.
-    private func project(_ h: MatrixView, step m: Int, into projected: MatrixView) {
+    private func project(_ h: MatrixView, step m: Int, into projected: MatrixView, precision: ProductPrecision) {
         let l = architecture.latentWidth, weight = edgeFirstLayers[m].weight.value.view
-        matrixMultiply(h, weight.rows(l..<(2 * l)), into: projected.columns(0..<l))
-        matrixMultiply(h, weight.rows((2 * l)..<(3 * l)), into: projected.columns(l..<(2 * l)))
+        matrixMultiply(h, weight.rows(l..<(2 * l)), into: projected.columns(0..<l), precision: precision)
+        matrixMultiply(h, weight.rows((2 * l)..<(3 * l)), into: projected.columns(l..<(2 * l)), precision: precision)
     }
 
     /// [h W_s, h W_r], the columns of thread `t` only.
-    private func projectColumns(_ h: MatrixView, step m: Int, into projected: MatrixView, thread t: Int, team: ThreadTeam) {
+    private func projectColumns(_ h: MatrixView, step m: Int, into projected: MatrixView, thread t: Int, team: ThreadTeam,
+                                precision: ProductPrecision) {
         let l = architecture.latentWidth, weight = edgeFirstLayers[m].weight.value.view
         let mine = team.share(of: 2 * l, thread: t)
         // Columns 0..<L come from W_s (weight rows L..<2L), columns L..<2L from W_r (rows 2L..<3L).
@@ -275,14 +284,14 @@ extension GraphNetwork {
             let c = mine.clamped(to: (block * l)..<((block + 1) * l))
             guard !c.isEmpty else { continue }
             let local = (c.lowerBound - block * l)..<(c.upperBound - block * l)
-            matrixMultiply(h, weight.rows(((block + 1) * l)..<((block + 2) * l)).columns(local), into: projected.columns(c))
+            matrixMultiply(h, weight.rows(((block + 1) * l)..<((block + 2) * l)).columns(local), into: projected.columns(c), precision: precision)
         }
     }
 
     /// Every dense layer of `mlp` on all rows of `input`, thread `t` computing its share of each layer's output
     /// columns, with a barrier after each layer; returns the last layer's output (before the MLP's LayerNorm).
     private func columnForward(_ mlp: MLP, input: MatrixView, workspace ws: MLPWorkspace, thread t: Int, team: ThreadTeam,
-                               barrierAfterLast: Bool) -> MatrixView {
+                               barrierAfterLast: Bool, precision: ProductPrecision) -> MatrixView {
         var x = input
         for i in 0..<mlp.layers.count {
             let layer = mlp.layers[i]
@@ -292,7 +301,7 @@ extension GraphNetwork {
             if !c.isEmpty {
                 let yc = y.columns(c)
                 dense(x, layer.weight.value.view.columns(c), into: yc, bias: layer.bias.value.base + c.lowerBound, accumulate: false,
-                      activation: activation)
+                      activation: activation, precision: precision)
             }
             if i < mlp.layers.count - 1 || barrierAfterLast { team.barrier() }
             x = y
@@ -308,7 +317,8 @@ extension GraphNetwork {
             let layer = mlp.layers[i]
             let buffer = (x.base == w.chunkA[t].base ? w.chunkB[t] : w.chunkA[t]).view.rows(0..<input.rows).columns(0..<layer.outputWidth)
             let activation = i == mlp.layers.count - 1 ? mlp.architecture.outputActivation : mlp.architecture.activation
-            dense(x, layer.weight.value.view, into: buffer, bias: layer.bias.value.base, accumulate: false, activation: activation)
+            dense(x, layer.weight.value.view, into: buffer, bias: layer.bias.value.base, accumulate: false, activation: activation,
+                  precision: w.precision)
             x = buffer
         }
         return x
@@ -317,8 +327,8 @@ extension GraphNetwork {
     /// y = f(y + bias + x W) when `accumulate`, else f(bias + x W): the product adds the bias and applies ReLU as
     /// it stores (no separate pass); other activations take one pass after it.
     private func dense(_ x: MatrixView, _ weight: MatrixView, into y: MatrixView, bias: UnsafePointer<Float>?, accumulate: Bool,
-                       activation: Activation) {
-        matrixMultiply(x, weight, into: y, beta: accumulate ? 1 : 0, bias: bias, relu: activation == .relu)
+                       activation: Activation, precision: ProductPrecision) {
+        matrixMultiply(x, weight, into: y, beta: accumulate ? 1 : 0, bias: bias, relu: activation == .relu, precision: precision)
         if activation != .relu && activation != .identity { activation.forward(y, into: y) }
     }
 

@@ -9,7 +9,8 @@ public struct MLPBenchmarkRow: Codable, Equatable, Sendable {
     public var batch: Int
     /// OpenBLAS threads.
     public var threads: Int
-    /// `forward` or `forward_backward`.
+    /// `forward`, `forward_backward`, or `forward_bfloat16` (the forward's products at ``ProductPrecision/bfloat16``, on AMX
+    /// tiles, where the CPU has them: the inference passes' products).
     public var pass: String
     /// Product FLOPs of the pass divided by the MLP's median time, in GFLOP/s.
     public var mlpGflops: Double
@@ -66,6 +67,21 @@ public enum MLPBenchmark {
                 reference.forward(input.view)
             }
             rows.append(row(batch, threads, "forward", forwardFlops, forward))
+            if ProductPrecision.bfloat16Available {
+                // The inference passes' products (bias and ReLU applied as they store) on AMX tiles, bfloat16 inputs.
+                let inference = compare(repeats: repeats) {
+                    var x = input.view
+                    for (i, layer) in mlp.layers.enumerated() {
+                        let y = workspace.activated[i].view.rows(0..<batch)
+                        matrixMultiply(x, layer.weight.value.view, into: y, bias: layer.bias.value.base, relu: i < mlp.layers.count - 1,
+                                       precision: .bfloat16)
+                        x = y
+                    }
+                } against: {
+                    reference.forward(input.view)
+                }
+                rows.append(row(batch, threads, "forward_bfloat16", forwardFlops, inference))
+            }
 
             var backwardFlops = forwardFlops
             for i in 0..<(widths.count - 1) {

@@ -32,8 +32,10 @@ public struct StepBenchmarkReport: Codable, Sendable {
     public var sgemmLimitGflops: Double
     /// The batch's product rate (graph-steps/s x FLOPs per graph-step) over that limit.
     public var batchFractionOfSgemmLimit: Double?
-    /// Whether wm's own AVX-512 product (``ProductKernel``) ran, or every product went to `cblas_sgemm`.
+    /// What ran the products: AMX bfloat16 tiles, wm's own AVX-512 float32 product (``ProductKernel``), or `cblas_sgemm`.
     public var productKernel: String
+    /// The inference passes' ``ProductPrecision`` (`float32` or `bfloat16`).
+    public var inferencePrecision: String
 
     enum CodingKeys: String, CodingKey {
         case config, objects, parameters, threads, batch
@@ -48,6 +50,7 @@ public struct StepBenchmarkReport: Codable, Sendable {
         case sgemmLimitGflops = "sgemm_limit_gflops"
         case batchFractionOfSgemmLimit = "batch_fraction_of_sgemm_limit"
         case productKernel = "product_kernel"
+        case inferencePrecision = "inference_precision"
     }
 }
 
@@ -113,7 +116,7 @@ public enum StepBenchmark {
             learnedControlStepsPerSecond: 1 / stepSeconds, mujocoControlStepsPerSecond: MLPBenchmark.median(mujocoRates), threads: threads,
             productFlopsPerGraphStep: flops, sgemmLimitGflops: limit,
             batchFractionOfSgemmLimit: flops.map { MLPBenchmark.median(batchRates) * $0 / 1e9 / limit },
-            productKernel: ProductKernel.isEnabled ? "wm_product (AVX-512)" : "cblas_sgemm")
+            productKernel: ProductPrecision.inference.kernelName, inferencePrecision: ProductPrecision.inference.rawValue)
     }
 
     /// `cblas_sgemm` GFLOP/s on 2048^3 with OpenBLAS on `threads` threads (best of 5; OpenBLAS is set back to one).

@@ -61,7 +61,9 @@ import Glibc
         #expect(trained.count == inferred.count && !trained.isEmpty)
         let scale = trained.map(abs).max()!
         let worst = zip(trained, inferred).map { abs($0 - $1) }.max()!
-        #expect(worst <= 1e-4 * max(scale, 1), "largest difference \(worst) (outputs up to \(scale))")
+        // Inference rounds its products' inputs to bfloat16 where the CPU has AMX tiles (ProductPrecision.inference).
+        let tolerance: Float = ProductPrecision.inference == .bfloat16 ? 3e-2 : 1e-4
+        #expect(worst <= tolerance * max(scale, 1), "largest difference \(worst) (outputs up to \(scale))")
     }
 
     @Test func aCheckpointOfAnotherKindIsRefused() throws {

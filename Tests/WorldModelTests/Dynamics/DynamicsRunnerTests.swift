@@ -34,6 +34,9 @@ import Testing
         // Training's pass gets a workspace of the grown size too, and agrees with the inference pass.
         let trained = states.withUnsafeBufferPointer { s in next.withUnsafeBufferPointer { runner.forward(states: s, robotNext: $0).values } }
         #expect(runner.trainingWorkspace!.maxEdges >= runner.builder.maxEdges)
-        #expect(zip(trained, first).allSatisfy { abs($0 - $1) <= 1e-4 * max(1, abs($1)) })
+        // Inference rounds its products' inputs to bfloat16 where the CPU has AMX tiles (ProductPrecision.inference).
+        let tolerance: Float = ProductPrecision.inference == .bfloat16 ? 3e-2 : 1e-4
+        let scale = max(1, first.map(abs).max() ?? 0), worst = zip(trained, first).map { abs($0 - $1) }.max() ?? 0
+        #expect(worst <= tolerance * scale, "largest difference \(worst) (outputs up to \(scale))")
     }
 }

@@ -102,3 +102,69 @@ import WorldModel
         #expect(ProductKernel.isEnabled == (flags.contains(" avx512f ") && !off))
     }
 }
+
+/// The AMX product of inference passes (`ProductPrecision.bfloat16`): each input rounded to bfloat16 (nearest
+/// even), the products summed in float32, with bias, accumulation and ReLU; partial tiles of rows, columns and
+/// the reduction (blocks of 32 x 32 outputs, reductions of 32), strided views.
+@Suite(.enabled(if: ProductPrecision.bfloat16Available, "needs a CPU with AMX-BF16 and AVX512-BF16 (and Linux's tile permission)"))
+struct BFloat16ProductTests {
+    /// `x` rounded to the nearest bfloat16 (ties to even), as the kernel rounds it.
+    static func bfloat16(_ x: Float) -> Float {
+        if x.isNaN { return x }
+        let bits = x.bitPattern
+        return Float(bitPattern: (bits &+ 0x7FFF &+ ((bits >> 16) & 1)) & 0xFFFF_0000)
+    }
+
+    @Test(arguments: [(1, 128, 128), (9, 128, 128), (16, 32, 16), (37, 45, 70), (64, 384, 128), (70, 3, 5), (300, 128, 3)])
+    func matchesTheRoundedSum(shape: (Int, Int, Int)) {
+        let (m, k, n) = shape
+        var generator = SeededRandom(seed: UInt64(m * 10_007 + k * 101 + n))
+        let a = GradientCheck.random(m, k + 3, using: &generator), b = GradientCheck.random(k, n + 5, using: &generator)
+        let aView = a.view.columns(2..<(2 + k)), bView = b.view.columns(1..<(1 + n))
+        let bias = GradientCheck.random(1, n, using: &generator)
+        for accumulate in [false, true] {
+            for relu in [false, true] {
+                let c = GradientCheck.random(m, n + 4, using: &generator), f = Matrix(rows: m, cols: n + 4)
+                let before = c.values
+                f.view.copy(from: c.view)
+                let cView = c.view.columns(2..<(2 + n))
+                matrixMultiply(aView, bView, into: cView, beta: accumulate ? 1 : 0, bias: bias.base, relu: relu, precision: .bfloat16)
+                matrixMultiply(aView, bView, into: f.view.columns(2..<(2 + n)), beta: accumulate ? 1 : 0, bias: bias.base, relu: relu)
+                var worst: Double = 0, differs = false
+                for i in 0..<m {
+                    for j in 0..<n {
+                        var sum = Double(bias.base[j]) + (accumulate ? Double(before[i * (n + 4) + 2 + j]) : 0)
+                        for p in 0..<k { sum += Double(Self.bfloat16(aView[i, p])) * Double(Self.bfloat16(bView[p, j])) }
+                        if relu { sum = max(sum, 0) }
+                        worst = max(worst, abs(Double(cView[i, j]) - sum))
+                        if cView[i, j] != f[i, 2 + j] { differs = true }
+                    }
+                    for j in [0, 1, n + 2, n + 3] { #expect(c[i, j] == before[i * (n + 4) + j]) }
+                }
+                #expect(worst < 1e-5 * Double(k).squareRoot() * 4, "[\(m),\(k)]x[\(k),\(n)] accumulate \(accumulate) relu \(relu): \(worst)")
+                // The inputs were rounded: the float32 product differs somewhere (not on 3-wide reductions of a few rows).
+                if m * n >= 64 && k >= 32 { #expect(differs, "bfloat16 and float32 gave the same bits: the AMX path did not run") }
+            }
+        }
+    }
+
+    @Test func reluKeepsNaN() {
+        var generator = SeededRandom(seed: 12)
+        let x = GradientCheck.random(40, 64, using: &generator), w = GradientCheck.random(64, 48, using: &generator)
+        x[33, 5] = .nan
+        let y = Matrix(rows: 40, cols: 48)
+        matrixMultiply(x.view, w.view, into: y.view, relu: true, precision: .bfloat16)
+        for j in 0..<48 { #expect(y[33, j].isNaN) }
+        for i in 0..<40 where i != 33 { for j in 0..<48 { #expect(y[i, j] >= 0) } }
+    }
+
+    @Test func transposedFormsStayFloat32() {
+        // Only X W runs on the tiles: X^T dY (a weight gradient) gives float32's bits.
+        var generator = SeededRandom(seed: 13)
+        let x = GradientCheck.random(96, 64, using: &generator), dy = GradientCheck.random(96, 32, using: &generator)
+        let g16 = Matrix(rows: 64, cols: 32), g32 = Matrix(rows: 64, cols: 32)
+        matrixMultiply(x.view, dy.view, into: g16.view, transposeA: true, precision: .bfloat16)
+        matrixMultiply(x.view, dy.view, into: g32.view, transposeA: true)
+        #expect(g16.values == g32.values)
+    }
+}
